@@ -1,0 +1,43 @@
+package io.github.o365auditcamel;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.config.InvalidSettingException;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Starts the collector: camel-main with {@code ./application.properties} (over the defaults packed in the jar) and
+ * the YAML routes under {@code ./routes}. A bad setting stops it before anything connects, with one line that
+ * names the setting and exit status 2.
+ */
+public final class Application {
+
+    static final int EXIT_BAD_SETTING = 2;
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = new Main(Application.class);
+        main.setPropertyPlaceholderLocations(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        main.addMainListener(new SettingsCheck());
+        System.exit(main.run(args));
+    }
+
+    /** Checks every setting before Camel configures anything, so that a mistake gives one clear line. */
+    private static final class SettingsCheck extends MainListenerSupport {
+        @Override
+        public void beforeConfigure(BaseMainSupport main) {
+            PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+            try {
+                CollectorSettings.from(key -> properties.resolveProperty(key).orElse(null));
+            } catch (InvalidSettingException e) {
+                System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
+                System.exit(EXIT_BAD_SETTING);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.o365auditcamel.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The one place where Management Activity API responses are classified (reference, section 5). A success passes
+ * through untouched; anything else becomes a {@link ManagementApiException} carrying its {@link ApiOutcome}.
+ */
+public class ApiResponseClassifier {
+
+    /** Every AF code the reference names, and what to do about it. */
+    static final Map<String, ApiOutcome> TABLE = Map.ofEntries(
+            Map.entry("AF20024", ApiOutcome.SUCCESS),            // subscription already enabled
+            Map.entry("AF20022", ApiOutcome.START_SUBSCRIPTION), // no subscription for the content type
+            Map.entry("AF20023", ApiOutcome.START_SUBSCRIPTION), // subscription disabled by an admin
+            Map.entry("AF20030", ApiOutcome.RECOMPUTE_WINDOW),   // time window rules (older code)
+            Map.entry("AF20055", ApiOutcome.RECOMPUTE_WINDOW),   // time window rules (current code)
+            Map.entry("AF20050", ApiOutcome.SKIP),               // content does not exist
+            Map.entry("AF20051", ApiOutcome.SKIP),               // content expired
+            Map.entry("AF429", ApiOutcome.RETRY),                // throttled
+            Map.entry("AF50000", ApiOutcome.RETRY),              // internal error
+            Map.entry("AF50005", ApiOutcome.RETRY),
+            Map.entry("AF50006", ApiOutcome.RETRY),
+            Map.entry("AF20031", ApiOutcome.RETRY),              // invalid nextPage: list the window again
+            Map.entry("AF10001", ApiOutcome.FATAL),              // token lacks ActivityFeed.Read
+            Map.entry("AF20001", ApiOutcome.FATAL),
+            Map.entry("AF20002", ApiOutcome.FATAL),
+            Map.entry("AF20003", ApiOutcome.FATAL),
+            Map.entry("AF20010", ApiOutcome.FATAL),              // tenant in URL does not match the token
+            Map.entry("AF20011", ApiOutcome.FATAL),
+            Map.entry("AF20012", ApiOutcome.FATAL),
+            Map.entry("AF20013", ApiOutcome.FATAL),
+            Map.entry("AF20020", ApiOutcome.FATAL),              // invalid content type
+            Map.entry("AF20021", ApiOutcome.FATAL),
+            Map.entry("AF20052", ApiOutcome.FATAL));
+
+    /** Name of the exchange variable that receives the AF code of a response classified as success, if any. */
+    public static final String API_CODE_VARIABLE = "o365ApiCode";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ERROR_BODY = 8192;
+
+    /** Passes a successful response on; throws a classified exception for anything else. */
+    public void check(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        exchange.removeVariable(API_CODE_VARIABLE);
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String body = readErrorBody(message.getBody());
+        message.setBody(body);
+        String code = null;
+        String text = body.strip();
+        JsonNode error = parseError(body);
+        if (error != null) {
+            code = error.path("code").asText(null);
+            text = error.path("message").asText(text);
+        } else if (text.startsWith("<")) {
+            text = "an HTML page instead of JSON";
+        }
+        ApiOutcome outcome = classify(status, code);
+        if (outcome == ApiOutcome.SUCCESS) {
+            exchange.setVariable(API_CODE_VARIABLE, code);
+            return;
+        }
+        throw new ManagementApiException(status, code, abbreviate(text), outcome);
+    }
+
+    /** The table lookup, with the HTTP status deciding where the body carries no known AF code. */
+    public static ApiOutcome classify(int status, String code) {
+        if (code != null && TABLE.containsKey(code)) {
+            return TABLE.get(code);
+        }
+        if (status == 408 || status == 429 || status >= 500) {
+            return ApiOutcome.RETRY;
+        }
+        if (status == 404) {
+            return ApiOutcome.SKIP;
+        }
+        return ApiOutcome.FATAL;
+    }
+
+    private static JsonNode parseError(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.path("error").isObject() ? node.get("error") : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String readErrorBody(Object body) {
+        if (body == null) {
+            return "";
+        }
+        if (body instanceof InputStream in) {
+            try (in) {
+                byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                return new String(bytes, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(error body unreadable: " + e.getMessage() + ")";
+            }
+        }
+        if (body instanceof byte[] bytes) {
+            return new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        }
+        return body.toString();
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ");
+        return oneLine.length() > 300 ? oneLine.substring(0, 300) + "…" : oneLine;
+    }
+}

@@ -1,0 +1,237 @@
+package io.github.o365auditcamel.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the collector, read once at startup and checked: a missing or malformed value stops startup with
+ * one line naming its environment variable. Each setting is a property in {@code application.properties}
+ * ({@code o365.tenant-id}) and the environment variable of the same name ({@code O365_TENANT_ID}) overrides it.
+ */
+public record CollectorSettings(
+        String tenantId,
+        String clientId,
+        String clientSecret,
+        Cloud cloud,
+        String loginUrl,
+        String apiUrl,
+        List<String> contentTypes,
+        String publisherId,
+        Duration pollInterval,
+        Duration initialLookback,
+        String topicPrefix,
+        String kafkaBrokers,
+        Duration listingOverlap,
+        String stateTopic) {
+
+    public static final List<String> ALL_CONTENT_TYPES = List.of(
+            "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
+
+    private static final Pattern GUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
+    private static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
+
+    /**
+     * Reads and checks every setting.
+     *
+     * @param lookup property name ({@code o365.tenant-id}) to its value, or null when unset
+     * @throws InvalidSettingException naming the first bad setting
+     */
+    public static CollectorSettings from(Function<String, String> lookup) {
+        Reader r = new Reader(lookup);
+        String tenantId = r.guid("o365.tenant-id", null);
+        String clientId = r.guid("o365.client-id", null);
+        String clientSecret = r.required("o365.client-secret");
+        Cloud cloud = r.cloud("o365.cloud");
+        String loginUrl = r.url("o365.login-url", cloud.loginUrl());
+        String apiUrl = r.url("o365.api-url", cloud.apiUrl());
+        List<String> contentTypes = r.contentTypes("o365.content-types");
+        String publisherId = r.guid("o365.publisher-id", tenantId);
+        Duration pollInterval = r.duration("o365.poll-interval", "1m", Duration.ofSeconds(1));
+        Duration initialLookback = r.duration("o365.initial-lookback", "7d", Duration.ofMinutes(1));
+        String topicPrefix = r.topicName("o365.topic-prefix", "o365.", true);
+        String kafkaBrokers = r.brokers("kafka.brokers", "localhost:9092");
+        Duration listingOverlap = r.duration("o365.listing-overlap", "1h", Duration.ZERO);
+        String stateTopic = r.topicName("o365.state-topic", "o365-audit-camel.state", false);
+        return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
+                publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic);
+    }
+
+    /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
+    public static String variableOf(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The Kafka topic of a content type's records: prefix plus the lower-case content type. */
+    public String topicFor(String contentType) {
+        return topicPrefix + contentType.toLowerCase(Locale.ROOT);
+    }
+
+    /** The client-credentials scope: the cloud's Management API resource, independent of any URL override. */
+    public String tokenScope() {
+        return cloud.tokenScope();
+    }
+
+    /** The v2 token endpoint of the tenant. */
+    public String tokenEndpoint() {
+        return loginUrl + "/" + tenantId + "/oauth2/v2.0/token";
+    }
+
+    /** The root of the tenant's activity feed, {@code {api}/api/v1.0/{tenant}/activity/feed}. */
+    public String feedUrl() {
+        return apiUrl + "/api/v1.0/" + tenantId + "/activity/feed";
+    }
+
+    @Override
+    public String toString() {
+        // the record's default toString would print the client secret
+        return "CollectorSettings[tenantId=" + tenantId + ", clientId=" + clientId + ", clientSecret=****"
+                + ", cloud=" + cloud + ", loginUrl=" + loginUrl + ", apiUrl=" + apiUrl + ", contentTypes=" + contentTypes
+                + ", publisherId=" + publisherId + ", pollInterval=" + pollInterval + ", initialLookback="
+                + initialLookback + ", topicPrefix=" + topicPrefix + ", kafkaBrokers=" + kafkaBrokers
+                + ", listingOverlap=" + listingOverlap + ", stateTopic=" + stateTopic + "]";
+    }
+
+    private static final class Reader {
+        private final Function<String, String> lookup;
+
+        Reader(Function<String, String> lookup) {
+            this.lookup = lookup;
+        }
+
+        private String value(String property) {
+            String v = lookup.apply(property);
+            return v == null || v.isBlank() ? null : v.trim();
+        }
+
+        private InvalidSettingException invalid(String property, String problem) {
+            return new InvalidSettingException(variableOf(property), problem);
+        }
+
+        String required(String property) {
+            String v = value(property);
+            if (v == null) {
+                throw invalid(property, "is required but not set");
+            }
+            return v;
+        }
+
+        String guid(String property, String defaultValue) {
+            String v = value(property);
+            if (v == null) {
+                if (defaultValue == null) {
+                    throw invalid(property, "is required but not set (a GUID such as 6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b)");
+                }
+                return defaultValue;
+            }
+            if (!GUID.matcher(v).matches()) {
+                throw invalid(property, "must be a GUID such as 6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b, not '" + v + "'");
+            }
+            return v.toLowerCase(Locale.ROOT);
+        }
+
+        Cloud cloud(String property) {
+            String v = value(property);
+            if (v == null) {
+                return Cloud.ENTERPRISE;
+            }
+            try {
+                return Cloud.fromSetting(v);
+            } catch (IllegalArgumentException e) {
+                throw invalid(property, "must be one of " + Cloud.names() + ", not '" + v + "'");
+            }
+        }
+
+        String url(String property, String defaultValue) {
+            String v = value(property);
+            if (v == null) {
+                return defaultValue;
+            }
+            URI uri;
+            try {
+                uri = URI.create(v);
+            } catch (IllegalArgumentException e) {
+                throw invalid(property, "is not a URL: '" + v + "'");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                throw invalid(property, "must be an absolute http(s) URL such as https://manage.office.com, not '" + v + "'");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw invalid(property, "must not carry a query or fragment: '" + v + "'");
+            }
+            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        }
+
+        List<String> contentTypes(String property) {
+            String v = value(property);
+            if (v == null) {
+                return ALL_CONTENT_TYPES;
+            }
+            Set<String> types = new LinkedHashSet<>();
+            for (String part : v.split(",")) {
+                String wanted = part.trim();
+                if (wanted.isEmpty()) {
+                    continue;
+                }
+                String known = ALL_CONTENT_TYPES.stream().filter(t -> t.equalsIgnoreCase(wanted)).findFirst()
+                        .orElseThrow(() -> invalid(property, "names an unknown content type '" + wanted
+                                + "'; known: " + String.join(", ", ALL_CONTENT_TYPES)));
+                types.add(known);
+            }
+            if (types.isEmpty()) {
+                throw invalid(property, "names no content type; known: " + String.join(", ", ALL_CONTENT_TYPES));
+            }
+            return List.copyOf(new ArrayList<>(types));
+        }
+
+        Duration duration(String property, String defaultValue, Duration minimum) {
+            String v = value(property);
+            Duration d;
+            try {
+                d = Durations.parse(v == null ? defaultValue : v);
+            } catch (IllegalArgumentException e) {
+                throw invalid(property, "must be a duration such as 30s, 5m, 12h or 7d, not '" + v + "'");
+            }
+            if (d.compareTo(minimum) < 0) {
+                throw invalid(property, "must be at least " + minimum.toString().substring(2).toLowerCase(Locale.ROOT)
+                        + ", not '" + v + "'");
+            }
+            return d;
+        }
+
+        String topicName(String property, String defaultValue, boolean prefix) {
+            String v = lookup.apply(property);
+            // a prefix may deliberately be empty; a topic name may not
+            if (v == null || (!prefix && v.isBlank())) {
+                v = defaultValue;
+            }
+            v = v.trim();
+            if (!TOPIC_CHARS.matcher(v).matches() || v.length() > 200) {
+                throw invalid(property, "may only contain letters, digits, '.', '_' and '-': '" + v + "'");
+            }
+            return v;
+        }
+
+        String brokers(String property, String defaultValue) {
+            String v = value(property);
+            if (v == null) {
+                return defaultValue;
+            }
+            for (String broker : v.split(",")) {
+                if (!BROKER.matcher(broker.trim()).matches()) {
+                    throw invalid(property, "must be a comma-separated list of host:port, not '" + v + "'");
+                }
+            }
+            return v.replace(" ", "");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.o365auditcamel.listing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which time windows to list next for a content type: from the cursor, less an overlap that is listed again (the
+ * listing is not ordered and a blob may appear late), up to now, in windows of at most 24 hours; never further back
+ * than the service keeps content. The first run starts at now minus the initial look-back.
+ */
+public class ListingWindows {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListingWindows.class);
+
+    /** The service refuses a start time more than 7 days back. */
+    public static final Duration RETENTION = Duration.ofDays(7);
+    /** Keeps the oldest start just inside the retention, so clock skew does not make the service refuse it. */
+    public static final Duration RETENTION_SAFETY = Duration.ofMinutes(10);
+    /** The service refuses windows longer than 24 hours. */
+    public static final Duration MAX_WINDOW = Duration.ofHours(24);
+
+    private final CheckpointStore checkpoints;
+    private final Clock clock;
+    private final Duration initialLookback;
+    private final Duration overlap;
+
+    public ListingWindows(CollectorSettings settings, CheckpointStore checkpoints) {
+        this(checkpoints, Clock.systemUTC(), settings.initialLookback(), settings.listingOverlap());
+    }
+
+    public ListingWindows(CheckpointStore checkpoints, Clock clock, Duration initialLookback, Duration overlap) {
+        this.checkpoints = checkpoints;
+        this.clock = clock;
+        this.initialLookback = initialLookback;
+        this.overlap = overlap;
+    }
+
+    /** The windows to list now for a content type, oldest first; empty when there is nothing new to list. */
+    public List<ListingWindow> next(String contentType) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Optional<Instant> cursor = checkpoints.cursor(contentType);
+        Instant oldestRetrievable = oldestRetrievable(now);
+        if (cursor.isPresent() && cursor.get().isBefore(oldestRetrievable)) {
+            LOG.warn("{}: the checkpoint {} is older than the {} days the service keeps content; resuming from {}."
+                    + " Content made available between {} and {} can no longer be retrieved and may be missing",
+                    contentType, cursor.get(), RETENTION.toDays(), oldestRetrievable, cursor.get(), oldestRetrievable);
+        }
+        return windows(cursor.orElse(null), now, initialLookback, overlap);
+    }
+
+    /** Records that everything listed in {@code window} is published: the cursor moves to its end. */
+    public void completed(String contentType, ListingWindow window) {
+        checkpoints.advance(contentType, window.end());
+    }
+
+    /** The pure arithmetic: windows from the cursor (or the first run's look-back) to now. */
+    public static List<ListingWindow> windows(Instant cursor, Instant now, Duration initialLookback, Duration overlap) {
+        Instant start = cursor == null ? now.minus(initialLookback) : cursor.minus(overlap);
+        Instant oldest = oldestRetrievable(now);
+        if (start.isBefore(oldest)) {
+            start = oldest;
+        }
+        List<ListingWindow> windows = new ArrayList<>();
+        while (start.isBefore(now)) {
+            Instant end = start.plus(MAX_WINDOW);
+            if (end.isAfter(now)) {
+                end = now;
+            }
+            windows.add(new ListingWindow(start, end));
+            start = end;
+        }
+        return windows;
+    }
+
+    public static Instant oldestRetrievable(Instant now) {
+        return now.minus(RETENTION).plus(RETENTION_SAFETY);
+    }
+}

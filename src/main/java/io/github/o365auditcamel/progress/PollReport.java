@@ -1,0 +1,89 @@
+package io.github.o365auditcamel.progress;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.o365auditcamel.listing.CheckpointStore;
+
+/**
+ * Counts what each poll cycle of a content type published, for the one line logged after each cycle and for
+ * anyone who wants totals (tests, the demo).
+ */
+public class PollReport {
+
+    private static final class Counts {
+        final AtomicLong blobs = new AtomicLong();
+        final AtomicLong records = new AtomicLong();
+        final AtomicLong totalBlobs = new AtomicLong();
+        final AtomicLong totalRecords = new AtomicLong();
+        volatile Instant cycleStart;
+    }
+
+    private final CheckpointStore checkpoints;
+    private final Clock clock;
+    private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+
+    public PollReport(CheckpointStore checkpoints) {
+        this(checkpoints, Clock.systemUTC());
+    }
+
+    public PollReport(CheckpointStore checkpoints, Clock clock) {
+        this.checkpoints = checkpoints;
+        this.clock = clock;
+    }
+
+    private Counts of(String contentType) {
+        return counts.computeIfAbsent(contentType, k -> new Counts());
+    }
+
+    public void cycleStarted(String contentType) {
+        Counts c = of(contentType);
+        c.blobs.set(0);
+        c.records.set(0);
+        c.cycleStart = clock.instant();
+    }
+
+    public void blobPublished(String contentType, long records) {
+        Counts c = of(contentType);
+        c.blobs.incrementAndGet();
+        c.records.addAndGet(records);
+        c.totalBlobs.incrementAndGet();
+        c.totalRecords.addAndGet(records);
+    }
+
+    /** The line logged after a cycle: blobs and records published, checkpoint and how far behind now it is. */
+    public String cycleCompleted(String contentType) {
+        Counts c = of(contentType);
+        Instant now = clock.instant();
+        String checkpoint = checkpoints.cursor(contentType)
+                .map(cursor -> cursor + " (" + human(Duration.between(cursor, now)) + " behind)")
+                .orElse("none yet");
+        long millis = c.cycleStart == null ? 0 : Duration.between(c.cycleStart, now).toMillis();
+        return String.format("%s: %d blobs, %d records published in %.1f s; checkpoint %s; total %d blobs, %d records",
+                contentType, c.blobs.get(), c.records.get(), millis / 1000.0, checkpoint,
+                c.totalBlobs.get(), c.totalRecords.get());
+    }
+
+    public long totalRecords(String contentType) {
+        return of(contentType).totalRecords.get();
+    }
+
+    public long totalBlobs(String contentType) {
+        return of(contentType).totalBlobs.get();
+    }
+
+    static String human(Duration d) {
+        long seconds = Math.max(0, d.getSeconds());
+        if (seconds < 120) {
+            return seconds + " s";
+        }
+        if (seconds < 7200) {
+            return seconds / 60 + " min";
+        }
+        return String.format("%.1f h", seconds / 3600.0);
+    }
+}

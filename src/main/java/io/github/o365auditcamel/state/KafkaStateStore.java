@@ -1,0 +1,238 @@
+package io.github.o365auditcamel.state;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.listing.CheckpointStore;
+import io.github.o365auditcamel.listing.ListingWindows;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's state, kept in a compacted Kafka topic so that any instance on any machine resumes where the last
+ * one stopped: one listing cursor per tenant and content type, and the blobs already published (by contentId).
+ * Read whole at start; every change is written, and acknowledged by Kafka, before it counts.
+ * Blobs created longer ago than the service keeps content can never be listed again, so their entries are deleted.
+ */
+public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaStateStore.class);
+    private static final Duration DONE_KEPT = ListingWindows.RETENTION.plusDays(1);
+    private static final long WRITE_TIMEOUT_SECONDS = 60;
+
+    private final String topic;
+    private final String tenantId;
+    private final String brokers;
+    private final Clock clock;
+    private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
+    private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
+    private KafkaProducer<String, String> producer;
+
+    public KafkaStateStore(CollectorSettings settings) {
+        this(settings.stateTopic(), settings.tenantId(), settings.kafkaBrokers(), Clock.systemUTC());
+    }
+
+    public KafkaStateStore(String topic, String tenantId, String brokers, Clock clock) {
+        this.topic = topic;
+        this.tenantId = tenantId;
+        this.brokers = brokers;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        createTopicIfMissing();
+        load();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state");
+        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        pruneDoneBlobs();
+        LOG.info("State topic {}: {} cursors and {} published blobs loaded", topic, cursors.size(), doneBlobs.size());
+    }
+
+    @Override
+    protected void doStop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+            producer = null;
+        }
+    }
+
+    @Override
+    public Optional<Instant> cursor(String contentType) {
+        return Optional.ofNullable(cursors.get(cursorKey(contentType)));
+    }
+
+    @Override
+    public void advance(String contentType, Instant to) {
+        String key = cursorKey(contentType);
+        Instant current = cursors.get(key);
+        if (current != null && !to.isAfter(current)) {
+            return;
+        }
+        write(key, to.toString());
+        cursors.put(key, to);
+        pruneDoneBlobs();
+    }
+
+    public boolean isPublished(String contentId) {
+        return doneBlobs.containsKey(doneKey(contentId));
+    }
+
+    /** Records that every record of a blob is in Kafka. */
+    public void markPublished(String contentId, Instant contentCreated) {
+        String key = doneKey(contentId);
+        Instant created = contentCreated == null ? clock.instant() : contentCreated;
+        write(key, created.toString());
+        doneBlobs.put(key, created);
+    }
+
+    public void forgetPublished(String contentId) {
+        String key = doneKey(contentId);
+        if (doneBlobs.remove(key) != null) {
+            write(key, null);
+        }
+    }
+
+    public int publishedBlobCount() {
+        return doneBlobs.size();
+    }
+
+    private String cursorKey(String contentType) {
+        return "cursor|" + tenantId + "|" + contentType;
+    }
+
+    private String doneKey(String contentId) {
+        return "done|" + tenantId + "|" + contentId;
+    }
+
+    private void pruneDoneBlobs() {
+        Instant horizon = clock.instant().minus(DONE_KEPT);
+        List<String> expired = doneBlobs.entrySet().stream()
+                .filter(e -> e.getValue().isBefore(horizon))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(ArrayList::new));
+        for (String key : expired) {
+            write(key, null);
+            doneBlobs.remove(key);
+        }
+    }
+
+    private void write(String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateStoreException("interrupted while writing to state topic " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new StateStoreException("could not write to state topic " + topic + ": " + cause, cause);
+        }
+    }
+
+    private void createTopicIfMissing() throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (existing.contains(topic)) {
+                return;
+            }
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                LOG.info("Created compacted state topic {}", topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void load() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(WRITE_TIMEOUT_SECONDS))
+                    .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (!reachedEnd(consumer, end)) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    apply(record.key(), record.value());
+                }
+            }
+        }
+    }
+
+    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        Collection<TopicPartition> partitions = end.keySet();
+        for (TopicPartition tp : partitions) {
+            if (consumer.position(tp) < end.get(tp)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void apply(String key, String value) {
+        if (key == null) {
+            return;
+        }
+        String[] parts = key.split("\\|", 3);
+        if (parts.length != 3 || !parts[1].equals(tenantId)) {
+            return;
+        }
+        Map<String, Instant> target = switch (parts[0]) {
+            case "cursor" -> cursors;
+            case "done" -> doneBlobs;
+            default -> null;
+        };
+        if (target == null) {
+            return;
+        }
+        if (value == null) {
+            target.remove(key);
+        } else {
+            target.put(key, Instant.parse(value));
+        }
+    }
+}

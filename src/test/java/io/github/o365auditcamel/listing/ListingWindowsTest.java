@@ -1,0 +1,113 @@
+package io.github.o365auditcamel.listing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class ListingWindowsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T10:15:30Z");
+    private static final Duration OVERLAP = Duration.ofHours(1);
+
+    /** A checkpoint store in memory, for the arithmetic only. */
+    private static final class MemoryCheckpoints implements CheckpointStore {
+        final Map<String, Instant> cursors = new HashMap<>();
+
+        @Override
+        public Optional<Instant> cursor(String contentType) {
+            return Optional.ofNullable(cursors.get(contentType));
+        }
+
+        @Override
+        public void advance(String contentType, Instant to) {
+            cursors.merge(contentType, to, (a, b) -> a.isAfter(b) ? a : b);
+        }
+    }
+
+    @Test
+    void firstRunStartsAtTheInitialLookbackAndTilesUpToNowInDays() {
+        List<ListingWindow> windows = ListingWindows.windows(null, NOW, Duration.ofHours(60), OVERLAP);
+
+        assertEquals(3, windows.size());
+        assertEquals(NOW.minus(Duration.ofHours(60)), windows.get(0).start());
+        assertEquals(NOW, windows.get(windows.size() - 1).end());
+        for (int i = 0; i < windows.size(); i++) {
+            ListingWindow w = windows.get(i);
+            assertTrue(Duration.between(w.start(), w.end()).compareTo(Duration.ofHours(24)) <= 0, "window " + w);
+            if (i > 0) {
+                assertEquals(windows.get(i - 1).end(), w.start(), "windows tile without gaps");
+            }
+        }
+        assertEquals(Duration.ofHours(12), Duration.between(windows.get(2).start(), windows.get(2).end()));
+    }
+
+    @Test
+    void firstRunLookbackBeyondRetentionIsClampedToJustUnderSevenDays() {
+        List<ListingWindow> windows = ListingWindows.windows(null, NOW, Duration.ofDays(30), OVERLAP);
+
+        Instant oldest = windows.get(0).start();
+        assertEquals(NOW.minus(Duration.ofDays(7)).plus(ListingWindows.RETENTION_SAFETY), oldest);
+        assertTrue(oldest.isAfter(NOW.minus(Duration.ofDays(7))));
+        assertEquals(7, windows.size());
+        assertEquals(NOW, windows.get(6).end());
+    }
+
+    @Test
+    void laterRunsRelistAnOverlapBehindTheCheckpoint() {
+        Instant cursor = NOW.minus(Duration.ofMinutes(2));
+
+        List<ListingWindow> windows = ListingWindows.windows(cursor, NOW, Duration.ofDays(7), OVERLAP);
+
+        assertEquals(List.of(new ListingWindow(cursor.minus(OVERLAP), NOW)), windows);
+    }
+
+    @Test
+    void aCheckpointOlderThanRetentionResumesFromTheOldestRetrievablePoint() {
+        Instant cursor = NOW.minus(Duration.ofDays(12));
+
+        List<ListingWindow> windows = ListingWindows.windows(cursor, NOW, Duration.ofDays(7), OVERLAP);
+
+        assertEquals(ListingWindows.oldestRetrievable(NOW), windows.get(0).start());
+    }
+
+    @Test
+    void nothingToListWhenTheCheckpointIsNowAndThereIsNoOverlap() {
+        assertTrue(ListingWindows.windows(NOW, NOW, Duration.ofDays(7), Duration.ZERO).isEmpty());
+    }
+
+    @Test
+    void completingAWindowMovesTheCheckpointToItsEndAndTheNextPollStartsFromThere() {
+        MemoryCheckpoints store = new MemoryCheckpoints();
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        ListingWindows listing = new ListingWindows(store, clock, Duration.ofHours(30), OVERLAP);
+
+        List<ListingWindow> first = listing.next("Audit.Exchange");
+        assertEquals(2, first.size());
+        listing.completed("Audit.Exchange", first.get(0));
+        assertEquals(Optional.of(first.get(0).end()), store.cursor("Audit.Exchange"));
+
+        // the second window failed: the next poll lists again from the first window's end, less the overlap
+        List<ListingWindow> retry = listing.next("Audit.Exchange");
+        assertEquals(first.get(0).end().minus(OVERLAP), retry.get(0).start());
+        assertEquals(NOW, retry.get(retry.size() - 1).end());
+        assertTrue(store.cursor("Audit.General").isEmpty(), "each content type has its own checkpoint");
+    }
+
+    @Test
+    void windowsUseWholeSeconds() {
+        Clock clock = Clock.fixed(NOW.plusMillis(789), ZoneOffset.UTC);
+        ListingWindows listing = new ListingWindows(new MemoryCheckpoints(), clock, Duration.ofHours(1), OVERLAP);
+
+        assertEquals(NOW, listing.next("DLP.All").get(0).end());
+    }
+}
