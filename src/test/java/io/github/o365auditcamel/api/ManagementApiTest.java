@@ -1,0 +1,71 @@
+package io.github.o365auditcamel.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import java.util.Map;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.listing.ListingWindow;
+import org.junit.jupiter.api.Test;
+
+class ManagementApiTest {
+
+    private static final String TENANT = "6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b";
+    private final ManagementApi api = new ManagementApi(CollectorSettings.from(Map.of(
+            "o365.tenant-id", TENANT,
+            "o365.client-id", "11112222-3333-4444-5555-666677778888",
+            "o365.client-secret", "secret",
+            "o365.publisher-id", "aaaabbbb-cccc-dddd-eeee-ffff00001111")::get));
+
+    @Test
+    void listingUrlsCarryTheWindowInUtcSecondsAndThePublisher() {
+        ListingWindow window = new ListingWindow(Instant.parse("2026-11-24T10:00:00Z"),
+                Instant.parse("2026-11-25T10:00:00Z"));
+
+        assertEquals("https://manage.office.com/api/v1.0/" + TENANT + "/activity/feed/subscriptions/content"
+                + "?contentType=Audit.Exchange&startTime=2026-11-24T10:00:00&endTime=2026-11-25T10:00:00"
+                + "&PublisherIdentifier=aaaabbbb-cccc-dddd-eeee-ffff00001111",
+                api.contentListUri("Audit.Exchange", window));
+    }
+
+    @Test
+    void servedUrisOnTheApiHostAreFollowedWithThePublisherAndDollarSignsKept() {
+        String blob = "https://manage.office.com/api/v1.0/" + TENANT
+                + "/activity/feed/audit/20261125$20261125$audit_exchange$Audit_Exchange$emea0036";
+
+        assertEquals(blob + "?PublisherIdentifier=aaaabbbb-cccc-dddd-eeee-ffff00001111", api.followUri(blob));
+        String page = "https://manage.office.com/api/v1.0/x/activity/feed/subscriptions/content?nextPage=abc"
+                + "&publisheridentifier=aaaabbbb-cccc-dddd-eeee-ffff00001111";
+        assertEquals(page, api.followUri(page));
+    }
+
+    @Test
+    void theTokenNeverGoesToAnotherHostSchemeOrPort() {
+        for (String foreign : new String[] {
+                "https://evil.example/api/v1.0/x/activity/feed/audit/1",
+                "http://manage.office.com/api/v1.0/x/activity/feed/audit/1",
+                "https://manage.office.com:8443/api/v1.0/x/activity/feed/audit/1",
+                "https://manage.office.com.evil.example/audit/1"}) {
+            ForeignUriException e = assertThrows(ForeignUriException.class, () -> api.followUri(foreign));
+            assertFalse(e.getMessage().contains("Bearer"));
+        }
+        api.requireOnApiHost("https://MANAGE.office.com:443/api/v1.0/x");
+    }
+
+    @Test
+    void theClassificationTableDecidesByAfCodeThenByStatus() {
+        assertEquals(ApiOutcome.SUCCESS, ApiResponseClassifier.classify(400, "AF20024"));
+        assertEquals(ApiOutcome.START_SUBSCRIPTION, ApiResponseClassifier.classify(400, "AF20022"));
+        assertEquals(ApiOutcome.RECOMPUTE_WINDOW, ApiResponseClassifier.classify(400, "AF20055"));
+        assertEquals(ApiOutcome.SKIP, ApiResponseClassifier.classify(404, "AF20051"));
+        assertEquals(ApiOutcome.RETRY, ApiResponseClassifier.classify(403, "AF429"));
+        assertEquals(ApiOutcome.RETRY, ApiResponseClassifier.classify(503, null));
+        assertEquals(ApiOutcome.RETRY, ApiResponseClassifier.classify(408, null));
+        assertEquals(ApiOutcome.FATAL, ApiResponseClassifier.classify(401, "AF10001"));
+        assertEquals(ApiOutcome.FATAL, ApiResponseClassifier.classify(400, "AF20013"));
+        assertEquals(ApiOutcome.RETRY, ApiResponseClassifier.classify(502, "SomethingNew"));
+    }
+}

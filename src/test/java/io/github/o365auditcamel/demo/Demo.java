@@ -1,0 +1,148 @@
+package io.github.o365auditcamel.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The local demo: our API simulator, a single-node Kafka broker (KRaft) and the production jar, unchanged, pointed
+ * at both. Prints the record count of every topic after each poll, and adds a few new blobs now and then so that
+ * live collection shows. Ctrl+C stops everything.
+ */
+public final class Demo {
+
+    private static final List<String> CONTENT_TYPES = List.of(
+            "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
+    private static final Duration POLL = Duration.ofSeconds(10);
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of("target/o365-audit-camel.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the collector first: mvn -B package -DskipTests");
+        }
+        int kafkaPort = freeOr(9092);
+        Path kafkaDir = Files.createTempDirectory("o365-demo-kafka");
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(kafkaDir, kafkaPort).start();
+        ManagementApiSimulator simulator = ManagementApiSimulator.builder()
+                .port(freeOr(8365))
+                .blobsPerContentType(8)
+                .recordsPerBlob(250)
+                .backlog(Duration.ofDays(3))
+                .build();
+        simulator.start();
+        say("Kafka broker (KRaft) at " + broker.bootstrapServers() + ", data in " + kafkaDir);
+        say("Office 365 Management API simulator at " + simulator.baseUrl() + " with "
+                + simulator.recordCount() + " records waiting in 5 content types");
+
+        ProcessBuilder collector = new ProcessBuilder(javaBin(), "-jar", jar.toString()).inheritIO();
+        Map<String, String> env = collector.environment();
+        env.put("O365_TENANT_ID", simulator.tenantId());
+        env.put("O365_CLIENT_ID", simulator.clientId());
+        env.put("O365_CLIENT_SECRET", simulator.clientSecret());
+        env.put("O365_LOGIN_URL", simulator.baseUrl());
+        env.put("O365_API_URL", simulator.baseUrl());
+        env.put("O365_POLL_INTERVAL", POLL.toSeconds() + "s");
+        env.put("KAFKA_BROKERS", broker.bootstrapServers());
+        say("starting the collector: java -jar " + jar + " (the production jar, pointed at the two above)");
+        Process process = collector.start();
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.destroy();
+            try {
+                process.waitFor();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            simulator.close();
+            broker.close();
+            deleteQuietly(kafkaDir.toFile());
+        }));
+
+        Random random = new Random();
+        try (KafkaConsumer<byte[], byte[]> counter = counter(broker.bootstrapServers())) {
+            int round = 0;
+            while (process.isAlive()) {
+                Thread.sleep(POLL.toMillis());
+                round++;
+                if (round % 3 == 0) {
+                    String type = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
+                    simulator.addBlobs(type, 1, 100, Instant.now());
+                    say("a new " + type + " blob with 100 records became available");
+                }
+                say("records per topic: " + counts(counter) + "  (served so far: " + simulator.recordCount() + ")");
+            }
+        }
+        System.exit(process.exitValue());
+    }
+
+    private static Map<String, Long> counts(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.listTopics(Duration.ofSeconds(5)).forEach((topic, infos) -> {
+            if (topic.startsWith("o365.")) {
+                infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+        });
+        Map<String, Long> counts = new TreeMap<>();
+        CONTENT_TYPES.forEach(t -> counts.put("o365." + t.toLowerCase(Locale.ROOT), 0L));
+        consumer.endOffsets(partitions).forEach((tp, end) -> counts.merge(tp.topic(), end, Long::sum));
+        return counts;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> counter(String brokers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static int freeOr(int preferred) throws IOException {
+        try (ServerSocket socket = new ServerSocket(preferred)) {
+            return preferred;
+        } catch (IOException busy) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void say(String line) {
+        System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " [demo] " + line);
+    }
+
+    private static void deleteQuietly(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteQuietly(child);
+            }
+        }
+        file.delete();
+    }
+}

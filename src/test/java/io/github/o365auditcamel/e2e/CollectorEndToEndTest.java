@@ -1,0 +1,139 @@
+package io.github.o365auditcamel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real application.properties and YAML routes against the simulator and a real Kafka broker: blobs of all five
+ * content types spread over several 24-hour windows and several listing pages, listings unordered and repeating.
+ */
+class CollectorEndToEndTest extends CamelMainTestSupport {
+
+    private static final String TOPIC_PREFIX = "e2e.";
+    private static final List<String> CONTENT_TYPES = List.of(
+            "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static EmbeddedKafkaBroker broker;
+    private static ManagementApiSimulator simulator;
+
+    @BeforeAll
+    static void startServices() {
+        broker = new EmbeddedKafkaBroker().start();
+        simulator = ManagementApiSimulator.builder()
+                .blobsPerContentType(12)
+                .recordsPerBlob(40)
+                .backlog(Duration.ofDays(4))
+                .pageSize(5)
+                .shuffleListings(true)
+                .repeatBlobsInListing(true)
+                .seed(42)
+                .build();
+        simulator.start();
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties props = new Properties();
+        props.put("o365.tenant-id", simulator.tenantId());
+        props.put("o365.client-id", simulator.clientId());
+        props.put("o365.client-secret", simulator.clientSecret());
+        props.put("o365.login-url", simulator.baseUrl());
+        props.put("o365.api-url", simulator.baseUrl());
+        props.put("o365.poll-interval", "2s");
+        props.put("o365.topic-prefix", TOPIC_PREFIX);
+        props.put("kafka.brokers", broker.bootstrapServers());
+        return props;
+    }
+
+    @Test
+    void everyRecordLandsOnceInItsTopicAndBlobsAppearingLaterAreCollectedByTheNextPoll() throws Exception {
+        Map<String, String> topicByContentType = CONTENT_TYPES.stream()
+                .collect(Collectors.toMap(t -> t, t -> TOPIC_PREFIX + t.toLowerCase()));
+        Map<String, List<String>> served = simulator.recordsByContentType();
+        int expected = simulator.recordCount();
+        assertEquals(5 * 12 * 40, expected);
+
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topicByContentType.values())) {
+            List<TopicReader.Record> records = reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(90));
+            assertEquals(expected, records.size(), "records in Kafka after the backlog");
+            assertExactlyTheServedRecords(served, topicByContentType, records);
+
+            // blobs that become available while the collector runs are collected by the next poll
+            simulator.addBlobs("Audit.Exchange", 2, 30, Instant.now());
+            simulator.addBlobs("DLP.All", 1, 25, Instant.now());
+            int grown = simulator.recordCount();
+            assertEquals(expected + 85, grown);
+            records = reader.readUntil(r -> r.size() >= grown, Duration.ofSeconds(60));
+            // and nothing more arrives: no duplicates from overlapping windows or repeated listings
+            records = reader.drain(Duration.ofSeconds(5));
+            assertExactlyTheServedRecords(simulator.recordsByContentType(), topicByContentType, records);
+        }
+
+        Map<String, Integer> gets = simulator.blobGetCounts();
+        assertEquals(5 * 12 + 3, gets.size(), "every blob fetched");
+        gets.forEach((contentId, count) -> assertEquals(1, count, "GETs of blob " + contentId));
+    }
+
+    private static void assertExactlyTheServedRecords(Map<String, List<String>> served,
+            Map<String, String> topicByContentType, List<TopicReader.Record> records) throws Exception {
+        Map<String, TopicReader.Record> byId = new HashMap<>();
+        for (TopicReader.Record record : records) {
+            TopicReader.Record previous = byId.put(record.key(), record);
+            assertEquals(null, previous, "record " + record.key() + " appears twice");
+        }
+        int total = 0;
+        for (Map.Entry<String, List<String>> entry : served.entrySet()) {
+            String contentType = entry.getKey();
+            for (String json : entry.getValue()) {
+                total++;
+                String id = JSON.readTree(json).get("Id").asText();
+                TopicReader.Record record = byId.get(id);
+                assertTrue(record != null, "record " + id + " of " + contentType + " is missing");
+                assertEquals(topicByContentType.get(contentType), record.topic());
+                assertEquals(JSON.readTree(json), JSON.readTree(record.value()), "the served JSON of " + id);
+                assertEquals(contentType, record.headers().get("o365.contentType"));
+                assertEquals(simulator.tenantId(), record.headers().get("o365.tenantId"));
+                assertTrue(record.headers().containsKey("o365.contentId"));
+                assertTrue(record.headers().containsKey("o365.contentCreated"));
+            }
+        }
+        assertEquals(total, records.size(), "no record that was not served");
+        Set<String> topics = new HashSet<>();
+        records.forEach(r -> topics.add(r.topic()));
+        assertEquals(5, topics.size(), "all five topics filled");
+    }
+}

@@ -1,0 +1,1438 @@
+package io.github.o365auditcamel.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * In-process simulator of the Microsoft identity platform token endpoint (v1 and v2, client-credentials with a client
+ * secret) and of the Office 365 Management Activity API ({@code /api/v1.0/{tenant}/activity/feed/...}), faithful to
+ * {@code /work/shared/o365-api.md} sections 1, 3, 4, 5 and 8.
+ *
+ * <p>One HTTP server on {@code 127.0.0.1} serves both: use {@link #baseUrl()} as login URL and as API URL.
+ * Start with {@link #start()}, stop with {@link #close()}. All public methods are thread-safe.
+ *
+ * <p>Counters: {@link #tokenCallCount()} counts every request to a token endpoint; {@link #totalApiCalls()} every
+ * request under {@code /api/}; {@link #listCallCount()} every authenticated {@code GET subscriptions/content};
+ * {@link #startCallCount()} every authenticated {@code POST subscriptions/start} (including AF20024 answers);
+ * {@link #blobGetCount(String)} only successful (200) blob downloads.
+ *
+ * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no throttling, no certificate
+ * (client_assertion) flow, a blob never changes once added. {@code subscriptions/notifications} returns {@code []}.
+ */
+public final class ManagementApiSimulator implements AutoCloseable {
+
+    /** The five content types of the API, in documentation order. */
+    public static final List<String> ALL_CONTENT_TYPES = List.of(
+            RecordFactory.AAD, RecordFactory.EXCHANGE, RecordFactory.SHAREPOINT, RecordFactory.GENERAL, RecordFactory.DLP);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementApiSimulator.class);
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern DNS_NAME =
+            Pattern.compile("(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}");
+    private static final Pattern CONTENT_ID =
+            Pattern.compile("\\d{17,23}\\$\\d{17,23}\\$[A-Za-z0-9_]+\\$[A-Za-z0-9_]+\\$[A-Za-z0-9_]+(\\$[A-Za-z0-9_]+)*");
+    private static final String JSON_UTF8 = "application/json; charset=utf-8";
+    private static final Duration MAX_WINDOW = Duration.ofHours(24);
+    private static final int MAX_PAGE_TOKENS = 100_000;
+
+    // ------------------------------------------------------------------ configuration
+    private final int configuredPort;
+    private final String tenantId;
+    private final String tenantDomain;
+    private final String clientId;
+    private final String clientSecret;
+    private final String cloudResource;
+    private final List<String> contentTypes;
+    private final int blobsPerContentType;
+    private final int recordsPerBlob;
+    private final Duration backlog;
+    private final int pageSize;
+    private final Duration tokenLifetime;
+    private final boolean shuffleListings;
+    private final boolean repeatBlobsInListing;
+    private final Duration retention;
+    private final Duration retentionGrace;
+    private final int recordSizeBytes;
+    private final boolean subscriptionsInitiallyEnabled;
+    private final Clock clock;
+
+    // ------------------------------------------------------------------ state
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Object generationLock = new Object();
+    private final Random random;               // guarded by generationLock
+    private final RecordFactory records;       // guarded by generationLock
+    private final Random listingRandom;        // guarded by itself
+    private final SecureRandom secureRandom = new SecureRandom();
+    private final String region;
+
+    private final ConcurrentHashMap<String, StoredBlob> blobsById = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, NavigableSet<StoredBlob>> blobsByType = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> subscriptions = new ConcurrentHashMap<>(); // type -> enabled|disabled
+    private final ConcurrentHashMap<String, IssuedToken> tokens = new ConcurrentHashMap<>();
+    private final Map<String, PageRef> pageTokens = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PageRef> eldest) {
+            return size() > MAX_PAGE_TOKENS;
+        }
+    });
+    private final AtomicInteger listingSessions = new AtomicInteger();
+
+    private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
+    private final AtomicInteger listCalls = new AtomicInteger();
+    private final AtomicInteger tokenCalls = new AtomicInteger();
+    private final AtomicInteger startCalls = new AtomicInteger();
+    private final AtomicInteger apiCalls = new AtomicInteger();
+    private final AtomicInteger recordTotal = new AtomicInteger();
+
+    private volatile HttpServer server;
+    private volatile ExecutorService executor;
+    private volatile int boundPort = -1;
+
+    /** A listed blob. {@code contentCreated}/{@code contentExpiration} have millisecond precision. */
+    public record Blob(String contentType, String contentId, Instant contentCreated, Instant contentExpiration,
+                       int recordCount) {
+    }
+
+    private static final class StoredBlob {
+        final Blob blob;
+        final byte[] body;          // the exact JSON array served
+        final int[] offsets;        // start,end pairs of each record inside body
+        volatile byte[] gzipped;
+
+        StoredBlob(Blob blob, byte[] body, int[] offsets) {
+            this.blob = blob;
+            this.body = body;
+            this.offsets = offsets;
+        }
+
+        Instant created() {
+            return blob.contentCreated();
+        }
+
+        String id() {
+            return blob.contentId();
+        }
+
+        List<String> records() {
+            List<String> out = new ArrayList<>(offsets.length / 2);
+            for (int i = 0; i < offsets.length; i += 2) {
+                out.add(new String(body, offsets[i], offsets[i + 1] - offsets[i], StandardCharsets.UTF_8));
+            }
+            return out;
+        }
+    }
+
+    private static final Comparator<StoredBlob> BY_CREATED =
+            Comparator.comparing(StoredBlob::created).thenComparing(StoredBlob::id);
+
+    private record IssuedToken(String tenant, long expiresAtMillis) {
+    }
+
+    /** One listing snapshot; pageTokens[i] is the nextPage value of page i (null for page 0). */
+    private record ListingSession(String contentType, Instant start, Instant end, String startText, String endText,
+                                  List<List<StoredBlob>> pages, String[] pageTokens) {
+    }
+
+    private record PageRef(ListingSession session, int index) {
+    }
+
+    private ManagementApiSimulator(Builder b) {
+        this.configuredPort = b.port;
+        this.tenantId = b.tenantId;
+        this.tenantDomain = b.tenantDomain;
+        this.clientId = b.clientId;
+        this.clientSecret = b.clientSecret;
+        this.cloudResource = stripTrailingSlash(b.cloudResource);
+        this.contentTypes = List.copyOf(b.contentTypes);
+        this.blobsPerContentType = b.blobsPerContentType;
+        this.recordsPerBlob = b.recordsPerBlob;
+        this.backlog = b.backlog;
+        this.pageSize = b.pageSize;
+        this.tokenLifetime = b.tokenLifetime;
+        this.shuffleListings = b.shuffleListings;
+        this.repeatBlobsInListing = b.repeatBlobsInListing;
+        this.retention = b.retention;
+        this.retentionGrace = b.retentionGrace;
+        this.recordSizeBytes = b.recordSizeBytes;
+        this.subscriptionsInitiallyEnabled = b.subscriptionsInitiallyEnabled;
+        this.clock = b.clock;
+        long seed = b.seed != null ? b.seed : System.nanoTime();
+        this.random = new Random(seed);
+        this.listingRandom = new Random(seed * 31 + 7);
+        this.records = new RecordFactory(tenantId, tenantDomain, new Random(seed ^ 0x5DEECE66DL));
+        String[] regions = {"na0036", "na0047", "emea0026", "emea0029", "emea0036", "can0014"};
+        this.region = regions[new Random(seed).nextInt(regions.length)];
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ================================================================== lifecycle
+
+    /** Generates the initial backlog and binds 127.0.0.1 on the configured port (0 = a free port). */
+    public synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        Instant now = now();
+        Instant last = now.minus(Duration.ofMinutes(1));
+        Instant first = backlog.compareTo(Duration.ofMinutes(1)) > 0 ? now.minus(backlog) : last;
+        for (String type : contentTypes) {
+            blobsByType.computeIfAbsent(type, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            for (int i = 0; i < blobsPerContentType; i++) {
+                Instant created = blobsPerContentType == 1 ? last
+                        : first.plusMillis(Duration.between(first, last).toMillis() * i / (blobsPerContentType - 1));
+                addBlobs(type, 1, recordsPerBlob, created);
+            }
+            if (subscriptionsInitiallyEnabled) {
+                subscriptions.put(type, "enabled");
+            }
+        }
+        try {
+            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", configuredPort), 128);
+            AtomicInteger threads = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "o365-api-simulator-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            s.setExecutor(pool);
+            s.createContext("/", this::handle);
+            s.start();
+            this.executor = pool;
+            this.boundPort = s.getAddress().getPort();
+            this.server = s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind 127.0.0.1:" + configuredPort, e);
+        }
+        LOG.info("Office 365 Management API simulator listening on {} (tenant {})", baseUrl(), tenantId);
+    }
+
+    /** Stops the server (idempotent). */
+    @Override
+    public synchronized void close() {
+        HttpServer s = server;
+        if (s != null) {
+            s.stop(0);
+            server = null;
+        }
+        ExecutorService e = executor;
+        if (e != null) {
+            e.shutdownNow();
+            executor = null;
+        }
+    }
+
+    public int port() {
+        if (boundPort < 0) {
+            throw new IllegalStateException("not started");
+        }
+        return boundPort;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the login URL and the API URL. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public String tenantId() {
+        return tenantId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String clientSecret() {
+        return clientSecret;
+    }
+
+    /** A verified domain of the tenant, accepted in place of the GUID on the token endpoints only. */
+    public String tenantDomain() {
+        return tenantDomain;
+    }
+
+    /** The resource / scope prefix accepted by the token endpoints, e.g. {@code https://manage.office.com}. */
+    public String cloudResource() {
+        return cloudResource;
+    }
+
+    // ================================================================== content
+
+    /**
+     * Adds {@code blobCount} blobs, each holding {@code recordsPerBlob} new records, all with the given
+     * {@code contentCreated} (null = now; truncated to milliseconds). Blobs whose contentCreated is in the future are
+     * listed only once that time has come. A blob expires {@code retention} after its aggregation start (which is at
+     * most 5 minutes before contentCreated), as the real service does.
+     */
+    public List<Blob> addBlobs(String contentType, int blobCount, int recordsPerBlob, Instant contentCreated) {
+        if (!ALL_CONTENT_TYPES.contains(contentType)) {
+            throw new IllegalArgumentException("not a content type: " + contentType);
+        }
+        if (blobCount < 0 || recordsPerBlob < 1) {
+            throw new IllegalArgumentException("blobCount >= 0 and recordsPerBlob >= 1 required");
+        }
+        Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+        NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+        List<Blob> added = new ArrayList<>(blobCount);
+        synchronized (generationLock) {
+            for (int n = 0; n < blobCount; n++) {
+                Instant aggregationStart = random.nextInt(10) < 3 ? created
+                        : created.minusMillis(1 + random.nextInt(5 * 60_000));
+                String t2 = ApiTime.CONTENT_ID.format(created) + digits(6);
+                String t1 = aggregationStart.equals(created) ? t2 : ApiTime.CONTENT_ID.format(aggregationStart) + digits(6);
+                String under = contentType.replace('.', '_');
+                String id = t1 + "$" + t2 + "$" + under.toLowerCase(Locale.ROOT) + "$" + under + "$" + region;
+                if (blobsById.containsKey(id)) {
+                    n--;
+                    continue;
+                }
+                ByteArrayOutputStream body = new ByteArrayOutputStream(recordsPerBlob * (recordSizeBytes + 64));
+                int[] offsets = new int[recordsPerBlob * 2];
+                body.write('[');
+                for (int r = 0; r < recordsPerBlob; r++) {
+                    if (r > 0) {
+                        body.write(',');
+                    }
+                    byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                    offsets[2 * r] = body.size();
+                    body.writeBytes(rec);
+                    offsets[2 * r + 1] = body.size();
+                }
+                body.write(']');
+                Blob blob = new Blob(contentType, id, created, aggregationStart.plus(retention), recordsPerBlob);
+                StoredBlob stored = new StoredBlob(blob, body.toByteArray(), offsets);
+                blobsById.put(id, stored);
+                blobGets.putIfAbsent(id, new AtomicInteger());
+                set.add(stored);
+                recordTotal.addAndGet(recordsPerBlob);
+                added.add(blob);
+            }
+        }
+        return added;
+    }
+
+    /** Every blob, oldest contentCreated first. */
+    public List<Blob> blobs() {
+        List<StoredBlob> all = new ArrayList<>(blobsById.values());
+        all.sort(BY_CREATED);
+        return all.stream().map(s -> s.blob).toList();
+    }
+
+    /** Every record (compact JSON, exactly as served) per content type across all blobs, in no particular order. */
+    public Map<String, List<String>> recordsByContentType() {
+        Map<String, List<String>> out = new TreeMap<>();
+        blobsByType.forEach((type, set) -> {
+            List<String> list = new ArrayList<>();
+            for (StoredBlob b : set) {
+                list.addAll(b.records());
+            }
+            out.put(type, list);
+        });
+        return out;
+    }
+
+    /** The records of one blob, in the order they are served. */
+    public List<String> records(String contentId) {
+        StoredBlob b = blobsById.get(contentId);
+        if (b == null) {
+            throw new IllegalArgumentException("unknown contentId " + contentId);
+        }
+        return b.records();
+    }
+
+    public int recordCount() {
+        return recordTotal.get();
+    }
+
+    // ================================================================== counters
+
+    /** Number of successful (200) GETs of that blob. */
+    public int blobGetCount(String contentId) {
+        AtomicInteger c = blobGets.get(contentId);
+        return c == null ? 0 : c.get();
+    }
+
+    /** contentId -> successful GETs, for every blob (0 for never fetched ones). */
+    public Map<String, Integer> blobGetCounts() {
+        Map<String, Integer> out = new HashMap<>();
+        blobGets.forEach((id, c) -> out.put(id, c.get()));
+        return out;
+    }
+
+    public int listCallCount() {
+        return listCalls.get();
+    }
+
+    public int tokenCallCount() {
+        return tokenCalls.get();
+    }
+
+    public int startCallCount() {
+        return startCalls.get();
+    }
+
+    /** Requests under {@code /api/} (token endpoint calls excluded). */
+    public int totalApiCalls() {
+        return apiCalls.get();
+    }
+
+    public Set<String> enabledSubscriptions() {
+        Set<String> out = new TreeSet<>();
+        subscriptions.forEach((type, status) -> {
+            if ("enabled".equals(status)) {
+                out.add(type);
+            }
+        });
+        return out;
+    }
+
+    // ================================================================== failure injection
+
+    /** Marks a subscription disabled (as a tenant admin would): content calls then get AF20023 until /start. */
+    public void disableSubscription(String contentType) {
+        subscriptions.computeIfPresent(contentType, (t, s) -> "disabled");
+    }
+
+    /** Removes a subscription (as if someone else deleted it): content calls then get AF20022 until /start. */
+    public void removeSubscription(String contentType) {
+        subscriptions.remove(contentType);
+    }
+
+    /** Makes every token issued so far invalid (API calls answer 401 until a new token is fetched). */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
+    // ================================================================== HTTP
+
+    private void handle(HttpExchange ex) {
+        try {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String rawPath = ex.getRequestURI().getRawPath();
+            List<String> segs = pathSegments(rawPath);
+            Map<String, String> query = queryParameters(ex.getRequestURI().getRawQuery());
+            if (segs == null) {
+                notFound(ex);
+            } else if (segs.size() == 3 && segs.get(1).equals("oauth2") && segs.get(2).equals("token")) {
+                token(ex, segs.get(0), false, body);
+            } else if (segs.size() == 4 && segs.get(1).equals("oauth2") && segs.get(2).equals("v2.0")
+                    && segs.get(3).equals("token")) {
+                token(ex, segs.get(0), true, body);
+            } else if (segs.size() >= 5 && segs.get(0).equals("api")
+                    && (segs.get(1).equals("v1.0") || segs.get(1).equals("v1"))
+                    && segs.get(3).equals("activity") && segs.get(4).equals("feed")) {
+                apiCalls.incrementAndGet();
+                api(ex, segs.get(2), segs.subList(5, segs.size()), query, body);
+            } else {
+                notFound(ex);
+            }
+        } catch (Throwable t) {
+            try {
+                if (ex.getResponseCode() < 0) {
+                    apiError(ex, 500, "AF50000", "An internal error occurred. Retry the request.");
+                }
+            } catch (Throwable ignored) {
+                // nothing more to do
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ token endpoint
+
+    private void token(HttpExchange ex, String tenant, boolean v2, byte[] body) throws IOException {
+        tokenCalls.incrementAndGet();
+        if (!ex.getRequestMethod().equals("POST")) {
+            aadError(ex, 400, "invalid_request", 900561,
+                    "The endpoint only accepts POST, OPTIONS requests. Received a " + ex.getRequestMethod() + " request.");
+            return;
+        }
+        if (!GUID.matcher(tenant).matches() && !DNS_NAME.matcher(tenant).matches()) {
+            aadError(ex, 400, "invalid_request", 900023,
+                    "Specified tenant identifier '" + tenant + "' is neither a valid DNS name, nor a valid external domain.");
+            return;
+        }
+        if (!tenant.equalsIgnoreCase(tenantId) && !tenant.equalsIgnoreCase(tenantDomain)) {
+            aadError(ex, 400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make sure you have "
+                    + "the correct tenant ID and are signing into the correct cloud. Check with your subscription "
+                    + "administrator, this may happen if there are no active subscriptions for the tenant.");
+            return;
+        }
+        Map<String, String> form = formParameters(new String(body, StandardCharsets.UTF_8));
+        String basicId = null;
+        String basicSecret = null;
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon >= 0) {
+                    basicId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+                    basicSecret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+                }
+            } catch (IllegalArgumentException e) {
+                aadError(ex, 401, "invalid_client", 7000216, "'client_assertion', 'client_secret' or 'request' is "
+                        + "required for the 'client_credentials' grant type.");
+                return;
+            }
+        }
+        String grant = form.get("grant_type");
+        if (isBlank(grant)) {
+            missingParameter(ex, "grant_type");
+            return;
+        }
+        if (!grant.equals("client_credentials")) {
+            aadError(ex, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + grant + "'.");
+            return;
+        }
+        String id = !isBlank(form.get("client_id")) ? form.get("client_id") : basicId;
+        if (isBlank(id)) {
+            missingParameter(ex, "client_id");
+            return;
+        }
+        if (v2) {
+            if (form.containsKey("resource")) {
+                aadError(ex, 400, "invalid_request", 901002, "The 'resource' request parameter is not supported.");
+                return;
+            }
+            String scope = form.get("scope");
+            if (isBlank(scope)) {
+                missingParameter(ex, "scope");
+                return;
+            }
+            if (!scope.trim().equals(cloudResource + "/.default")) {
+                aadError(ex, 400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter. "
+                        + "The provided value for the input parameter 'scope' is not valid. The scope " + scope
+                        + " is not valid. Client credential flows must have a scope value with /.default suffixed to "
+                        + "the resource identifier (application ID URI).");
+                return;
+            }
+        } else {
+            String resource = form.get("resource");
+            if (isBlank(resource)) {
+                missingParameter(ex, "resource");
+                return;
+            }
+            if (!stripTrailingSlash(resource.trim()).equals(cloudResource)) {
+                aadError(ex, 400, "invalid_resource", 500011, "The resource principal named " + resource + " was not "
+                        + "found in the tenant named " + tenantDomain + ". This can happen if the application has not "
+                        + "been installed by the administrator of the tenant or consented to by any user in the tenant. "
+                        + "You might have sent your authentication request to the wrong tenant.");
+                return;
+            }
+        }
+        if (!id.equalsIgnoreCase(clientId)) {
+            aadError(ex, 400, "unauthorized_client", 700016, "Application with identifier '" + id + "' was not found in "
+                    + "the directory '" + tenantDomain + "'. This can happen if the application has not been installed "
+                    + "by the administrator of the tenant or consented to by any user in the tenant. You may have sent "
+                    + "your authentication request to the wrong tenant.");
+            return;
+        }
+        if (form.containsKey("client_assertion")) {
+            aadError(ex, 401, "invalid_client", 700027, "Client assertion failed signature validation. (Reason - The key "
+                    + "was not found.)");
+            return;
+        }
+        String secret = form.get("client_secret") != null ? form.get("client_secret") : basicSecret;
+        if (secret == null) {
+            aadError(ex, 401, "invalid_client", 7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+            return;
+        }
+        if (!secret.equals(clientSecret)) {
+            aadError(ex, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent "
+                    + "in the request is the client secret value, not the client secret ID, for a secret added to app '"
+                    + clientId + "'.");
+            return;
+        }
+        Instant now = now();
+        long lifetimeSeconds = Math.max(0, tokenLifetime.toSeconds());
+        String accessToken = newAccessToken(now);
+        tokens.put(accessToken, new IssuedToken(tenantId, now.plus(tokenLifetime).toEpochMilli()));
+        pruneTokens(now);
+        ObjectNode out = mapper.createObjectNode();
+        out.put("token_type", "Bearer");
+        if (v2) {
+            out.put("expires_in", lifetimeSeconds);
+            out.put("ext_expires_in", lifetimeSeconds);
+        } else {
+            out.put("expires_in", Long.toString(lifetimeSeconds));
+            out.put("ext_expires_in", Long.toString(lifetimeSeconds));
+            out.put("expires_on", Long.toString(now.getEpochSecond() + lifetimeSeconds));
+            out.put("not_before", Long.toString(now.getEpochSecond()));
+            out.put("resource", cloudResource);
+        }
+        out.put("access_token", accessToken);
+        sendToken(ex, 200, mapper.writeValueAsBytes(out));
+    }
+
+    private void missingParameter(HttpExchange ex, String name) throws IOException {
+        aadError(ex, 400, "invalid_request", 900144, "The request body must contain the following parameter: '" + name + "'.");
+    }
+
+    private void aadError(HttpExchange ex, int status, String error, int code, String message) throws IOException {
+        String trace = java.util.UUID.randomUUID().toString();
+        String clientRequestId = ex.getRequestHeaders().getFirst("client-request-id");
+        String correlation = clientRequestId != null && GUID.matcher(clientRequestId).matches()
+                ? clientRequestId : java.util.UUID.randomUUID().toString();
+        String timestamp = ApiTime.AAD_TIMESTAMP.format(now());
+        ObjectNode out = mapper.createObjectNode();
+        out.put("error", error);
+        out.put("error_description", "AADSTS" + code + ": " + message + "\r\nTrace ID: " + trace
+                + "\r\nCorrelation ID: " + correlation + "\r\nTimestamp: " + timestamp);
+        out.putArray("error_codes").add(code);
+        out.put("timestamp", timestamp);
+        out.put("trace_id", trace);
+        out.put("correlation_id", correlation);
+        out.put("error_uri", "https://login.microsoftonline.com/error?code=" + code);
+        sendToken(ex, status, mapper.writeValueAsBytes(out));
+    }
+
+    private void sendToken(HttpExchange ex, int status, byte[] body) throws IOException {
+        Headers h = ex.getResponseHeaders();
+        h.set("Content-Type", JSON_UTF8);
+        h.set("Cache-Control", "no-store, no-cache");
+        h.set("Pragma", "no-cache");
+        h.set("x-ms-request-id", java.util.UUID.randomUUID().toString());
+        h.set("x-ms-ests-server", "2.1.19999.9 - SIM ProdSlices");
+        send(ex, status, body);
+    }
+
+    /** An unsigned-looking JWT with the claims of an app-only manage.office.com token; validated by lookup only. */
+    private String newAccessToken(Instant now) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        ObjectNode header = mapper.createObjectNode();
+        header.put("typ", "JWT");
+        header.put("alg", "RS256");
+        header.put("x5t", "c2ltdWxhdG9yLWtleQ");
+        header.put("kid", "c2ltdWxhdG9yLWtleQ");
+        ObjectNode claims = mapper.createObjectNode();
+        long iat = now.getEpochSecond();
+        claims.put("aud", cloudResource);
+        claims.put("iss", "https://sts.windows.net/" + tenantId + "/");
+        claims.put("iat", iat);
+        claims.put("nbf", iat);
+        claims.put("exp", iat + Math.max(0, tokenLifetime.toSeconds()));
+        claims.put("appid", clientId);
+        claims.put("appidacr", "1");
+        claims.put("idp", "https://sts.windows.net/" + tenantId + "/");
+        claims.put("oid", "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
+        ArrayNode roles = claims.putArray("roles");
+        roles.add("ActivityFeed.Read");
+        roles.add("ActivityFeed.ReadDlp");
+        roles.add("ServiceHealth.Read");
+        claims.put("sub", "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
+        claims.put("tid", tenantId);
+        byte[] uti = new byte[16];
+        byte[] signature = new byte[256];
+        secureRandom.nextBytes(uti);
+        secureRandom.nextBytes(signature);
+        claims.put("uti", b64.encodeToString(uti));
+        claims.put("ver", "1.0");
+        try {
+            return b64.encodeToString(mapper.writeValueAsBytes(header)) + "."
+                    + b64.encodeToString(mapper.writeValueAsBytes(claims)) + "." + b64.encodeToString(signature);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void pruneTokens(Instant now) {
+        if (tokens.size() > 1000) {
+            long cutoff = now.toEpochMilli();
+            tokens.values().removeIf(t -> t.expiresAtMillis() <= cutoff);
+        }
+    }
+
+    // ------------------------------------------------------------------ activity API
+
+    private void api(HttpExchange ex, String tenant, List<String> op, Map<String, String> q, byte[] body)
+            throws IOException {
+        String method = ex.getRequestMethod();
+        String expected;
+        String route;
+        if (op.size() == 2 && op.get(0).equalsIgnoreCase("subscriptions")) {
+            route = op.get(1).toLowerCase(Locale.ROOT);
+            switch (route) {
+                case "start", "stop" -> expected = "POST";
+                case "list", "content", "notifications" -> expected = "GET";
+                default -> {
+                    notFound(ex);
+                    return;
+                }
+            }
+        } else if (op.size() == 2 && op.get(0).equalsIgnoreCase("audit") && !op.get(1).isEmpty()) {
+            route = "audit";
+            expected = "GET";
+        } else if (op.size() == 2 && op.get(0).equalsIgnoreCase("resources")
+                && op.get(1).equalsIgnoreCase("dlpSensitiveTypes")) {
+            route = "dlpSensitiveTypes";
+            expected = "GET";
+        } else {
+            notFound(ex);
+            return;
+        }
+        if (!method.equals(expected)) {
+            ex.getResponseHeaders().set("Allow", expected);
+            apiError(ex, 405, "MethodNotAllowed", "The requested resource does not support http method '" + method + "'.");
+            return;
+        }
+
+        // authentication: a bearer token issued here, unexpired
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+            apiError(ex, 401, "AF10001",
+                    "The permission set () sent in the request does not include the expected permission.");
+            return;
+        }
+        IssuedToken token = tokens.get(auth.substring(7).trim());
+        if (token == null) {
+            unauthorized(ex, "Access token validation failure. Invalid audience or signature.");
+            return;
+        }
+        if (now().toEpochMilli() >= token.expiresAtMillis()) {
+            unauthorized(ex, "Access token has expired or is not yet valid.");
+            return;
+        }
+        if (!GUID.matcher(tenant).matches()) {
+            apiError(ex, 400, "AF20013", "The tenant ID passed in the URL (" + tenant + ") is not a valid GUID.");
+            return;
+        }
+        if (!tenant.equalsIgnoreCase(token.tenant())) {
+            apiError(ex, 400, "AF20010", "The tenant ID passed in the URL (" + tenant
+                    + ") does not match the tenant ID passed in the access token (" + token.tenant() + ").");
+            return;
+        }
+        String publisher = q.get("publisheridentifier");
+        if (!isBlank(publisher) && !GUID.matcher(publisher.trim()).matches()) {
+            apiError(ex, 400, "AF20002", "Invalid parameter type: PublisherIdentifier. Expected type: guid.");
+            return;
+        }
+        switch (route) {
+            case "start" -> startSubscription(ex, q, body);
+            case "stop" -> stopSubscription(ex, q);
+            case "list" -> listSubscriptions(ex);
+            case "content" -> listContent(ex, tenant, q);
+            case "notifications" -> listNotifications(ex, q);
+            case "audit" -> getBlob(ex, op.get(1));
+            default -> sendApi(ex, 200, RecordFactory.utf8(RecordFactory.sensitiveTypesJson()), false);
+        }
+    }
+
+    private void unauthorized(HttpExchange ex, String message) throws IOException {
+        ex.getResponseHeaders().set("WWW-Authenticate",
+                "Bearer realm=\"\", error=\"invalid_token\", error_description=\"" + message + "\"");
+        apiError(ex, 401, "InvalidAuthenticationToken", message);
+    }
+
+    /** Validates contentType; on failure answers and returns null. */
+    private String contentTypeParameter(HttpExchange ex, Map<String, String> q) throws IOException {
+        String raw = q.get("contenttype");
+        if (isBlank(raw)) {
+            apiError(ex, 400, "AF20001", "Missing parameter: contentType.");
+            return null;
+        }
+        for (String type : ALL_CONTENT_TYPES) {
+            if (type.equalsIgnoreCase(raw.trim())) {
+                return type;
+            }
+        }
+        apiError(ex, 400, "AF20020", "The specified content type is not valid.");
+        return null;
+    }
+
+    /** Answers AF20022/AF20023 unless the subscription is enabled. */
+    private boolean requireEnabled(HttpExchange ex, String type) throws IOException {
+        String status = subscriptions.get(type);
+        if (status == null) {
+            apiError(ex, 400, "AF20022", "No subscription found for the specified content type.");
+            return false;
+        }
+        if (!status.equals("enabled")) {
+            apiError(ex, 400, "AF20023", "The subscription was disabled by a tenant admin.");
+            return false;
+        }
+        return true;
+    }
+
+    private void startSubscription(HttpExchange ex, Map<String, String> q, byte[] body) throws IOException {
+        startCalls.incrementAndGet();
+        String type = contentTypeParameter(ex, q);
+        if (type == null) {
+            return;
+        }
+        String text = new String(body, StandardCharsets.UTF_8).trim();
+        if (!text.isEmpty()) {
+            JsonNode json;
+            try {
+                json = mapper.readTree(text);
+            } catch (IOException e) {
+                apiError(ex, 400, "AF20002", "Invalid parameter type: webhook. Expected type: object.");
+                return;
+            }
+            JsonNode webhook = json == null ? null : json.get("webhook");
+            if (webhook != null && !webhook.isNull()) {
+                String address = webhook.path("address").asText("");
+                apiError(ex, 400, "AF20021", "The webhook endpoint " + address + " could not be validated. "
+                        + (address.startsWith("https://") ? "The endpoint did not return HTTP 200."
+                        : "The address must begin with HTTPS."));
+                return;
+            }
+        }
+        boolean changed;
+        synchronized (subscriptions) {
+            changed = !"enabled".equals(subscriptions.put(type, "enabled"));
+        }
+        if (!changed) {
+            apiError(ex, 400, "AF20024", "The subscription is already enabled. No property change.");
+            return;
+        }
+        sendApi(ex, 200, mapper.writeValueAsBytes(subscriptionJson(type, "enabled")), false);
+    }
+
+    private void stopSubscription(HttpExchange ex, Map<String, String> q) throws IOException {
+        String type = contentTypeParameter(ex, q);
+        if (type == null) {
+            return;
+        }
+        synchronized (subscriptions) {
+            if (subscriptions.computeIfPresent(type, (t, s) -> "disabled") == null) {
+                apiError(ex, 400, "AF20022", "No subscription found for the specified content type.");
+                return;
+            }
+        }
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, -1);
+    }
+
+    private void listSubscriptions(HttpExchange ex) throws IOException {
+        ArrayNode out = mapper.createArrayNode();
+        for (String type : ALL_CONTENT_TYPES) {
+            String status = subscriptions.get(type);
+            if (status != null) {
+                out.add(subscriptionJson(type, status));
+            }
+        }
+        sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
+    }
+
+    private ObjectNode subscriptionJson(String type, String status) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("contentType", type);
+        o.put("status", status);
+        o.putNull("webhook");
+        return o;
+    }
+
+    /** Parsed and validated startTime/endTime; null after an error answer. */
+    private record Window(Instant start, Instant end, String startText, String endText) {
+    }
+
+    private Window window(HttpExchange ex, Map<String, String> q) throws IOException {
+        String startRaw = q.get("starttime");
+        String endRaw = q.get("endtime");
+        Instant now = now();
+        Instant start;
+        Instant end;
+        String startText;
+        String endText;
+        if (isBlank(startRaw) && isBlank(endRaw)) {
+            end = now.truncatedTo(ChronoUnit.MILLIS);
+            start = end.minus(MAX_WINDOW);
+            startText = ApiTime.listing(start);
+            endText = ApiTime.listing(end);
+        } else if (isBlank(startRaw) || isBlank(endRaw)) {
+            af20055(ex);
+            return null;
+        } else {
+            start = ApiTime.parseQueryTime(startRaw);
+            end = ApiTime.parseQueryTime(endRaw);
+            if (start == null || end == null) {
+                apiError(ex, 400, "AF20002", "Invalid parameter type: " + (start == null ? "startTime" : "endTime")
+                        + ". Expected type: datetime.");
+                return null;
+            }
+            startText = startRaw.trim();
+            endText = endRaw.trim();
+        }
+        if (!start.isBefore(end) || Duration.between(start, end).compareTo(MAX_WINDOW) > 0
+                || start.isBefore(now.minus(retention).minus(retentionGrace))) {
+            af20055(ex);
+            return null;
+        }
+        return new Window(start, end, startText, endText);
+    }
+
+    private void af20055(HttpExchange ex) throws IOException {
+        apiError(ex, 400, "AF20055", "Start time and end time must both be specified (or both omitted) and must be "
+                + "less than or equal to 24 hours apart, with the start time prior to end time and start time no more "
+                + "than 7 days in the past.");
+    }
+
+    private void listContent(HttpExchange ex, String tenant, Map<String, String> q) throws IOException {
+        listCalls.incrementAndGet();
+        String type = contentTypeParameter(ex, q);
+        if (type == null || !requireEnabled(ex, type)) {
+            return;
+        }
+        Window w = window(ex, q);
+        if (w == null) {
+            return;
+        }
+        String nextPage = q.get("nextpage");
+        ListingSession session;
+        int index;
+        if (!isBlank(nextPage)) {
+            PageRef ref = pageTokens.get(nextPage.trim());
+            if (ref == null || !ref.session().contentType().equals(type) || !ref.session().start().equals(w.start())
+                    || !ref.session().end().equals(w.end())) {
+                apiError(ex, 400, "AF20031", "Invalid nextPage Input: " + nextPage + ".");
+                return;
+            }
+            session = ref.session();
+            index = ref.index();
+        } else {
+            session = newListing(type, w);
+            index = 0;
+        }
+        if (index + 1 < session.pages().size()) {
+            String token = session.pageTokens()[index + 1];
+            ex.getResponseHeaders().set("NextPageUri", baseUrl() + "/api/v1.0/" + tenant
+                    + "/activity/feed/subscriptions/content?contentType=" + encode(type)
+                    + "&startTime=" + encode(session.startText()) + "&endTime=" + encode(session.endText())
+                    + "&nextPage=" + token);
+        }
+        ArrayNode out = mapper.createArrayNode();
+        String prefix = baseUrl() + "/api/v1.0/" + tenantId + "/activity/feed/audit/";
+        for (StoredBlob b : session.pages().get(index)) {
+            ObjectNode item = out.addObject();
+            item.put("contentType", b.blob.contentType());
+            item.put("contentId", b.id());
+            item.put("contentUri", prefix + b.id());
+            item.put("contentCreated", ApiTime.listing(b.created()));
+            item.put("contentExpiration", ApiTime.listing(b.blob.contentExpiration()));
+        }
+        sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
+    }
+
+    private ListingSession newListing(String type, Window w) {
+        Instant now = now();
+        List<StoredBlob> unique = new ArrayList<>();
+        NavigableSet<StoredBlob> set = blobsByType.get(type);
+        if (set != null) {
+            for (StoredBlob b : set.subSet(probe(w.start()), true, probe(w.end()), false)) {
+                if (!b.created().isAfter(now)) {
+                    unique.add(b);
+                }
+            }
+        }
+        int perPage = repeatBlobsInListing && pageSize >= 2 ? pageSize - 1 : pageSize;
+        List<List<StoredBlob>> pages = new ArrayList<>();
+        synchronized (listingRandom) {
+            for (int from = 0; from < unique.size() || from == 0; from += perPage) {
+                List<StoredBlob> page = new ArrayList<>(unique.subList(from, Math.min(unique.size(), from + perPage)));
+                if (shuffleListings) {
+                    Collections.shuffle(page, listingRandom);
+                }
+                if (repeatBlobsInListing && page.size() >= 2 && page.size() < pageSize) {
+                    StoredBlob again = page.get(listingRandom.nextInt(page.size()));
+                    page.add(listingRandom.nextInt(page.size() + 1), again);
+                }
+                pages.add(page);
+            }
+        }
+        String[] pageTokenValues = new String[pages.size()];
+        ListingSession session = new ListingSession(type, w.start(), w.end(), w.startText(), w.endText(),
+                List.copyOf(pages), pageTokenValues);
+        if (pages.size() > 1) {
+            // opaque, shaped like the documentation's example "2015101900R022885001761"
+            String prefix = ApiTime.CONTENT_ID.format(w.start()).substring(0, 8) + "00R"
+                    + String.format(Locale.ROOT, "%09d", listingSessions.incrementAndGet() % 1_000_000_000);
+            synchronized (pageTokens) {
+                for (int i = 1; i < pages.size(); i++) {
+                    pageTokenValues[i] = prefix + String.format(Locale.ROOT, "%03d", i);
+                    pageTokens.put(pageTokenValues[i], new PageRef(session, i));
+                }
+            }
+        }
+        return session;
+    }
+
+    private static StoredBlob probe(Instant created) {
+        return new StoredBlob(new Blob("", "", created, created, 0), new byte[0], new int[0]);
+    }
+
+    private void listNotifications(HttpExchange ex, Map<String, String> q) throws IOException {
+        String type = contentTypeParameter(ex, q);
+        if (type == null || !requireEnabled(ex, type) || window(ex, q) == null) {
+            return;
+        }
+        sendApi(ex, 200, RecordFactory.utf8("[]"), false);
+    }
+
+    private void getBlob(HttpExchange ex, String contentId) throws IOException {
+        StoredBlob b = blobsById.get(contentId);
+        if (b == null) {
+            if (!CONTENT_ID.matcher(contentId).matches()) {
+                apiError(ex, 400, "AF20052", "Content ID " + contentId + " in the URL is invalid.");
+            } else {
+                apiError(ex, 404, "AF20050", "The specified content (" + contentId + ") does not exist.");
+            }
+            return;
+        }
+        if (!requireEnabled(ex, b.blob.contentType())) {
+            return;
+        }
+        if (!now().isBefore(b.blob.contentExpiration())) {
+            apiError(ex, 400, "AF20051", "Content requested with the key " + contentId
+                    + " has already expired. Content older than 7 days cannot be retrieved.");
+            return;
+        }
+        boolean gzip = acceptsGzip(ex.getRequestHeaders());
+        byte[] payload = b.body;
+        if (gzip) {
+            byte[] z = b.gzipped;
+            if (z == null) {
+                z = gzip(b.body);
+                b.gzipped = z;
+            }
+            payload = z;
+        }
+        sendApi(ex, 200, payload, gzip);
+        blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    private void apiError(HttpExchange ex, int status, String code, String message) throws IOException {
+        ObjectNode out = mapper.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        sendApi(ex, status, mapper.writeValueAsBytes(out), false);
+    }
+
+    private void notFound(HttpExchange ex) throws IOException {
+        ObjectNode out = mapper.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("code", "NotFound");
+        error.put("message", "No HTTP resource was found that matches the request URI '" + ex.getRequestURI() + "'.");
+        sendApi(ex, 404, mapper.writeValueAsBytes(out), false);
+    }
+
+    private void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped) throws IOException {
+        Headers h = ex.getResponseHeaders();
+        h.set("Content-Type", JSON_UTF8);
+        h.set("Cache-Control", "no-cache");
+        h.set("Pragma", "no-cache");
+        h.set("Expires", "-1");
+        h.set("Server", "Microsoft-IIS/10.0");
+        h.set("Vary", "Accept-Encoding");
+        if (gzipped) {
+            h.set("Content-Encoding", "gzip");
+        }
+        send(ex, status, body);
+    }
+
+    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    private static boolean acceptsGzip(Headers headers) {
+        List<String> values = headers.get("Accept-Encoding");
+        if (values == null) {
+            return false;
+        }
+        for (String value : values) {
+            for (String part : value.split(",")) {
+                String[] pieces = part.trim().split(";");
+                String name = pieces[0].trim();
+                if (!name.equalsIgnoreCase("gzip") && !name.equalsIgnoreCase("x-gzip") && !name.equals("*")) {
+                    continue;
+                }
+                boolean zero = false;
+                for (int i = 1; i < pieces.length; i++) {
+                    String p = pieces[i].trim().toLowerCase(Locale.ROOT);
+                    if (p.startsWith("q=")) {
+                        try {
+                            zero = Double.parseDouble(p.substring(2)) <= 0;
+                        } catch (NumberFormatException e) {
+                            zero = true;
+                        }
+                    }
+                }
+                if (!zero) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    // ------------------------------------------------------------------ parsing helpers
+
+    /** Percent-decoded path segments (without the leading empty one); null if the path is malformed. */
+    private static List<String> pathSegments(String rawPath) {
+        if (rawPath == null || !rawPath.startsWith("/")) {
+            return null;
+        }
+        String[] parts = rawPath.substring(1).split("/", -1);
+        List<String> out = new ArrayList<>(parts.length);
+        for (String p : parts) {
+            String decoded = percentDecode(p);
+            if (decoded == null) {
+                return null;
+            }
+            out.add(decoded);
+        }
+        return out;
+    }
+
+    private static String percentDecode(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length()) {
+                    return null;
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                out.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Query parameters with lower-cased names (names are case-insensitive); the first value wins. */
+    private static Map<String, String> queryParameters(String rawQuery) {
+        Map<String, String> out = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return out;
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decodeForm(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decodeForm(pair.substring(eq + 1));
+            out.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+        }
+        return out;
+    }
+
+    /** application/x-www-form-urlencoded body; names are case-sensitive; the first value wins. */
+    private static Map<String, String> formParameters(String body) {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            out.putIfAbsent(decodeForm(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decodeForm(pair.substring(eq + 1)));
+        }
+        return out;
+    }
+
+    private static String decodeForm(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** Percent-encodes everything except RFC 3986 unreserved characters and ':' (kept readable in timestamps). */
+    private static String encode(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':')) {
+                sb.append(c);
+            } else {
+                sb.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
+            }
+        }
+        return sb.toString();
+    }
+
+    private String digits(int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append((char) ('0' + random.nextInt(10)));
+        }
+        return sb.toString();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String stripTrailingSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    // ================================================================== builder
+
+    public static final class Builder {
+        private int port = 0;
+        private String tenantId = "6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b";
+        private String tenantDomain = "fabrikam-sim.onmicrosoft.com";
+        private String clientId = "3b0e5e4a-6c1d-4f2e-9a8b-7c6d5e4f3a2b";
+        private String clientSecret = "sIm8Q~Fq3v.Kx7Tn_w2Lr9Zp-Yb4Hc6Md1Ge5Ja0";
+        private String cloudResource = "https://manage.office.com";
+        private List<String> contentTypes = ALL_CONTENT_TYPES;
+        private int blobsPerContentType = 6;
+        private int recordsPerBlob = 50;
+        private Duration backlog = Duration.ofDays(3);
+        private int pageSize = 100;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private boolean shuffleListings = true;
+        private boolean repeatBlobsInListing = true;
+        private Duration retention = Duration.ofDays(7);
+        private Duration retentionGrace = Duration.ofHours(1);
+        private int recordSizeBytes = 1500;
+        private Long seed;
+        private boolean subscriptionsInitiallyEnabled = false;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** Default 0 (a free port). */
+        public Builder port(int p) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port " + p);
+            }
+            this.port = p;
+            return this;
+        }
+
+        public Builder tenantId(String guid) {
+            this.tenantId = requireGuid(guid, "tenantId");
+            return this;
+        }
+
+        /** A verified domain of the tenant, accepted by the token endpoints instead of the GUID. */
+        public Builder tenantDomain(String domain) {
+            this.tenantDomain = Objects.requireNonNull(domain);
+            return this;
+        }
+
+        public Builder clientId(String guid) {
+            this.clientId = requireGuid(guid, "clientId");
+            return this;
+        }
+
+        public Builder clientSecret(String s) {
+            this.clientSecret = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /**
+         * The Management API host of the simulated cloud, e.g. {@code https://manage-gcc.office.com}: v1 tokens need
+         * {@code resource=<cloudResource>}, v2 tokens {@code scope=<cloudResource>/.default}. Default
+         * {@code https://manage.office.com}.
+         */
+        public Builder cloudResource(String resource) {
+            this.cloudResource = Objects.requireNonNull(resource);
+            return this;
+        }
+
+        /** Content types that get initial blobs (default all five). */
+        public Builder contentTypes(List<String> types) {
+            for (String t : types) {
+                if (!ALL_CONTENT_TYPES.contains(t)) {
+                    throw new IllegalArgumentException("not a content type: " + t);
+                }
+            }
+            this.contentTypes = List.copyOf(types);
+            return this;
+        }
+
+        public Builder blobsPerContentType(int n) {
+            this.blobsPerContentType = requireAtLeast(n, 0, "blobsPerContentType");
+            return this;
+        }
+
+        public Builder recordsPerBlob(int n) {
+            this.recordsPerBlob = requireAtLeast(n, 1, "recordsPerBlob");
+            return this;
+        }
+
+        /** Initial blobs' contentCreated spread evenly over [now - d, now - 1 minute]. Default 3 days. */
+        public Builder backlog(Duration d) {
+            this.backlog = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder pageSize(int n) {
+            this.pageSize = requireAtLeast(n, 1, "pageSize");
+            return this;
+        }
+
+        public Builder tokenLifetime(Duration d) {
+            this.tokenLifetime = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder shuffleListings(boolean b) {
+            this.shuffleListings = b;
+            return this;
+        }
+
+        /** Default true: every listing page with at least two blobs (and room left) lists one of them twice. */
+        public Builder repeatBlobsInListing(boolean b) {
+            this.repeatBlobsInListing = b;
+            return this;
+        }
+
+        public Builder retention(Duration d) {
+            this.retention = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder retentionGrace(Duration d) {
+            this.retentionGrace = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder recordSizeBytes(int approx) {
+            this.recordSizeBytes = requireAtLeast(approx, 1, "recordSizeBytes");
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder subscriptionsInitiallyEnabled(boolean b) {
+            this.subscriptionsInitiallyEnabled = b;
+            return this;
+        }
+
+        /** The simulator's notion of "now" (default the system UTC clock); lets tests move time. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public ManagementApiSimulator build() {
+            return new ManagementApiSimulator(this);
+        }
+
+        private static String requireGuid(String s, String what) {
+            if (s == null || !GUID.matcher(s).matches()) {
+                throw new IllegalArgumentException(what + " must be a GUID: " + s);
+            }
+            return s;
+        }
+
+        private static int requireAtLeast(int n, int min, String what) {
+            if (n < min) {
+                throw new IllegalArgumentException(what + " must be >= " + min);
+            }
+            return n;
+        }
+    }
+
+    // ================================================================== standalone
+
+    /** Starts a simulator with defaults (port from the first argument, else 0) and runs until killed. */
+    public static void main(String[] args) throws InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        ManagementApiSimulator sim = builder().port(port).build();
+        sim.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "o365-api-simulator-shutdown"));
+        System.out.println("Office 365 Management Activity API simulator");
+        System.out.println("  base URL (login + API): " + sim.baseUrl());
+        System.out.println("  token v2:               " + sim.baseUrl() + "/" + sim.tenantId() + "/oauth2/v2.0/token");
+        System.out.println("  API root:               " + sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/");
+        System.out.println("  tenant id:              " + sim.tenantId());
+        System.out.println("  client id:              " + sim.clientId());
+        System.out.println("  client secret:          " + sim.clientSecret());
+        System.out.println("  blobs / records:        " + sim.blobs().size() + " / " + sim.recordCount());
+        new CountDownLatch(1).await();
+    }
+}

@@ -1,0 +1,521 @@
+package io.github.o365auditcamel.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManagementApiSimulatorTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static ManagementApiSimulator sim;
+    private static String token;
+
+    @BeforeAll
+    static void startSimulator() throws Exception {
+        sim = ManagementApiSimulator.builder()
+                .seed(42)
+                .contentTypes(List.of("Audit.SharePoint", "Audit.Exchange", "Audit.AzureActiveDirectory", "DLP.All", "Audit.General"))
+                .blobsPerContentType(6)
+                .recordsPerBlob(20)
+                .pageSize(4)
+                .build();
+        sim.start();
+        token = v2Token().get("access_token").asText();
+        // the listing tests need an enabled subscription; the start/AF20024 test uses Audit.General
+        assertEquals(200, api("POST", "subscriptions/start?contentType=Audit.SharePoint").statusCode());
+        assertEquals(200, api("POST", "subscriptions/start?contentType=Audit.Exchange").statusCode());
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        sim.close();
+    }
+
+    // ------------------------------------------------------------------ token endpoint
+
+    @Test
+    void v2TokenWithFormSecret() throws Exception {
+        HttpResponse<String> r = post("/" + sim.tenantId() + "/oauth2/v2.0/token", form(
+                "grant_type", "client_credentials", "client_id", sim.clientId(), "client_secret", sim.clientSecret(),
+                "scope", "https://manage.office.com/.default"), null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonNode json = JSON.readTree(r.body());
+        assertEquals("Bearer", json.get("token_type").asText());
+        assertTrue(json.get("expires_in").isInt());
+        assertEquals(3600, json.get("expires_in").asInt());
+        assertEquals(3, json.get("access_token").asText().split("\\.").length);
+        assertNull(json.get("resource"));
+    }
+
+    @Test
+    void v1TokenHasStringNumbersAndAcceptsDomainTenant() throws Exception {
+        HttpResponse<String> r = post("/" + sim.tenantDomain() + "/oauth2/token?api-version=1.0", form(
+                "grant_type", "client_credentials", "client_id", sim.clientId(), "client_secret", sim.clientSecret(),
+                "resource", "https://manage.office.com"), null);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode json = JSON.readTree(r.body());
+        assertTrue(json.get("expires_in").isTextual());
+        assertEquals("3600", json.get("expires_in").asText());
+        assertTrue(json.get("expires_on").isTextual());
+        assertTrue(json.get("not_before").isTextual());
+        assertEquals("https://manage.office.com", json.get("resource").asText());
+        // the token works on the API
+        assertEquals(200, api("GET", "subscriptions/list", json.get("access_token").asText(), null).statusCode());
+    }
+
+    @Test
+    void v2TokenWithBasicAuthentication() throws Exception {
+        String basic = Base64.getEncoder().encodeToString(
+                (sim.clientId() + ":" + sim.clientSecret()).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = post("/" + sim.tenantId() + "/oauth2/v2.0/token", form(
+                "grant_type", "client_credentials", "scope", "https://manage.office.com/.default"), "Basic " + basic);
+        assertEquals(200, r.statusCode(), r.body());
+        assertFalse(JSON.readTree(r.body()).get("access_token").asText().isEmpty());
+    }
+
+    @Test
+    void tokenErrorsHaveEntraShape() throws Exception {
+        String path = "/" + sim.tenantId() + "/oauth2/v2.0/token";
+        HttpResponse<String> wrong = post(path, form("grant_type", "client_credentials", "client_id", sim.clientId(),
+                "client_secret", "not-the-secret", "scope", "https://manage.office.com/.default"), null);
+        assertEquals(401, wrong.statusCode());
+        JsonNode json = JSON.readTree(wrong.body());
+        assertEquals("invalid_client", json.get("error").asText());
+        assertTrue(json.get("error_description").asText().startsWith("AADSTS7000215: "));
+        assertTrue(json.get("error_description").asText().contains("\r\nTrace ID: "));
+        assertEquals(7000215, json.get("error_codes").get(0).asInt());
+        for (String field : List.of("timestamp", "trace_id", "correlation_id")) {
+            assertNotNull(json.get(field), field);
+        }
+        assertFalse(wrong.body().contains(sim.clientSecret()));
+
+        assertAad(post(path, form("grant_type", "client_credentials", "client_id", sim.clientId(),
+                "client_secret", sim.clientSecret(), "resource", "https://manage.office.com"), null), 400, "invalid_request", 901002);
+        assertAad(post(path, form("grant_type", "client_credentials", "client_id", sim.clientId(),
+                "client_secret", sim.clientSecret(), "scope", "https://manage.office.com"), null), 400, "invalid_scope", 70011);
+        assertAad(post(path, form("grant_type", "client_credentials", "client_id", "11111111-2222-4333-8444-555555555555",
+                "client_secret", sim.clientSecret(), "scope", "https://manage.office.com/.default"), null), 400, "unauthorized_client", 700016);
+        assertAad(post("/99999999-2222-4333-8444-555555555555/oauth2/v2.0/token", form("grant_type", "client_credentials",
+                "client_id", sim.clientId(), "client_secret", sim.clientSecret(), "scope", "https://manage.office.com/.default"), null),
+                400, "invalid_request", 90002);
+        assertAad(post(path, form("client_id", sim.clientId(), "client_secret", sim.clientSecret(),
+                "scope", "https://manage.office.com/.default"), null), 400, "invalid_request", 900144);
+        assertAad(post(path, form("grant_type", "password", "client_id", sim.clientId(), "client_secret", sim.clientSecret(),
+                "scope", "https://manage.office.com/.default"), null), 400, "unsupported_grant_type", 70003);
+    }
+
+    // ------------------------------------------------------------------ subscriptions
+
+    @Test
+    void startThenAlreadyEnabled() throws Exception {
+        int startsBefore = sim.startCallCount();
+        HttpResponse<String> first = api("POST", "subscriptions/start?contentType=Audit.General&PublisherIdentifier=" + sim.tenantId());
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(JSON.readTree("{\"contentType\":\"Audit.General\",\"status\":\"enabled\",\"webhook\":null}"),
+                JSON.readTree(first.body()));
+        HttpResponse<String> again = api("POST", "subscriptions/start?contenttype=Audit.General");
+        assertEquals(400, again.statusCode());
+        assertEquals(JSON.readTree("{\"error\":{\"code\":\"AF20024\",\"message\":\"The subscription is already enabled. No property change.\"}}"),
+                JSON.readTree(again.body()));
+        assertEquals(startsBefore + 2, sim.startCallCount());
+        assertTrue(sim.enabledSubscriptions().contains("Audit.General"));
+
+        JsonNode list = JSON.readTree(api("GET", "subscriptions/list").body());
+        Set<String> listed = new HashSet<>();
+        list.forEach(n -> listed.add(n.get("contentType").asText()));
+        assertTrue(listed.containsAll(Set.of("Audit.General", "Audit.SharePoint", "Audit.Exchange")));
+
+        assertErrorCode(api("POST", "subscriptions/start?contentType=Audit.Nope"), 400, "AF20020");
+    }
+
+    @Test
+    void contentWithoutSubscriptionIsAf20022() throws Exception {
+        assertErrorCode(api("GET", "subscriptions/content?contentType=DLP.All"), 400, "AF20022");
+    }
+
+    // ------------------------------------------------------------------ listing
+
+    @Test
+    void listingPagesTogetherContainEveryBlobOnce() throws Exception {
+        Instant now = Instant.now();
+        // the simulator's backlog is 3 days; walk it in 24 h windows (the last one ends in the future: allowed)
+        Set<String> seen = new HashSet<>();
+        int repeats = 0;
+        int pages = 0;
+        Instant walkStart = now.minus(Duration.ofDays(3)).minus(Duration.ofMinutes(5));
+        for (Instant start = walkStart; start.isBefore(now);
+             start = start.plus(Duration.ofHours(24))) {
+            String url = sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/subscriptions/content?contentType=Audit.SharePoint"
+                    + "&startTime=" + SECONDS.format(start) + "&endTime=" + SECONDS.format(start.plus(Duration.ofHours(24)))
+                    + "&PublisherIdentifier=" + sim.tenantId();
+            while (url != null) {
+                HttpResponse<String> r = get(url, token, null);
+                assertEquals(200, r.statusCode(), r.body());
+                pages++;
+                JsonNode items = JSON.readTree(r.body());
+                assertTrue(items.size() <= 4);
+                Set<String> inPage = new HashSet<>();
+                for (JsonNode item : items) {
+                    assertEquals(Set.of("contentType", "contentId", "contentUri", "contentCreated", "contentExpiration"),
+                            fieldNames(item));
+                    String id = item.get("contentId").asText();
+                    assertTrue(id.matches("\\d{23}\\$\\d{23}\\$audit_sharepoint\\$Audit_SharePoint\\$[a-z]+\\d{4}"), id);
+                    assertEquals(sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/audit/" + id,
+                            item.get("contentUri").asText());
+                    assertTrue(item.get("contentCreated").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+                    assertTrue(item.get("contentExpiration").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+                    if (!inPage.add(id)) {
+                        repeats++;
+                    } else {
+                        assertTrue(seen.add(id), "blob listed on two pages/windows: " + id);
+                    }
+                }
+                String next = r.headers().firstValue("NextPageUri").orElse(null);
+                if (next != null) {
+                    assertTrue(next.startsWith(sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/subscriptions/content?"));
+                    assertTrue(next.contains("contentType=Audit.SharePoint") && next.contains("nextPage="), next);
+                    assertTrue(next.contains("startTime=" + SECONDS.format(start)), next);
+                }
+                url = next;
+            }
+        }
+        // the 6 initial blobs, plus any another test added "now"
+        Set<String> expected = sim.blobs().stream().filter(b -> b.contentType().equals("Audit.SharePoint"))
+                .filter(b -> !b.contentCreated().isBefore(walkStart) && !b.contentCreated().isAfter(now))
+                .map(ManagementApiSimulator.Blob::contentId).collect(Collectors.toSet());
+        assertTrue(expected.size() >= 6);
+        assertTrue(seen.containsAll(expected));
+        assertTrue(seen.size() - expected.size() <= 1); // a blob another test added after "now"
+        assertTrue(pages >= 4);
+        assertTrue(repeats > 0, "repeatBlobsInListing");
+    }
+
+    @Test
+    void pagingOverManyBlobsInOneWindow() throws Exception {
+        Instant at = Instant.now().minus(Duration.ofHours(2));
+        List<ManagementApiSimulator.Blob> added = sim.addBlobs("Audit.Exchange", 10, 2, at);
+        // the same instant for all ten; a window around it
+        String url = sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/subscriptions/content?contentType=Audit.Exchange"
+                + "&startTime=" + URLEncoder.encode(at.minusSeconds(1).toString(), StandardCharsets.UTF_8)
+                + "&endTime=" + SECONDS.format(at.plusSeconds(60));
+        int listCallsBefore = sim.listCallCount();
+        List<String> all = new ArrayList<>();
+        int pages = 0;
+        while (url != null) {
+            HttpResponse<String> r = get(url, token, null);
+            assertEquals(200, r.statusCode(), r.body());
+            JSON.readTree(r.body()).forEach(i -> all.add(i.get("contentId").asText()));
+            url = r.headers().firstValue("NextPageUri").orElse(null);
+            pages++;
+        }
+        assertEquals(4, pages); // 3 new blobs per page (+1 repeat) -> 10 blobs need 4 pages
+        assertEquals(added.stream().map(ManagementApiSimulator.Blob::contentId).collect(Collectors.toSet()), new HashSet<>(all));
+        assertTrue(all.size() > 10);
+        assertEquals(listCallsBefore + pages, sim.listCallCount());
+        // a forged nextPage is rejected
+        assertErrorCode(api("GET", "subscriptions/content?contentType=Audit.Exchange&startTime=" + SECONDS.format(at.minusSeconds(1))
+                + "&endTime=" + SECONDS.format(at.plusSeconds(60)) + "&nextPage=2025010100R999999999001"), 400, "AF20031");
+    }
+
+    @Test
+    void timeWindowRules() throws Exception {
+        Instant now = Instant.now();
+        String base = "subscriptions/content?contentType=Audit.SharePoint";
+        assertErrorCode(api("GET", base + "&startTime=" + SECONDS.format(now.minus(Duration.ofHours(25)))
+                + "&endTime=" + SECONDS.format(now)), 400, "AF20055");
+        assertErrorCode(api("GET", base + "&startTime=" + SECONDS.format(now.minus(Duration.ofDays(8)))
+                + "&endTime=" + SECONDS.format(now.minus(Duration.ofDays(8)).plus(Duration.ofHours(1)))), 400, "AF20055");
+        assertErrorCode(api("GET", base + "&startTime=" + SECONDS.format(now.minus(Duration.ofHours(1)))), 400, "AF20055");
+        assertErrorCode(api("GET", base + "&startTime=" + SECONDS.format(now) + "&endTime=" + SECONDS.format(now.minusSeconds(60))),
+                400, "AF20055");
+        // 7 days + 30 minutes back is inside the grace hour
+        Instant graceStart = now.minus(Duration.ofDays(7)).minus(Duration.ofMinutes(30));
+        assertEquals(200, api("GET", base + "&startTime=" + SECONDS.format(graceStart)
+                + "&endTime=" + SECONDS.format(graceStart.plus(Duration.ofHours(24)))).statusCode());
+        // accepted formats
+        LocalDateTime today = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
+        String day = today.toLocalDate().toString();
+        String yesterday = today.toLocalDate().minusDays(1).toString();
+        for (String[] w : List.of(new String[] {yesterday, day},
+                new String[] {yesterday + "T10:00", day + "T09:30"},
+                new String[] {yesterday + "T10:00:00.123Z", day + "T09:00:00Z"},
+                new String[] {yesterday + "T10:00:00.1234567", day + "T09:00:00"})) {
+            HttpResponse<String> r = api("GET", base + "&STARTTIME=" + w[0] + "&endtime=" + w[1]);
+            assertEquals(200, r.statusCode(), w[0] + " " + r.body());
+        }
+        // both omitted = the last 24 h
+        HttpResponse<String> r = api("GET", base);
+        assertEquals(200, r.statusCode());
+        Instant earliest = now.minus(Duration.ofHours(24)).minusSeconds(5);
+        for (JsonNode item : JSON.readTree(r.body())) {
+            assertFalse(Instant.parse(item.get("contentCreated").asText()).isBefore(earliest));
+        }
+    }
+
+    // ------------------------------------------------------------------ blobs
+
+    @Test
+    void blobGetIdentityAndGzip() throws Exception {
+        ManagementApiSimulator.Blob blob = sim.addBlobs("Audit.SharePoint", 1, 7, null).get(0);
+        String uri = sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/audit/" + blob.contentId();
+        List<String> expected = sim.records(blob.contentId());
+        String expectedBody = "[" + String.join(",", expected) + "]";
+
+        HttpResponse<byte[]> plain = getBytes(uri + "?PublisherIdentifier=" + sim.tenantId(), null);
+        assertEquals(200, plain.statusCode());
+        assertEquals("application/json; charset=utf-8", plain.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(plain.headers().firstValue("Content-Encoding").isEmpty());
+        assertEquals(expectedBody, new String(plain.body(), StandardCharsets.UTF_8));
+
+        HttpResponse<byte[]> zipped = getBytes(uri, "gzip, deflate");
+        assertEquals(200, zipped.statusCode());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(""));
+        byte[] unzipped;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+            unzipped = in.readAllBytes();
+        }
+        assertEquals(expectedBody, new String(unzipped, StandardCharsets.UTF_8));
+
+        assertEquals(2, sim.blobGetCount(blob.contentId()));
+        assertEquals(2, sim.blobGetCounts().get(blob.contentId()));
+        assertTrue(sim.recordsByContentType().get("Audit.SharePoint").containsAll(expected));
+
+        // each record: realistic common fields
+        JsonNode array = JSON.readTree(unzipped);
+        assertEquals(7, array.size());
+        for (JsonNode rec : array) {
+            assertEquals(sim.tenantId(), rec.get("OrganizationId").asText());
+            assertTrue(rec.get("Id").asText().matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+            String ct = rec.get("CreationTime").asText();
+            assertTrue(ct.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"), ct);
+            assertTrue(LocalDateTime.parse(ct).toInstant(ZoneOffset.UTC).isBefore(blob.contentCreated()));
+            assertTrue(rec.get("RecordType").isInt());
+            assertNotNull(rec.get("Workload"));
+        }
+    }
+
+    @Test
+    void blobErrors() throws Exception {
+        String prefix = "audit/";
+        assertErrorCode(api("GET", prefix + "20250304134501123456789$20250304140211987654321$audit_sharepoint$Audit_SharePoint$na0036"),
+                404, "AF20050");
+        ManagementApiSimulator.Blob old = sim.addBlobs("Audit.SharePoint", 1, 1, Instant.now().minus(Duration.ofDays(8))).get(0);
+        assertErrorCode(api("GET", prefix + old.contentId()), 400, "AF20051");
+        ManagementApiSimulator.Blob dlp = sim.addBlobs("DLP.All", 1, 1, null).get(0);
+        assertErrorCode(api("GET", prefix + dlp.contentId()), 400, "AF20022");
+        assertEquals(0, sim.blobGetCount(old.contentId()));
+        // $ may also arrive percent-encoded
+        ManagementApiSimulator.Blob ok = sim.addBlobs("Audit.Exchange", 1, 1, null).get(0);
+        assertEquals(200, api("GET", prefix + ok.contentId().replace("$", "%24")).statusCode());
+    }
+
+    @Test
+    void recordsAreRealisticForEveryContentType() throws Exception {
+        Map<String, List<String>> all = sim.recordsByContentType();
+        assertEquals(Set.copyOf(ManagementApiSimulator.ALL_CONTENT_TYPES), all.keySet());
+        Set<String> ids = new HashSet<>();
+        long bytes = 0;
+        boolean nonAscii = false;
+        int total = 0;
+        for (Map.Entry<String, List<String>> e : all.entrySet()) {
+            for (String rec : e.getValue()) {
+                JsonNode json = JSON.readTree(rec);
+                assertEquals(rec, JSON.writeValueAsString(json), "compact JSON");
+                assertTrue(ids.add(json.get("Id").asText()), "unique Id");
+                bytes += rec.getBytes(StandardCharsets.UTF_8).length;
+                nonAscii |= rec.chars().anyMatch(c -> c > 127);
+                total++;
+                String workload = json.get("Workload").asText();
+                switch (e.getKey()) {
+                    case "Audit.AzureActiveDirectory" -> assertEquals("AzureActiveDirectory", workload);
+                    case "Audit.Exchange" -> assertEquals("Exchange", workload);
+                    case "Audit.SharePoint" -> assertTrue(Set.of("SharePoint", "OneDrive").contains(workload));
+                    case "DLP.All" -> assertEquals("DlpRuleMatch", json.get("Operation").asText());
+                    default -> assertTrue(Set.of("MicrosoftTeams", "Copilot").contains(workload));
+                }
+            }
+        }
+        assertEquals(sim.recordCount(), total);
+        assertTrue(nonAscii);
+        long average = bytes / total;
+        assertTrue(average > 900 && average < 2500, "average record size " + average);
+    }
+
+    // ------------------------------------------------------------------ auth / tenant
+
+    @Test
+    void authenticationAndTenantChecks() throws Exception {
+        assertEquals(401, api("GET", "subscriptions/list", null, null).statusCode());
+        assertEquals(401, api("GET", "subscriptions/list", "not-a-token", null).statusCode());
+        HttpResponse<String> domain = get(sim.baseUrl() + "/api/v1.0/fabrikam-sim.onmicrosoft.com/activity/feed/subscriptions/list", token, null);
+        assertErrorCode(domain, 400, "AF20013");
+        HttpResponse<String> other = get(sim.baseUrl() + "/api/v1.0/11111111-2222-4333-8444-555555555555/activity/feed/subscriptions/list", token, null);
+        assertErrorCode(other, 400, "AF20010");
+        assertEquals(404, get(sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/nothing/here", token, null).statusCode());
+        assertEquals(404, get(sim.baseUrl() + "/nothing", null, null).statusCode());
+    }
+
+    @Test
+    void expiredTokenIsRejected() throws Exception {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        try (ManagementApiSimulator s = ManagementApiSimulator.builder().clock(clock).blobsPerContentType(1).recordsPerBlob(1)
+                .subscriptionsInitiallyEnabled(true).tokenLifetime(Duration.ofMinutes(10)).build()) {
+            s.start();
+            HttpResponse<String> t = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "client_credentials", "client_id", s.clientId(),
+                            "client_secret", s.clientSecret(), "scope", "https://manage.office.com/.default"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(600, JSON.readTree(t.body()).get("expires_in").asInt());
+            String access = JSON.readTree(t.body()).get("access_token").asText();
+            String list = s.baseUrl() + "/api/v1.0/" + s.tenantId() + "/activity/feed/subscriptions/list";
+            assertEquals(200, get(list, access, null).statusCode());
+            assertEquals(5, JSON.readTree(get(list, access, null).body()).size());
+            now.set(now.get().plus(Duration.ofMinutes(10)).plusMillis(1));
+            HttpResponse<String> expired = get(list, access, null);
+            assertEquals(401, expired.statusCode());
+            assertNotNull(JSON.readTree(expired.body()).get("error"));
+            assertEquals(1, s.tokenCallCount());
+            assertEquals(3, s.totalApiCalls());
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static JsonNode v2Token() throws Exception {
+        HttpResponse<String> r = post("/" + sim.tenantId() + "/oauth2/v2.0/token", form(
+                "grant_type", "client_credentials", "client_id", sim.clientId(), "client_secret", sim.clientSecret(),
+                "scope", "https://manage.office.com/.default"), null);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static String form(String... kv) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (sb.length() > 0) {
+                sb.append('&');
+            }
+            sb.append(URLEncoder.encode(kv[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(kv[i + 1], StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    private static HttpResponse<String> post(String path, String body, String authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> api(String method, String relative) throws IOException, InterruptedException {
+        return api(method, relative, token, null);
+    }
+
+    private static HttpResponse<String> api(String method, String relative, String bearer, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/v1.0/" + sim.tenantId() + "/activity/feed/" + relative))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url, String bearer, String acceptEncoding) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        if (acceptEncoding != null) {
+            b.header("Accept-Encoding", acceptEncoding);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<byte[]> getBytes(String url, String acceptEncoding) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET().header("Authorization", "Bearer " + token);
+        if (acceptEncoding != null) {
+            b.header("Accept-Encoding", acceptEncoding);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static void assertAad(HttpResponse<String> r, int status, String error, int code) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode json = JSON.readTree(r.body());
+        assertEquals(error, json.get("error").asText(), r.body());
+        assertEquals(code, json.get("error_codes").get(0).asInt(), r.body());
+        assertTrue(json.get("error_description").asText().startsWith("AADSTS" + code + ": "), r.body());
+    }
+
+    private static void assertErrorCode(HttpResponse<String> r, int status, String code) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals(code, JSON.readTree(r.body()).path("error").path("code").asText(), r.body());
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+}
