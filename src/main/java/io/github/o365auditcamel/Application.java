@@ -20,7 +20,8 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(Application.class);
+        // no classpath scanning: the wiring is named in application.properties (camel.main.configuration-classes)
+        Main main = new Main();
         main.setPropertyPlaceholderLocations(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         main.addMainListener(new SettingsCheck());

@@ -10,6 +10,7 @@ import io.github.o365auditcamel.progress.PollReport;
 import io.github.o365auditcamel.progress.SubscriptionTable;
 import io.github.o365auditcamel.routes.ContentTypeRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.state.KafkaTopics;
 import io.github.o365auditcamel.state.PublishedBlobRepository;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,6 +32,8 @@ public class CollectorConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("o365.poll-interval-millis",
                 String.valueOf(settings.pollInterval().toMillis()));
 
+        // started in this order, before the routes: topics first, then the state read from its topic
+        context.addService(new KafkaTopics(settings), true, true);
         KafkaStateStore stateStore = new KafkaStateStore(settings);
         context.addService(stateStore, true, true);
 

@@ -24,6 +24,8 @@ public final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Record> records = new ArrayList<>();
+    /** Positions read: a rebalance while topics appear rewinds the consumer, and a re-read is not a duplicate. */
+    private final java.util.Set<String> positions = new java.util.HashSet<>();
 
     public TopicReader(String brokers, Collection<String> topics) {
         Properties props = new Properties();
@@ -58,6 +60,9 @@ public final class TopicReader implements AutoCloseable {
 
     private void pollOnce(Duration wait) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
+            if (!positions.add(r.topic() + "/" + r.partition() + "/" + r.offset())) {
+                continue;
+            }
             java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
             r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
             records.add(new Record(r.topic(), r.key(), new String(r.value(), StandardCharsets.UTF_8), headers));

@@ -1,0 +1,74 @@
+package io.github.o365auditcamel.state;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates, at startup, the topics the collector writes to when they are missing: the compacted state topic, and the
+ * record topic of each configured content type (with the broker's default partitions and replication), so that the
+ * collector does not depend on the broker's auto-creation. Existing topics are left exactly as they are.
+ */
+public class KafkaTopics extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final String brokers;
+    private final List<NewTopic> wanted = new ArrayList<>();
+
+    public KafkaTopics(CollectorSettings settings) {
+        this.brokers = settings.kafkaBrokers();
+        wanted.add(new NewTopic(settings.stateTopic(), Optional.of(1), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        for (String contentType : settings.contentTypes()) {
+            wanted.add(new NewTopic(settings.topicFor(contentType), Optional.empty(), Optional.empty()));
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new StateStoreException("Kafka at " + brokers + " did not answer within " + TIMEOUT_SECONDS
+                        + " s (KAFKA_BROKERS)", e);
+            }
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    LOG.info("Created topic {}", entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new StateStoreException("could not create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.o365auditcamel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar, run as a user runs it, against the simulator and a real Kafka broker. */
+class CollectorJarIT {
+
+    private static EmbeddedKafkaBroker broker;
+    private static ManagementApiSimulator simulator;
+
+    @BeforeAll
+    static void startServices() {
+        broker = new EmbeddedKafkaBroker().start();
+        simulator = ManagementApiSimulator.builder()
+                .blobsPerContentType(10)
+                .recordsPerBlob(100)
+                .backlog(Duration.ofDays(3))
+                .pageSize(4)
+                .seed(7)
+                .build();
+        simulator.start();
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("O365_TENANT_ID", simulator.tenantId());
+        env.put("O365_CLIENT_ID", simulator.clientId());
+        env.put("O365_CLIENT_SECRET", simulator.clientSecret());
+        env.put("O365_LOGIN_URL", simulator.baseUrl());
+        env.put("O365_API_URL", simulator.baseUrl());
+        env.put("O365_POLL_INTERVAL", "2s");
+        env.put("KAFKA_BROKERS", broker.bootstrapServers());
+        return env;
+    }
+
+    @Test
+    void theJarDeliversEveryRecordExactlyOnceWithOneGetPerBlob() throws Exception {
+        int expected = simulator.recordCount();
+        List<String> topics = ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
+                .map(t -> "o365." + t.toLowerCase()).toList();
+        long started = System.nanoTime();
+        try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), environment());
+             TopicReader reader = new TopicReader(broker.bootstrapServers(), topics)) {
+            List<TopicReader.Record> records = reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(120));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            records = reader.drain(Duration.ofSeconds(5));
+
+            Set<String> ids = new HashSet<>();
+            records.forEach(r -> assertTrue(ids.add(r.key()), "record " + r.key() + " twice"));
+            assertEquals(expected, records.size(), "records in Kafka\n" + collector.output());
+            simulator.recordsByContentType().values().stream().flatMap(List::stream)
+                    .forEach(json -> assertTrue(ids.contains(json.substring(json.indexOf("\"Id\":\"") + 6,
+                            json.indexOf('"', json.indexOf("\"Id\":\"") + 6))), "served record missing"));
+            simulator.blobGetCounts().forEach((id, gets) -> assertEquals(1, gets, "GETs of " + id));
+
+            String log = collector.output();
+            assertTrue(log.contains("Subscriptions:"), log);
+            assertFalse(log.contains(simulator.clientSecret()), "the client secret appears in the output");
+            System.out.printf("jar: %d records in %.1f s; %d API calls for %d blobs (%d listing calls, %d starts)%n",
+                    records.size(), seconds, simulator.totalApiCalls(), simulator.blobGetCounts().size(),
+                    simulator.listCallCount(), simulator.startCallCount());
+            collector.stop();
+        }
+    }
+
+    @Test
+    void aMissingSettingStopsStartupWithOneLineNamingIt() throws Exception {
+        Map<String, String> env = environment();
+        env.remove("O365_TENANT_ID");
+        assertRefused(env, "O365_TENANT_ID is required");
+    }
+
+    @Test
+    void aMalformedSettingStopsStartupWithOneLineNamingIt() throws Exception {
+        Map<String, String> env = environment();
+        env.put("O365_CONTENT_TYPES", "Audit.Exchange,Audit.Teams");
+        assertRefused(env, "O365_CONTENT_TYPES names an unknown content type 'Audit.Teams'");
+        env.put("O365_CONTENT_TYPES", "Audit.Exchange");
+        env.put("O365_POLL_INTERVAL", "every minute");
+        assertRefused(env, "O365_POLL_INTERVAL must be a duration");
+    }
+
+    private static void assertRefused(Map<String, String> env, String expected) throws Exception {
+        Path dir = CollectorProcess.freshWorkingDirectory();
+        try (CollectorProcess collector = CollectorProcess.start(dir, env)) {
+            int exit = collector.waitForExit(Duration.ofSeconds(60));
+            List<String> errors = collector.outputLines().stream().filter(l -> l.contains("configuration error")).toList();
+
+            assertEquals(2, exit, collector.output());
+            assertEquals(1, errors.size(), collector.output());
+            assertTrue(errors.get(0).contains(expected), errors.get(0));
+            assertFalse(collector.output().contains("\tat "), "no stack trace:\n" + collector.output());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.o365auditcamel.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The production jar ({@code target/o365-audit-camel.jar}) run as a user runs it: a child JVM started in a working
+ * directory that holds {@code application.properties} and {@code routes/}, configured by environment variables.
+ */
+public final class CollectorProcess implements AutoCloseable {
+
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+    private static final Path JAR = PROJECT.resolve("target/o365-audit-camel.jar");
+
+    private final Process process;
+    private final Path output;
+
+    private CollectorProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** A fresh working directory with copies of the shipped configuration and routes, as on a new machine. */
+    public static Path freshWorkingDirectory() throws IOException {
+        Path dir = Files.createTempDirectory("collector-run");
+        Files.copy(PROJECT.resolve("application.properties"), dir.resolve("application.properties"));
+        Files.createDirectories(dir.resolve("routes"));
+        try (Stream<Path> routes = Files.list(PROJECT.resolve("routes"))) {
+            for (Path route : routes.toList()) {
+                Files.copy(route, dir.resolve("routes").resolve(route.getFileName()));
+            }
+        }
+        return dir;
+    }
+
+    public static CollectorProcess start(Path workDir, Map<String, String> env) throws IOException {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: these tests run after 'mvn package' (mvn verify)");
+        }
+        Path output = Files.createTempFile(workDir, "collector", ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", JAR.toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        // only what we pass: no O365_* or KAFKA_* from the environment of whoever runs the tests
+        builder.environment().keySet().removeIf(k -> k.startsWith("O365_") || k.startsWith("KAFKA_"));
+        builder.environment().putAll(env);
+        return new CollectorProcess(builder.start(), output);
+    }
+
+    /** Waits for the process to end by itself; returns its exit status. */
+    public int waitForExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("collector still running after " + timeout + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits until a line of the output contains {@code text}. */
+    public void awaitOutput(String text, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!output().contains(text)) {
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("no '" + text + "' in the collector's output:\n" + output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM: the collector shuts down gracefully. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** SIGKILL: the collector gets no chance to clean up. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return "(output unreadable: " + e + ")";
+        }
+    }
+
+    public List<String> outputLines() {
+        return output().lines().toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
