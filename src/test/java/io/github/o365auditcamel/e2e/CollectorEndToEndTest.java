@@ -87,11 +87,15 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
         int expected = simulator.recordCount();
         assertEquals(5 * 12 * 40, expected);
 
+        long tokensBefore;
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topicByContentType.values())) {
             List<TopicReader.Record> records = reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(90));
             assertEquals(expected, records.size(), "records in Kafka after the backlog");
             assertExactlyTheServedRecords(served, topicByContentType, records);
 
+            // the API refuses the token it issued: the collector gets a new one and goes on
+            tokensBefore = simulator.tokenCallCount();
+            simulator.revokeTokens();
             // blobs that become available while the collector runs are collected by the next poll
             simulator.addBlobs("Audit.Exchange", 2, 30, Instant.now());
             simulator.addBlobs("DLP.All", 1, 25, Instant.now());
@@ -103,9 +107,11 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
             assertExactlyTheServedRecords(simulator.recordsByContentType(), topicByContentType, records);
         }
 
+        assertTrue(simulator.tokenCallCount() > tokensBefore, "a new token after the 401");
         Map<String, Integer> gets = simulator.blobGetCounts();
         assertEquals(5 * 12 + 3, gets.size(), "every blob fetched");
         gets.forEach((contentId, count) -> assertEquals(1, count, "GETs of blob " + contentId));
+        assertEquals(gets.size(), simulator.gzippedBlobGetCount(), "every blob asked for and read gzip-compressed");
     }
 
     private static void assertExactlyTheServedRecords(Map<String, List<String>> served,
@@ -113,7 +119,7 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
         Map<String, TopicReader.Record> byId = new HashMap<>();
         for (TopicReader.Record record : records) {
             TopicReader.Record previous = byId.put(record.key(), record);
-            assertEquals(null, previous, "record " + record.key() + " appears twice");
+            assertEquals(null, previous, "record twice: " + previous + " and " + record);
         }
         int total = 0;
         for (Map.Entry<String, List<String>> entry : served.entrySet()) {

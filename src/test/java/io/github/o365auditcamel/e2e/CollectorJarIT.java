@@ -71,11 +71,14 @@ class CollectorJarIT {
             double seconds = (System.nanoTime() - started) / 1e9;
             records = reader.drain(Duration.ofSeconds(5));
 
-            Set<String> ids = new HashSet<>();
-            records.forEach(r -> assertTrue(ids.add(r.key()), "record " + r.key() + " twice"));
+            Map<String, TopicReader.Record> ids = new HashMap<>();
+            for (TopicReader.Record r : records) {
+                TopicReader.Record first = ids.putIfAbsent(r.key(), r);
+                assertTrue(first == null, "record twice: " + first + " and " + r + "\n" + collector.output());
+            }
             assertEquals(expected, records.size(), "records in Kafka\n" + collector.output());
             simulator.recordsByContentType().values().stream().flatMap(List::stream)
-                    .forEach(json -> assertTrue(ids.contains(json.substring(json.indexOf("\"Id\":\"") + 6,
+                    .forEach(json -> assertTrue(ids.containsKey(json.substring(json.indexOf("\"Id\":\"") + 6,
                             json.indexOf('"', json.indexOf("\"Id\":\"") + 6))), "served record missing"));
             simulator.blobGetCounts().forEach((id, gets) -> assertEquals(1, gets, "GETs of " + id));
 

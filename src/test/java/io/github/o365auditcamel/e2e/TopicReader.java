@@ -19,7 +19,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicReader implements AutoCloseable {
 
     /** One record as it sits in Kafka. */
-    public record Record(String topic, String key, String value, java.util.Map<String, String> headers) {
+    public record Record(String topic, int partition, long offset, String key, String value,
+            java.util.Map<String, String> headers) {
+
+        @Override
+        public String toString() {
+            return topic + "/" + partition + "@" + offset + " key=" + key + " headers=" + headers;
+        }
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -65,7 +71,7 @@ public final class TopicReader implements AutoCloseable {
             }
             java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
             r.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-            records.add(new Record(r.topic(), r.key(), new String(r.value(), StandardCharsets.UTF_8), headers));
+            records.add(new Record(r.topic(), r.partition(), r.offset(), r.key(), new String(r.value(), StandardCharsets.UTF_8), headers));
         }
     }
 

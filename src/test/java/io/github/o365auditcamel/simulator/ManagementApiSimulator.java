@@ -123,6 +123,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
+    private final AtomicInteger gzippedBlobGets = new AtomicInteger();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final AtomicInteger startCalls = new AtomicInteger();
     private final AtomicInteger apiCalls = new AtomicInteger();
@@ -403,6 +404,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         Map<String, Integer> out = new HashMap<>();
         blobGets.forEach((id, c) -> out.put(id, c.get()));
         return out;
+    }
+
+    /** Successful blob GETs that asked for, and got, a gzip-compressed body. */
+    public int gzippedBlobGetCount() {
+        return gzippedBlobGets.get();
     }
 
     public int listCallCount() {
@@ -1047,6 +1053,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         sendApi(ex, 200, payload, gzip);
         blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+        if (gzip) {
+            gzippedBlobGets.incrementAndGet();
+        }
     }
 
     // ------------------------------------------------------------------ responses
