@@ -7,6 +7,7 @@ import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.progress.PollReport;
+import io.github.o365auditcamel.publish.BlobPublisher;
 import io.github.o365auditcamel.progress.SubscriptionTable;
 import io.github.o365auditcamel.routes.ContentTypeRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
@@ -32,9 +33,13 @@ public class CollectorConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("o365.poll-interval-millis",
                 String.valueOf(settings.pollInterval().toMillis()));
 
-        // started in this order, before the routes: topics first, then the state read from its topic
+        // started in this order, before the routes: the topics; the transactional producers, which abort what a
+        // previous run of this instance left open; then the state, read from its topic
         context.addService(new KafkaTopics(settings), true, true);
         KafkaStateStore stateStore = new KafkaStateStore(settings);
+        BlobRecordStreamer streamer = new BlobRecordStreamer();
+        BlobPublisher publisher = new BlobPublisher(settings, stateStore, streamer);
+        context.addService(publisher, true, true);
         context.addService(stateStore, true, true);
 
         Registry registry = context.getRegistry();
@@ -45,7 +50,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("managementApi", new ManagementApi(settings));
         registry.bind("apiResponses", new ApiResponseClassifier());
         registry.bind("listingWindows", new ListingWindows(settings, stateStore));
-        registry.bind("blobRecords", new BlobRecordStreamer());
+        registry.bind("blobPublisher", publisher);
         registry.bind("subscriptionTable", new SubscriptionTable(settings));
         registry.bind("pollReport", new PollReport(stateStore));
         registry.bind("contentTypeRoutes", new ContentTypeRoutes(settings.contentTypes()));

@@ -29,7 +29,11 @@ public record CollectorSettings(
         String topicPrefix,
         String kafkaBrokers,
         Duration listingOverlap,
-        String stateTopic) {
+        String stateTopic,
+        String instanceId,
+        Duration kafkaTransactionTimeout,
+        int kafkaLingerMs,
+        String kafkaCompression) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -37,6 +41,8 @@ public record CollectorSettings(
     private static final Pattern GUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
+    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     private static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
 
     /**
@@ -61,8 +67,13 @@ public record CollectorSettings(
         String kafkaBrokers = r.brokers("kafka.brokers", "localhost:9092");
         Duration listingOverlap = r.duration("o365.listing-overlap", "1h", Duration.ZERO);
         String stateTopic = r.topicName("o365.state-topic", "o365-audit-camel.state", false);
+        String instanceId = r.instanceId("o365.instance-id");
+        Duration transactionTimeout = r.duration("kafka.transaction-timeout", "60s", Duration.ofSeconds(5));
+        int lingerMs = r.integer("kafka.producer.linger-ms", 20, 0, 60_000);
+        String compression = r.oneOf("kafka.producer.compression", "lz4", COMPRESSIONS);
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
-                publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic);
+                publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
+                instanceId, transactionTimeout, lingerMs, compression);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -97,7 +108,9 @@ public record CollectorSettings(
                 + ", cloud=" + cloud + ", loginUrl=" + loginUrl + ", apiUrl=" + apiUrl + ", contentTypes=" + contentTypes
                 + ", publisherId=" + publisherId + ", pollInterval=" + pollInterval + ", initialLookback="
                 + initialLookback + ", topicPrefix=" + topicPrefix + ", kafkaBrokers=" + kafkaBrokers
-                + ", listingOverlap=" + listingOverlap + ", stateTopic=" + stateTopic + "]";
+                + ", listingOverlap=" + listingOverlap + ", stateTopic=" + stateTopic + ", instanceId=" + instanceId
+                + ", kafkaTransactionTimeout=" + kafkaTransactionTimeout + ", kafkaLingerMs=" + kafkaLingerMs
+                + ", kafkaCompression=" + kafkaCompression + "]";
     }
 
     private static final class Reader {
@@ -219,6 +232,59 @@ public record CollectorSettings(
                 throw invalid(property, "may only contain letters, digits, '.', '_' and '-': '" + v + "'");
             }
             return v;
+        }
+
+        /** Default: the host name, which is the pod name on Kubernetes; stable across restarts of one instance. */
+        String instanceId(String property) {
+            String v = value(property);
+            if (v == null) {
+                v = hostName().replaceAll("[^A-Za-z0-9._-]", "-");
+                return v.length() > 100 ? v.substring(0, 100) : v;
+            }
+            if (!INSTANCE_ID.matcher(v).matches()) {
+                throw invalid(property, "may only contain letters, digits, '.', '_' and '-' (at most 100): '" + v + "'");
+            }
+            return v;
+        }
+
+        private static String hostName() {
+            String env = System.getenv("HOSTNAME");
+            if (env != null && !env.isBlank()) {
+                return env.trim();
+            }
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "collector";
+            }
+        }
+
+        int integer(String property, int defaultValue, int min, int max) {
+            String v = value(property);
+            if (v == null) {
+                return defaultValue;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw invalid(property, "must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+        }
+
+        String oneOf(String property, String defaultValue, List<String> allowed) {
+            String v = value(property);
+            if (v == null) {
+                return defaultValue;
+            }
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (!allowed.contains(lower)) {
+                throw invalid(property, "must be one of " + String.join(", ", allowed) + ", not '" + v + "'");
+            }
+            return lower;
         }
 
         String brokers(String property, String defaultValue) {

@@ -1,59 +1,50 @@
 package io.github.o365auditcamel.fetch;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultMessage;
 
 /**
- * Turns a blob's HTTP body, a JSON array of audit records, into a lazy iterator of Kafka-ready messages: one per
- * record, keyed by the record's {@code Id}, its body the record's JSON in UTF-8. The array is read as a stream, one
- * record at a time, so memory does not grow with the blob's size; the Kafka producer pulls and batches the records.
+ * Reads a blob's HTTP body, a JSON array of audit records, as a stream: one record at a time, each handed on as its
+ * {@code Id} and its JSON bytes. Nothing holds the array, so memory does not grow with the blob's size.
  */
 public class BlobRecordStreamer {
-
-    /** Exchange variable holding the number of records streamed so far from the current blob. */
-    public static final String RECORD_COUNT_VARIABLE = "recordCount";
 
     private final ObjectMapper mapper = new ObjectMapper()
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
-    /** The records of the blob in the message body (an InputStream), as an iterator for camel-kafka. */
-    public Iterator<Message> records(Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
-        InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
-        AtomicLong count = new AtomicLong();
-        exchange.setVariable(RECORD_COUNT_VARIABLE, count);
-        JsonParser parser = mapper.getFactory().createParser(body);
-        return new RecordIterator(exchange, parser, count);
+    /** A lazy iterator over the records of the blob in {@code body}; it closes the body when done or failed. */
+    public RecordIterator records(InputStream body) throws IOException {
+        return new RecordIterator(mapper.getFactory().createParser(body));
     }
 
-    private final class RecordIterator implements Iterator<Message> {
-        private final Exchange exchange;
+    /** The records of one blob; {@link #count()} tells how many were handed out so far. */
+    public final class RecordIterator implements Iterator<AuditRecord>, Closeable {
         private final JsonParser parser;
-        private final AtomicLong count;
+        private long count;
         private boolean started;
         private boolean finished;
         private JsonNode pending;
 
-        RecordIterator(Exchange exchange, JsonParser parser, AtomicLong count) {
-            this.exchange = exchange;
+        private RecordIterator(JsonParser parser) {
             this.parser = parser;
-            this.count = count;
+        }
+
+        public long count() {
+            return count;
         }
 
         @Override
@@ -65,7 +56,7 @@ public class BlobRecordStreamer {
         }
 
         @Override
-        public Message next() {
+        public AuditRecord next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
@@ -73,17 +64,18 @@ public class BlobRecordStreamer {
             pending = null;
             JsonNode id = record.get("Id");
             if (id == null || !id.isTextual() || id.asText().isBlank()) {
-                throw new BlobFormatException("record " + (count.get() + 1) + " of the blob has no Id");
+                close();
+                throw new BlobFormatException("record " + (count + 1) + " of the blob has no Id");
             }
-            Message message = new DefaultMessage(exchange.getContext());
-            message.setHeader(KafkaConstants.KEY, id.asText());
+            byte[] json;
             try {
-                message.setBody(mapper.writeValueAsBytes(record));
-            } catch (IOException e) {
-                throw new BlobFormatException("record " + (count.get() + 1) + " could not be written as JSON", e);
+                json = mapper.writeValueAsBytes(record);
+            } catch (JsonProcessingException e) {
+                close();
+                throw new BlobFormatException("record " + (count + 1) + " could not be written as JSON", e);
             }
-            count.incrementAndGet();
-            return message;
+            count++;
+            return new AuditRecord(id.asText(), json);
         }
 
         private JsonNode readNext() {
@@ -104,7 +96,7 @@ public class BlobRecordStreamer {
                     return null;
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    throw new BlobFormatException("element " + (count.get() + 1) + " of the blob is not a JSON object"
+                    throw new BlobFormatException("element " + (count + 1) + " of the blob is not a JSON object"
                             + (token == null ? " (the blob is truncated)" : " but " + token));
                 }
                 return parser.readValueAsTree();
@@ -113,17 +105,18 @@ public class BlobRecordStreamer {
                 throw e;
             } catch (IOException e) {
                 close();
-                throw new BlobFormatException("blob is not valid JSON after " + count.get() + " records: "
-                        + (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage()), e);
+                String reason = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.toString();
+                throw new BlobFormatException("blob is not valid JSON after " + count + " records: " + reason, e);
             }
         }
 
-        private void close() {
+        @Override
+        public void close() {
             finished = true;
             try {
                 parser.close();
             } catch (IOException ignored) {
-                // the HTTP response is released when the exchange completes
+                // nothing left to read from it
             }
         }
     }

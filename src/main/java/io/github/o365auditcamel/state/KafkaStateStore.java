@@ -1,10 +1,11 @@
 package io.github.o365auditcamel.state;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +20,17 @@ import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.listing.CheckpointStore;
 import io.github.o365auditcamel.listing.ListingWindows;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -46,19 +52,22 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     private final String topic;
     private final String tenantId;
     private final String brokers;
+    private final Duration settleTimeout;
     private final Clock clock;
     private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
     private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
 
     public KafkaStateStore(CollectorSettings settings) {
-        this(settings.stateTopic(), settings.tenantId(), settings.kafkaBrokers(), Clock.systemUTC());
+        this(settings.stateTopic(), settings.tenantId(), settings.kafkaBrokers(),
+                settings.kafkaTransactionTimeout().plusSeconds(30), Clock.systemUTC());
     }
 
-    public KafkaStateStore(String topic, String tenantId, String brokers, Clock clock) {
+    public KafkaStateStore(String topic, String tenantId, String brokers, Duration settleTimeout, Clock clock) {
         this.topic = topic;
         this.tenantId = tenantId;
         this.brokers = brokers;
+        this.settleTimeout = settleTimeout;
         this.clock = clock;
     }
 
@@ -104,19 +113,18 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         return doneBlobs.containsKey(doneKey(contentId));
     }
 
-    /** Records that every record of a blob is in Kafka. */
-    public void markPublished(String contentId, Instant contentCreated) {
-        String key = doneKey(contentId);
+    /**
+     * The marker that says a blob is published, to be written in the same Kafka transaction as the blob's records,
+     * so that both become visible together or not at all.
+     */
+    public ProducerRecord<String, byte[]> publishedMarker(String contentId, Instant contentCreated) {
         Instant created = contentCreated == null ? clock.instant() : contentCreated;
-        write(key, created.toString());
-        doneBlobs.put(key, created);
+        return new ProducerRecord<>(topic, doneKey(contentId), created.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    public void forgetPublished(String contentId) {
-        String key = doneKey(contentId);
-        if (doneBlobs.remove(key) != null) {
-            write(key, null);
-        }
+    /** Remembers a blob whose marker was committed with its records. */
+    public void rememberPublished(String contentId, Instant contentCreated) {
+        doneBlobs.put(doneKey(contentId), contentCreated == null ? clock.instant() : contentCreated);
     }
 
     public int publishedBlobCount() {
@@ -155,30 +163,68 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         }
     }
 
+    /**
+     * Reads the whole state topic. A transaction left open by an instance that died holds back what a
+     * {@code read_committed} reader may see; the load waits until the broker has settled it (at most the
+     * transaction timeout), so that nothing committed after it is missed.
+     */
     private void load() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(WRITE_TIMEOUT_SECONDS))
                     .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end = highWatermarks(admin, partitions);
+            Instant deadline = clock.instant().plus(settleTimeout);
+            boolean warned = false;
             while (!reachedEnd(consumer, end)) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     apply(record.key(), record.value());
                 }
+                if (!warned && !reachedEnd(consumer, end) && consumer.endOffsets(partitions).equals(positions(consumer, partitions))) {
+                    LOG.info("State topic {}: waiting for a transaction left open by a stopped instance to be settled"
+                            + " (at most {} s)", topic, settleTimeout.toSeconds());
+                    warned = true;
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw new StateStoreException("state topic " + topic + " still has an unsettled transaction after "
+                            + settleTimeout.toSeconds() + " s", null);
+                }
             }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StateStoreException("could not read state topic " + topic + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateStoreException("interrupted while reading state topic " + topic, e);
         }
     }
 
+    private static Map<TopicPartition, Long> highWatermarks(Admin admin, List<TopicPartition> partitions)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .forEach((tp, info) -> end.put(tp, info.offset()));
+        return end;
+    }
+
+    private static Map<TopicPartition, Long> positions(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        partitions.forEach(tp -> positions.put(tp, consumer.position(tp)));
+        return positions;
+    }
+
     private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        Collection<TopicPartition> partitions = end.keySet();
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < end.get(tp)) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
                 return false;
             }
         }

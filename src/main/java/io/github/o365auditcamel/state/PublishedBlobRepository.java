@@ -8,9 +8,9 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The set of published blobs, as the repository of Camel's Idempotent Consumer EIP: the fetch route skips a blob
- * whose contentId is in it, and adds the contentId once the blob's records are acknowledged by Kafka.
- * The blob's {@code contentCreated} (exchange variable {@value #CONTENT_CREATED_VARIABLE}) is kept with it, so that
- * entries older than the service's retention can be dropped.
+ * whose contentId is in it. The durable entry is the marker that {@code BlobPublisher} commits in the same Kafka
+ * transaction as the blob's records; {@link #add} only confirms it in memory, with the blob's {@code contentCreated}
+ * (exchange variable {@value #CONTENT_CREATED_VARIABLE}) so that entries older than the retention can be dropped.
  */
 public class PublishedBlobRepository extends ServiceSupport implements IdempotentRepository {
 
@@ -32,7 +32,7 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
         if (store.isPublished(key)) {
             return false;
         }
-        store.markPublished(key, contentCreated(exchange));
+        store.rememberPublished(key, contentCreated(exchange));
         return true;
     }
 
@@ -43,9 +43,8 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
 
     @Override
     public boolean remove(String key) {
-        boolean present = store.isPublished(key);
-        store.forgetPublished(key);
-        return present;
+        // a committed marker stays: the blob's records are in Kafka
+        return false;
     }
 
     @Override

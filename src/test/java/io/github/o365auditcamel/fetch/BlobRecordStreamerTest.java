@@ -12,33 +12,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 class BlobRecordStreamerTest {
 
-    private final CamelContext context = new DefaultCamelContext();
     private final BlobRecordStreamer streamer = new BlobRecordStreamer();
-
-    private Exchange exchangeWith(InputStream body) {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setBody(body);
-        return exchange;
-    }
 
     private static InputStream text(String json) {
         return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private List<Message> all(Iterator<Message> it) {
-        List<Message> out = new ArrayList<>();
+    private List<AuditRecord> all(Iterator<AuditRecord> it) {
+        List<AuditRecord> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return out;
     }
@@ -48,21 +34,21 @@ class BlobRecordStreamerTest {
         String first = "{\"Id\":\"a1\",\"Operation\":\"FileAccessed\",\"UserId\":\"zoë@example.com\",\"Size\":1.50,"
                 + "\"Nested\":{\"List\":[1,2,{\"x\":null}]},\"Flag\":true}";
         String second = "{\"Id\":\"b2\",\"RecordType\":15}";
-        Exchange exchange = exchangeWith(text("[" + first + ", \n" + second + "]"));
+        BlobRecordStreamer.RecordIterator it = streamer.records(text("[" + first + ", \n" + second + "]"));
 
-        List<Message> records = all(streamer.records(exchange));
+        List<AuditRecord> records = all(it);
 
         assertEquals(2, records.size());
-        assertEquals("a1", records.get(0).getHeader(KafkaConstants.KEY));
-        assertEquals(first, new String(records.get(0).getBody(byte[].class), StandardCharsets.UTF_8));
-        assertEquals("b2", records.get(1).getHeader(KafkaConstants.KEY));
-        assertEquals(second, new String(records.get(1).getBody(byte[].class), StandardCharsets.UTF_8));
-        assertEquals(2, ((AtomicLong) exchange.getVariable(BlobRecordStreamer.RECORD_COUNT_VARIABLE)).get());
+        assertEquals("a1", records.get(0).id());
+        assertEquals(first, new String(records.get(0).json(), StandardCharsets.UTF_8));
+        assertEquals("b2", records.get(1).id());
+        assertEquals(second, new String(records.get(1).json(), StandardCharsets.UTF_8));
+        assertEquals(2, it.count());
     }
 
     @Test
     void anEmptyArrayHasNoRecords() throws Exception {
-        assertTrue(all(streamer.records(exchangeWith(text("[]")))).isEmpty());
+        assertTrue(all(streamer.records(text("[]"))).isEmpty());
     }
 
     @Test
@@ -90,14 +76,14 @@ class BlobRecordStreamerTest {
             }
         };
         InputStream blob = new SequenceInputStream(Collections.enumeration(iterable(parts)));
-        Iterator<Message> records = streamer.records(exchangeWith(blob));
+        Iterator<AuditRecord> records = streamer.records(blob);
 
         long seen = 0;
         while (records.hasNext()) {
-            Message m = records.next();
+            AuditRecord r = records.next();
             seen++;
             if (seen == count) {
-                assertEquals("id-" + count, m.getHeader(KafkaConstants.KEY));
+                assertEquals("id-" + count, r.id());
             }
         }
         assertEquals(count, seen);
@@ -126,22 +112,22 @@ class BlobRecordStreamerTest {
     @Test
     void aBlobThatIsNotAnArrayIsRefusedWithTheReason() {
         BlobFormatException e = assertThrows(BlobFormatException.class,
-                () -> all(streamer.records(exchangeWith(text("{\"error\":\"oops\"}")))));
+                () -> all(streamer.records(text("{\"error\":\"oops\"}"))));
         assertTrue(e.getMessage().contains("not a JSON array"), e.getMessage());
     }
 
     @Test
     void aTruncatedBlobIsRefusedAfterTheRecordsBeforeTheCut() throws Exception {
-        Iterator<Message> records = streamer.records(exchangeWith(text("[{\"Id\":\"a\"},{\"Id\":\"b\",\"Op")));
+        Iterator<AuditRecord> records = streamer.records(text("[{\"Id\":\"a\"},{\"Id\":\"b\",\"Op"));
 
-        assertEquals("a", records.next().getHeader(KafkaConstants.KEY));
+        assertEquals("a", records.next().id());
         BlobFormatException e = assertThrows(BlobFormatException.class, records::hasNext);
         assertTrue(e.getMessage().contains("after 1 records"), e.getMessage());
     }
 
     @Test
     void aRecordWithoutIdIsRefused() throws Exception {
-        Iterator<Message> records = streamer.records(exchangeWith(text("[{\"Operation\":\"x\"}]")));
+        Iterator<AuditRecord> records = streamer.records(text("[{\"Operation\":\"x\"}]"));
 
         BlobFormatException e = assertThrows(BlobFormatException.class, records::next);
         assertTrue(e.getMessage().contains("no Id"), e.getMessage());

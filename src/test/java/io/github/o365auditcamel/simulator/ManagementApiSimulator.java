@@ -42,6 +42,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
@@ -58,6 +59,20 @@ import java.util.zip.GZIPOutputStream;
  * request under {@code /api/}; {@link #listCallCount()} every authenticated {@code GET subscriptions/content};
  * {@link #startCallCount()} every authenticated {@code POST subscriptions/start} (including AF20024 answers);
  * {@link #blobGetCount(String)} only successful (200) blob downloads.
+ *
+ * <p>Stalls, for crash tests that must stop the client at a precise point: {@link #stallNext(RequestKind, int)} makes
+ * the next blob download ({@link RequestKind#BLOB}, {@code GET .../audit/{contentId}}) or content listing
+ * ({@link RequestKind#LISTING}, {@code GET .../subscriptions/content}) that gets a 200 answer hang: the simulator sends
+ * the status line, the headers and the first {@code bytesBeforeStall} bytes of the uncompressed body (chunked, no
+ * Content-Length; through a sync-flushed gzip stream when the client accepts gzip, so the client can decode what it
+ * got), flushes them, and then holds the exchange until {@link Stall#release()} (the response then completes normally)
+ * or {@link #close()} (the connection is then aborted). With {@code bytesBeforeStall = 0} nothing at all is sent while
+ * held. Requests answered with an error are never held and do not use up a stall. A held blob download counts in
+ * {@link #blobGetCount(String)} only once it has completed, and never when aborted; a held request counts in
+ * {@link #listCallCount()} / {@link #totalApiCalls()} on arrival, like any other. A held exchange occupies one thread of
+ * the server's pool (16 threads); other requests are served meanwhile. If the client goes away while held, release()
+ * and close() just clean up (when the peer's disappearance is not yet visible to the write, the download may still
+ * count as completed).
  *
  * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no throttling, no certificate
  * (client_assertion) flow, a blob never changes once added. {@code subscriptions/notifications} returns {@code []}.
@@ -128,6 +143,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final AtomicInteger startCalls = new AtomicInteger();
     private final AtomicInteger apiCalls = new AtomicInteger();
     private final AtomicInteger recordTotal = new AtomicInteger();
+
+    private final ConcurrentHashMap<RequestKind, Stall> pendingStalls = new ConcurrentHashMap<>();
+    private final Set<Stall> activeStalls = ConcurrentHashMap.newKeySet();
 
     private volatile HttpServer server;
     private volatile ExecutorService executor;
@@ -237,7 +255,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
         try {
             HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", configuredPort), 128);
             AtomicInteger threads = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+            // 16 threads: a held exchange (stallNext) occupies one of them
+            ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
                 Thread t = new Thread(r, "o365-api-simulator-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;
@@ -254,13 +273,17 @@ public final class ManagementApiSimulator implements AutoCloseable {
         LOG.info("Office 365 Management API simulator listening on {} (tenant {})", baseUrl(), tenantId);
     }
 
-    /** Stops the server (idempotent). */
+    /** Stops the server (idempotent). Held exchanges (see {@link #stallNext}) are aborted: their connections closed. */
     @Override
     public synchronized void close() {
         HttpServer s = server;
         if (s != null) {
-            s.stop(0);
+            s.stop(0); // closes every connection, held ones included, before their handlers wake up below
             server = null;
+        }
+        pendingStalls.clear();
+        for (Stall stall : activeStalls) {
+            stall.abort();
         }
         ExecutorService e = executor;
         if (e != null) {
@@ -453,6 +476,102 @@ public final class ManagementApiSimulator implements AutoCloseable {
     /** Makes every token issued so far invalid (API calls answer 401 until a new token is fetched). */
     public void revokeTokens() {
         tokens.clear();
+    }
+
+    /** The requests {@link #stallNext} can hold. */
+    public enum RequestKind {
+        /** {@code GET .../activity/feed/audit/{contentId}} */
+        BLOB,
+        /** {@code GET .../activity/feed/subscriptions/content} */
+        LISTING
+    }
+
+    /**
+     * Holds the next request of that kind (counted from this call) that gets a 200 answer: sends the status, the
+     * headers and the first {@code bytesBeforeStall} bytes of the uncompressed body (0 = nothing at all, not even the
+     * status line), flushes them, then blocks until {@link Stall#release()} (the response then completes) or
+     * {@link #close()} (the connection is then aborted). One pending stall per kind: a later call for the same kind
+     * replaces an unused one. See the class documentation.
+     */
+    public Stall stallNext(RequestKind kind, int bytesBeforeStall) {
+        Objects.requireNonNull(kind, "kind");
+        if (bytesBeforeStall < 0) {
+            throw new IllegalArgumentException("bytesBeforeStall must be >= 0");
+        }
+        Stall stall = new Stall(this, kind, bytesBeforeStall);
+        pendingStalls.put(kind, stall);
+        return stall;
+    }
+
+    /** A request held by {@link #stallNext}; thread-safe. */
+    public static final class Stall {
+        private final ManagementApiSimulator owner;
+        private final RequestKind kind;
+        private final int bytesBeforeStall;
+        private final CountDownLatch stalled = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private volatile boolean aborted;
+        private volatile String contentId;
+
+        private Stall(ManagementApiSimulator owner, RequestKind kind, int bytesBeforeStall) {
+            this.owner = owner;
+            this.kind = kind;
+            this.bytesBeforeStall = bytesBeforeStall;
+        }
+
+        /** Waits until a request is being held (its first bytes flushed); true if it is, false on timeout. */
+        public boolean awaitStalled(Duration timeout) {
+            try {
+                return stalled.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** For {@link RequestKind#BLOB}: the contentId of the held blob; null for a listing or before a request took the stall. */
+        public String contentId() {
+            return contentId;
+        }
+
+        /**
+         * Lets the held response complete. Idempotent, never throws (also not when the client has gone away). Called
+         * before any request was held, it cancels the stall: no request will be held.
+         */
+        public void release() {
+            owner.pendingStalls.remove(kind, this);
+            released.countDown();
+        }
+
+        private void abort() {
+            aborted = true;
+            released.countDown();
+        }
+
+        /** Marks the request held and blocks; true when released, false when aborted (close()). */
+        private boolean hold() {
+            stalled.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return !aborted;
+        }
+    }
+
+    /** The pending stall of that kind, now bound to this request; null if none. */
+    private Stall claimStall(RequestKind kind, String contentId) {
+        Stall stall = pendingStalls.remove(kind);
+        if (stall != null) {
+            stall.contentId = contentId;
+            activeStalls.add(stall);
+            if (server == null) {
+                stall.abort(); // close() ran concurrently (it clears server before aborting activeStalls)
+            }
+        }
+        return stall;
     }
 
     // ================================================================== HTTP
@@ -965,6 +1084,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
             item.put("contentCreated", ApiTime.listing(b.created()));
             item.put("contentExpiration", ApiTime.listing(b.blob.contentExpiration()));
         }
+        Stall stall = claimStall(RequestKind.LISTING, null);
+        if (stall != null) {
+            sendHeld(ex, stall, mapper.writeValueAsBytes(out), false);
+            return;
+        }
         sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
     }
 
@@ -1042,6 +1166,17 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return;
         }
         boolean gzip = acceptsGzip(ex.getRequestHeaders());
+        Stall stall = claimStall(RequestKind.BLOB, contentId);
+        if (stall != null) {
+            if (!sendHeld(ex, stall, b.body, gzip)) {
+                return; // aborted: not counted
+            }
+            blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+            if (gzip) {
+                gzippedBlobGets.incrementAndGet();
+            }
+            return;
+        }
         byte[] payload = b.body;
         if (gzip) {
             byte[] z = b.gzipped;
@@ -1077,6 +1212,47 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     private void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped) throws IOException {
+        apiHeaders(ex, gzipped);
+        send(ex, status, body);
+    }
+
+    /**
+     * A 200 answer held by a stall: chunked, the first {@code bytesBeforeStall} bytes of {@code body} (uncompressed)
+     * flushed before holding. True once the response is complete, false if aborted by close() (nothing more sent).
+     * An IOException (the client went away) propagates; either way the response does not count as completed.
+     */
+    private boolean sendHeld(HttpExchange ex, Stall stall, byte[] body, boolean gzip) throws IOException {
+        try {
+            int first = Math.min(stall.bytesBeforeStall, body.length);
+            OutputStream out = null;
+            if (stall.bytesBeforeStall > 0) {
+                out = startChunked(ex, gzip);
+                out.write(body, 0, first);
+                out.flush();
+            }
+            if (!stall.hold()) {
+                return false;
+            }
+            if (out == null) {
+                out = startChunked(ex, gzip);
+            }
+            out.write(body, first, body.length - first);
+            out.close();
+            return true;
+        } finally {
+            activeStalls.remove(stall);
+        }
+    }
+
+    /** Sends 200 with chunked encoding; the returned stream, when gzip, deflates with SYNC_FLUSH on flush(). */
+    private OutputStream startChunked(HttpExchange ex, boolean gzip) throws IOException {
+        apiHeaders(ex, gzip);
+        ex.sendResponseHeaders(200, 0);
+        OutputStream raw = ex.getResponseBody();
+        return gzip ? new GZIPOutputStream(raw, 8192, true) : raw;
+    }
+
+    private void apiHeaders(HttpExchange ex, boolean gzipped) {
         Headers h = ex.getResponseHeaders();
         h.set("Content-Type", JSON_UTF8);
         h.set("Cache-Control", "no-cache");
@@ -1087,7 +1263,6 @@ public final class ManagementApiSimulator implements AutoCloseable {
         if (gzipped) {
             h.set("Content-Encoding", "gzip");
         }
-        send(ex, status, body);
     }
 
     private static void send(HttpExchange ex, int status, byte[] body) throws IOException {

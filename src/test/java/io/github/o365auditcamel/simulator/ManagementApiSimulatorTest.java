@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,19 +25,27 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ManagementApiSimulatorTest {
@@ -379,6 +390,141 @@ class ManagementApiSimulatorTest {
         assertTrue(average > 900 && average < 2500, "average record size " + average);
     }
 
+    // ------------------------------------------------------------------ stalls
+
+    @Test
+    void stalledBlobSendsHeadersAndFirstBytesThenCompletesOnRelease() throws Exception {
+        ManagementApiSimulator.Blob blob = sim.addBlobs("Audit.SharePoint", 1, 8, null).get(0);
+        byte[] expected = ("[" + String.join(",", sim.records(blob.contentId())) + "]").getBytes(StandardCharsets.UTF_8);
+        assertTrue(expected.length > 4000);
+        int gzippedBefore = sim.gzippedBlobGetCount();
+        ManagementApiSimulator.Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.BLOB, 2000);
+        try {
+            HttpResponse<InputStream> r = HTTP.send(blobRequest(sim, token, blob.contentId()).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            assertEquals("gzip", r.headers().firstValue("Content-Encoding").orElse(""));
+            assertTrue(r.headers().firstValue("Content-Length").isEmpty());
+            assertTrue(stall.awaitStalled(Duration.ofSeconds(2)));
+            assertEquals(blob.contentId(), stall.contentId());
+            GZIPInputStream in = new GZIPInputStream(r.body());
+            byte[] head = async(() -> in.readNBytes(2000)).get(2, TimeUnit.SECONDS);
+            assertArrayEquals(Arrays.copyOf(expected, 2000), head);
+            CompletableFuture<byte[]> rest = async(in::readAllBytes);
+            assertThrows(TimeoutException.class, () -> rest.get(200, TimeUnit.MILLISECONDS), "nothing more while held");
+            assertEquals(0, sim.blobGetCount(blob.contentId()));
+            assertEquals(gzippedBefore, sim.gzippedBlobGetCount());
+
+            stall.release();
+            byte[] tail = rest.get(2, TimeUnit.SECONDS);
+            byte[] whole = Arrays.copyOf(head, head.length + tail.length);
+            System.arraycopy(tail, 0, whole, head.length, tail.length);
+            assertEquals(new String(expected, StandardCharsets.UTF_8), new String(whole, StandardCharsets.UTF_8));
+            assertEquals(sim.records(blob.contentId()).size(), JSON.readTree(whole).size());
+            awaitCount(() -> sim.blobGetCount(blob.contentId()), 1);
+            assertEquals(gzippedBefore + 1, sim.gzippedBlobGetCount());
+            // the stall was used up: the next GET is answered at once
+            assertEquals(200, api("GET", "audit/" + blob.contentId()).statusCode());
+            assertEquals(2, sim.blobGetCount(blob.contentId()));
+        } finally {
+            stall.release();
+        }
+    }
+
+    @Test
+    void stalledListingSendsNothingUntilReleaseAndOtherRequestsProceed() throws Exception {
+        ManagementApiSimulator.Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
+        try {
+            // error answers are not held and do not use up the stall
+            assertErrorCode(api("GET", "subscriptions/content?contentType=DLP.All"), 400, "AF20022");
+            assertFalse(stall.awaitStalled(Duration.ZERO));
+
+            CompletableFuture<HttpResponse<String>> listing = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(sim.baseUrl()
+                            + "/api/v1.0/" + sim.tenantId() + "/activity/feed/subscriptions/content?contentType=Audit.SharePoint"))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(stall.awaitStalled(Duration.ofSeconds(2)));
+            assertNull(stall.contentId());
+
+            // meanwhile: a token, a blob and another listing are served
+            int tokenCalls = sim.tokenCallCount();
+            assertFalse(v2Token().get("access_token").asText().isEmpty());
+            assertEquals(tokenCalls + 1, sim.tokenCallCount());
+            ManagementApiSimulator.Blob other = sim.addBlobs("Audit.Exchange", 1, 2, null).get(0);
+            assertEquals(200, api("GET", "audit/" + other.contentId()).statusCode());
+            assertEquals(1, sim.blobGetCount(other.contentId()));
+            assertEquals(200, api("GET", "subscriptions/content?contentType=Audit.Exchange").statusCode());
+
+            assertThrows(TimeoutException.class, () -> listing.get(100, TimeUnit.MILLISECONDS), "no status line while held");
+            stall.release();
+            HttpResponse<String> r = listing.get(2, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(JSON.readTree(r.body()).isArray());
+            assertTrue(JSON.readTree(r.body()).size() > 0);
+        } finally {
+            stall.release();
+        }
+    }
+
+    @Test
+    void closeAbortsHeldRequests() throws Exception {
+        try (ManagementApiSimulator s = ManagementApiSimulator.builder().seed(7).contentTypes(List.of("Audit.Exchange"))
+                .blobsPerContentType(1).recordsPerBlob(5).subscriptionsInitiallyEnabled(true).build()) {
+            s.start();
+            String access = tokenFor(s);
+            String contentId = s.blobs().get(0).contentId();
+            ManagementApiSimulator.Stall blobStall = s.stallNext(ManagementApiSimulator.RequestKind.BLOB, 1000);
+            ManagementApiSimulator.Stall listStall = s.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
+
+            HttpResponse<InputStream> r = HTTP.send(blobRequest(s, access, contentId).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            assertTrue(blobStall.awaitStalled(Duration.ofSeconds(2)));
+            GZIPInputStream in = new GZIPInputStream(r.body());
+            assertEquals(1000, async(() -> in.readNBytes(1000)).get(2, TimeUnit.SECONDS).length);
+            CompletableFuture<byte[]> rest = async(in::readAllBytes);
+
+            CompletableFuture<HttpResponse<String>> listing = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(s.baseUrl()
+                            + "/api/v1.0/" + s.tenantId() + "/activity/feed/subscriptions/content?contentType=Audit.Exchange"))
+                    .header("Authorization", "Bearer " + access).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(listStall.awaitStalled(Duration.ofSeconds(2)));
+
+            long t0 = System.nanoTime();
+            s.close();
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "close() does not wait for held requests");
+
+            ExecutionException blobError = assertThrows(ExecutionException.class, () -> rest.get(2, TimeUnit.SECONDS));
+            assertTrue(blobError.getCause() instanceof IOException, String.valueOf(blobError.getCause()));
+            ExecutionException listError = assertThrows(ExecutionException.class, () -> listing.get(2, TimeUnit.SECONDS));
+            assertTrue(listError.getCause() instanceof IOException, String.valueOf(listError.getCause()));
+            assertEquals(0, s.blobGetCount(contentId));
+            assertEquals(0, s.gzippedBlobGetCount());
+            // harmless after close
+            blobStall.release();
+            listStall.release();
+            s.close();
+        }
+    }
+
+    @Test
+    void clientGoneWhileHeldIsCleanedUp() throws Exception {
+        ManagementApiSimulator.Blob blob = sim.addBlobs("Audit.Exchange", 1, 4, null).get(0);
+        ManagementApiSimulator.Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.BLOB, 500);
+        try (Socket socket = new Socket("127.0.0.1", sim.port())) {
+            socket.setSoTimeout(2000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /api/v1.0/" + sim.tenantId() + "/activity/feed/audit/" + blob.contentId() + " HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            assertTrue(stall.awaitStalled(Duration.ofSeconds(2)));
+            byte[] first = socket.getInputStream().readNBytes(15);
+            assertEquals("HTTP/1.1 200 OK", new String(first, StandardCharsets.US_ASCII));
+        } // the client is gone
+        stall.release(); // no exception
+        // the simulator carries on
+        assertEquals(200, api("GET", "audit/" + blob.contentId()).statusCode());
+        assertEquals(200, api("GET", "subscriptions/list").statusCode());
+    }
+
     // ------------------------------------------------------------------ auth / tenant
 
     @Test
@@ -497,6 +643,45 @@ class ManagementApiSimulatorTest {
             b.header("Accept-Encoding", acceptEncoding);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpRequest.Builder blobRequest(ManagementApiSimulator s, String bearer, String contentId) {
+        return HttpRequest.newBuilder(URI.create(s.baseUrl() + "/api/v1.0/" + s.tenantId() + "/activity/feed/audit/" + contentId))
+                .header("Authorization", "Bearer " + bearer).GET();
+    }
+
+    private static String tokenFor(ManagementApiSimulator s) throws Exception {
+        HttpResponse<String> t = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "client_credentials", "client_id", s.clientId(),
+                                "client_secret", s.clientSecret(), "scope", "https://manage.office.com/.default"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, t.statusCode(), t.body());
+        return JSON.readTree(t.body()).get("access_token").asText();
+    }
+
+    /** Runs c on a fresh daemon thread (so a blocked read can be given up on). */
+    private static <T> CompletableFuture<T> async(Callable<T> c) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "simulator-test-reader");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** The server counts a completed download right after writing it: give it a moment. */
+    private static void awaitCount(java.util.function.IntSupplier count, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (count.getAsInt() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, count.getAsInt());
     }
 
     private static void assertAad(HttpResponse<String> r, int status, String error, int code) throws IOException {

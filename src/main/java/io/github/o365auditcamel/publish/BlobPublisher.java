@@ -1,0 +1,162 @@
+package io.github.o365auditcamel.publish;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.fetch.AuditRecord;
+import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.state.KafkaStateStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a blob all or nothing: its records, streamed from the HTTP body, and the marker that says the blob is
+ * published go into Kafka in one transaction. A consumer reading {@code read_committed} sees either every record of
+ * the blob or none; a crash mid-blob leaves an aborted transaction and the blob is fetched again.
+ * <p>
+ * One transactional producer per content type, so content types publish in parallel. Its transactional id is fixed
+ * for this instance ({@code o365.instance-id}), so a restarted instance fences its predecessor and aborts whatever
+ * transaction that one left open. Camel's kafka producer is not used here: it cannot put two topics in one
+ * transaction through separate endpoints, and 4.18.0 does not recreate its producer after a KafkaException, which a
+ * broker outage would make permanent.
+ */
+public class BlobPublisher extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlobPublisher.class);
+
+    /** Exchange variable that receives the number of records the blob had. */
+    public static final String RECORD_COUNT_VARIABLE = "recordCount";
+
+    private final CollectorSettings settings;
+    private final KafkaStateStore stateStore;
+    private final BlobRecordStreamer streamer;
+    private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
+
+    public BlobPublisher(CollectorSettings settings, KafkaStateStore stateStore, BlobRecordStreamer streamer) {
+        this.settings = settings;
+        this.stateStore = stateStore;
+        this.streamer = streamer;
+    }
+
+    /** The transactional id of a content type's producer on this instance. */
+    public String transactionalId(String contentType) {
+        return "o365-audit-camel." + settings.tenantId() + "." + settings.instanceId() + "."
+                + contentType.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    protected void doStart() {
+        // fences a previous run of this instance and aborts the transactions it left open, before the state is read
+        for (String contentType : settings.contentTypes()) {
+            producer(contentType);
+        }
+        LOG.info("Transactional producers ready for {} content types (instance id {})",
+                settings.contentTypes().size(), settings.instanceId());
+    }
+
+    @Override
+    protected void doStop() {
+        producers.values().forEach(p -> p.close(Duration.ofSeconds(5)));
+        producers.clear();
+    }
+
+    /**
+     * Streams the blob in the exchange body to its content type's topic and marks it published, in one transaction.
+     * Reads the exchange variables {@code contentType}, {@code contentId} and {@code contentCreated}.
+     */
+    public void publish(Exchange exchange) throws Exception {
+        String contentType = exchange.getVariable("contentType", String.class);
+        String contentId = exchange.getVariable("contentId", String.class);
+        String created = exchange.getVariable("contentCreated", String.class);
+        Instant contentCreated = created == null ? null : Instant.parse(created);
+        InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
+
+        String topic = settings.topicFor(contentType);
+        List<Header> headers = List.of(
+                header("o365.contentType", contentType),
+                header("o365.contentId", contentId),
+                header("o365.tenantId", settings.tenantId()),
+                header("o365.contentCreated", created == null ? "" : created));
+
+        // one transaction at a time per producer; content types each have their own
+        KafkaProducer<String, byte[]> producer = producer(contentType);
+        synchronized (producer) {
+            long records;
+            try (BlobRecordStreamer.RecordIterator it = streamer.records(body)) {
+                producer.beginTransaction();
+                while (it.hasNext()) {
+                    AuditRecord record = it.next();
+                    producer.send(new ProducerRecord<>(topic, null, record.id(), record.json(), headers));
+                }
+                records = it.count();
+                producer.send(stateStore.publishedMarker(contentId, contentCreated));
+                producer.commitTransaction();
+            } catch (Exception e) {
+                discard(contentType, producer, e);
+                throw e;
+            }
+            stateStore.rememberPublished(contentId, contentCreated);
+            exchange.setVariable(RECORD_COUNT_VARIABLE, records);
+        }
+    }
+
+    /** After a failure the transaction is aborted and the producer replaced: the next blob starts clean. */
+    private void discard(String contentType, KafkaProducer<String, byte[]> producer, Exception cause) {
+        LOG.debug("Aborting the {} transaction after: {}", contentType, cause.toString());
+        producers.remove(contentType, producer);
+        try {
+            producer.abortTransaction();
+        } catch (Exception abortFailed) {
+            // the next producer with this transactional id aborts it when it initializes
+            LOG.debug("Abort failed ({}); the next producer aborts the transaction", abortFailed.toString());
+        }
+        producer.close(Duration.ZERO);
+    }
+
+    private KafkaProducer<String, byte[]> producer(String contentType) {
+        return producers.computeIfAbsent(contentType, type -> {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBrokers());
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-" + type.toLowerCase(Locale.ROOT));
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    (int) settings.kafkaTransactionTimeout().toMillis());
+            props.put(ProducerConfig.LINGER_MS_CONFIG, settings.kafkaLingerMs());
+            props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.kafkaCompression());
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
+            props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
+            KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+            try {
+                producer.initTransactions();
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
+            return producer;
+        });
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
