@@ -33,7 +33,9 @@ public record CollectorSettings(
         String instanceId,
         Duration kafkaTransactionTimeout,
         int kafkaLingerMs,
-        String kafkaCompression) {
+        String kafkaCompression,
+        Duration dedupeWindow,
+        int dedupeCapacity) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -71,14 +73,21 @@ public record CollectorSettings(
         Duration transactionTimeout = r.duration("kafka.transaction-timeout", "60s", Duration.ofSeconds(5));
         int lingerMs = r.integer("kafka.producer.linger-ms", 20, 0, 60_000);
         String compression = r.oneOf("kafka.producer.compression", "lz4", COMPRESSIONS);
+        Duration dedupeWindow = r.duration("o365.dedupe-window", "24h", Duration.ZERO);
+        int dedupeCapacity = r.integer("o365.dedupe-capacity", 100_000, 0, 10_000_000);
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
-                instanceId, transactionTimeout, lingerMs, compression);
+                instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
     public static String variableOf(String property) {
         return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Whether records the service serves twice are dropped (a window and a capacity above zero). */
+    public boolean dedupeEnabled() {
+        return dedupeCapacity > 0 && !dedupeWindow.isZero();
     }
 
     /** The Kafka topic of a content type's records: prefix plus the lower-case content type. */
@@ -110,7 +119,8 @@ public record CollectorSettings(
                 + initialLookback + ", topicPrefix=" + topicPrefix + ", kafkaBrokers=" + kafkaBrokers
                 + ", listingOverlap=" + listingOverlap + ", stateTopic=" + stateTopic + ", instanceId=" + instanceId
                 + ", kafkaTransactionTimeout=" + kafkaTransactionTimeout + ", kafkaLingerMs=" + kafkaLingerMs
-                + ", kafkaCompression=" + kafkaCompression + "]";
+                + ", kafkaCompression=" + kafkaCompression + ", dedupeWindow=" + dedupeWindow
+                + ", dedupeCapacity=" + dedupeCapacity + "]";
     }
 
     private static final class Reader {

@@ -18,6 +18,7 @@ public class PollReport {
     private static final class Counts {
         final AtomicLong blobs = new AtomicLong();
         final AtomicLong records = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
         final AtomicLong totalBlobs = new AtomicLong();
         final AtomicLong totalRecords = new AtomicLong();
         volatile Instant cycleStart;
@@ -44,13 +45,15 @@ public class PollReport {
         Counts c = of(contentType);
         c.blobs.set(0);
         c.records.set(0);
+        c.duplicates.set(0);
         c.cycleStart = clock.instant();
     }
 
-    public void blobPublished(String contentType, long records) {
+    public void blobPublished(String contentType, long records, long duplicates) {
         Counts c = of(contentType);
         c.blobs.incrementAndGet();
         c.records.addAndGet(records);
+        c.duplicates.addAndGet(duplicates);
         c.totalBlobs.incrementAndGet();
         c.totalRecords.addAndGet(records);
     }
@@ -63,8 +66,9 @@ public class PollReport {
                 .map(cursor -> cursor + " (" + human(Duration.between(cursor, now)) + " behind)")
                 .orElse("none yet");
         long millis = c.cycleStart == null ? 0 : Duration.between(c.cycleStart, now).toMillis();
-        return String.format("%s: %d blobs, %d records published in %.1f s; checkpoint %s; total %d blobs, %d records",
-                contentType, c.blobs.get(), c.records.get(), millis / 1000.0, checkpoint,
+        String duplicates = c.duplicates.get() == 0 ? "" : " (" + c.duplicates.get() + " copies served twice dropped)";
+        return String.format("%s: %d blobs, %d records published%s in %.1f s; checkpoint %s; total %d blobs, %d records",
+                contentType, c.blobs.get(), c.records.get(), duplicates, millis / 1000.0, checkpoint,
                 c.totalBlobs.get(), c.totalRecords.get());
     }
 

@@ -41,13 +41,16 @@ public class BlobPublisher extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobPublisher.class);
 
-    /** Exchange variable that receives the number of records the blob had. */
+    /** Exchange variable that receives the number of records published from the blob. */
     public static final String RECORD_COUNT_VARIABLE = "recordCount";
+    /** Exchange variable that receives the number of records dropped as copies of records already published. */
+    public static final String DUPLICATE_COUNT_VARIABLE = "duplicateCount";
 
     private final CollectorSettings settings;
     private final KafkaStateStore stateStore;
     private final BlobRecordStreamer streamer;
     private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
+    private final Map<String, RecentRecordIds> recentIds = new ConcurrentHashMap<>();
 
     public BlobPublisher(CollectorSettings settings, KafkaStateStore stateStore, BlobRecordStreamer streamer) {
         this.settings = settings;
@@ -97,23 +100,37 @@ public class BlobPublisher extends ServiceSupport {
 
         // one transaction at a time per producer; content types each have their own
         KafkaProducer<String, byte[]> producer = producer(contentType);
+        RecentRecordIds recent = settings.dedupeEnabled()
+                ? recentIds.computeIfAbsent(contentType, t -> new RecentRecordIds(settings.dedupeCapacity(),
+                        settings.dedupeWindow().toMillis()))
+                : null;
         synchronized (producer) {
-            long records;
+            long records = 0;
+            long duplicates = 0;
             try (BlobRecordStreamer.RecordIterator it = streamer.records(body)) {
                 producer.beginTransaction();
                 while (it.hasNext()) {
                     AuditRecord record = it.next();
+                    if (recent != null && recent.seenBefore(record.id(), System.currentTimeMillis())) {
+                        duplicates++;
+                        continue;
+                    }
                     producer.send(new ProducerRecord<>(topic, null, record.id(), record.json(), headers));
+                    records++;
                 }
-                records = it.count();
                 producer.send(stateStore.publishedMarker(contentId, contentCreated));
                 producer.commitTransaction();
             } catch (Exception e) {
+                if (recent != null) {
+                    // ids of the aborted records must not hide them when the blob is fetched again
+                    recent.clear();
+                }
                 discard(contentType, producer, e);
                 throw e;
             }
             stateStore.rememberPublished(contentId, contentCreated);
             exchange.setVariable(RECORD_COUNT_VARIABLE, records);
+            exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
         }
     }
 

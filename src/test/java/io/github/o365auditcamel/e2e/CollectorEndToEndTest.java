@@ -45,6 +45,7 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
                 .pageSize(5)
                 .shuffleListings(true)
                 .repeatBlobsInListing(true)
+                .duplicateRecordShare(0.05)
                 .seed(42)
                 .build();
         simulator.start();
@@ -85,7 +86,8 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
                 .collect(Collectors.toMap(t -> t, t -> TOPIC_PREFIX + t.toLowerCase()));
         Map<String, List<String>> served = simulator.recordsByContentType();
         int expected = simulator.recordCount();
-        assertEquals(5 * 12 * 40, expected);
+        assertTrue(simulator.servedCopyCount() > 50, "the service serves some records twice");
+        assertEquals(5 * 12 * 40 - simulator.servedCopyCount(), expected);
 
         long tokensBefore;
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topicByContentType.values())) {
@@ -100,7 +102,7 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
             simulator.addBlobs("Audit.Exchange", 2, 30, Instant.now());
             simulator.addBlobs("DLP.All", 1, 25, Instant.now());
             int grown = simulator.recordCount();
-            assertEquals(expected + 85, grown);
+            assertTrue(grown > expected + 70, "new records: " + (grown - expected));
             records = reader.readUntil(r -> r.size() >= grown, Duration.ofSeconds(60));
             // and nothing more arrives: no duplicates from overlapping windows or repeated listings
             records = reader.drain(Duration.ofSeconds(5));

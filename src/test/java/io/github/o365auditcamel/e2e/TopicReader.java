@@ -34,9 +34,14 @@ public final class TopicReader implements AutoCloseable {
     private final java.util.Set<String> positions = new java.util.HashSet<>();
 
     public TopicReader(String brokers, Collection<String> topics) {
+        this(brokers, topics, true);
+    }
+
+    /** With {@code readCommitted} false the reader also sees records of open and aborted transactions. */
+    public TopicReader(String brokers, Collection<String> topics, boolean readCommitted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "500");

@@ -112,6 +112,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final Duration retention;
     private final Duration retentionGrace;
     private final int recordSizeBytes;
+    private final double duplicateRecordShare;
     private final boolean subscriptionsInitiallyEnabled;
     private final Clock clock;
 
@@ -139,6 +140,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
     private final AtomicInteger gzippedBlobGets = new AtomicInteger();
+    private final AtomicInteger servedCopies = new AtomicInteger();
     private final AtomicInteger tokenCalls = new AtomicInteger();
     private final AtomicInteger startCalls = new AtomicInteger();
     private final AtomicInteger apiCalls = new AtomicInteger();
@@ -217,6 +219,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         this.retention = b.retention;
         this.retentionGrace = b.retentionGrace;
         this.recordSizeBytes = b.recordSizeBytes;
+        this.duplicateRecordShare = b.duplicateRecordShare;
         this.subscriptionsInitiallyEnabled = b.subscriptionsInitiallyEnabled;
         this.clock = b.clock;
         long seed = b.seed != null ? b.seed : System.nanoTime();
@@ -359,11 +362,21 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 ByteArrayOutputStream body = new ByteArrayOutputStream(recordsPerBlob * (recordSizeBytes + 64));
                 int[] offsets = new int[recordsPerBlob * 2];
                 body.write('[');
+                // the service's own duplicates: some records served again, verbatim, in a later blob
+                List<String> earlier = duplicateRecordShare > 0 && !set.isEmpty() ? set.last().records() : List.of();
+                int fresh = 0;
                 for (int r = 0; r < recordsPerBlob; r++) {
                     if (r > 0) {
                         body.write(',');
                     }
-                    byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                    byte[] rec;
+                    if (!earlier.isEmpty() && random.nextDouble() < duplicateRecordShare) {
+                        rec = earlier.get(random.nextInt(earlier.size())).getBytes(StandardCharsets.UTF_8);
+                        servedCopies.incrementAndGet();
+                    } else {
+                        rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                        fresh++;
+                    }
                     offsets[2 * r] = body.size();
                     body.writeBytes(rec);
                     offsets[2 * r + 1] = body.size();
@@ -374,7 +387,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 blobsById.put(id, stored);
                 blobGets.putIfAbsent(id, new AtomicInteger());
                 set.add(stored);
-                recordTotal.addAndGet(recordsPerBlob);
+                recordTotal.addAndGet(fresh);
                 added.add(blob);
             }
         }
@@ -388,17 +401,25 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return all.stream().map(s -> s.blob).toList();
     }
 
-    /** Every record (compact JSON, exactly as served) per content type across all blobs, in no particular order. */
+    /**
+     * Every distinct record (compact JSON, exactly as served) per content type across all blobs, in no particular
+     * order: a record the service served twice (see {@code duplicateRecordShare}) is listed once.
+     */
     public Map<String, List<String>> recordsByContentType() {
         Map<String, List<String>> out = new TreeMap<>();
         blobsByType.forEach((type, set) -> {
-            List<String> list = new ArrayList<>();
+            java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
             for (StoredBlob b : set) {
-                list.addAll(b.records());
+                distinct.addAll(b.records());
             }
-            out.put(type, list);
+            out.put(type, new ArrayList<>(distinct));
         });
         return out;
+    }
+
+    /** How many records were served again in a later blob (the service's own duplicates). */
+    public int servedCopyCount() {
+        return servedCopies.get();
     }
 
     /** The records of one blob, in the order they are served. */
@@ -410,6 +431,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return b.records();
     }
 
+    /** The number of distinct records served. */
     public int recordCount() {
         return recordTotal.get();
     }
@@ -529,7 +551,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
         }
 
-        /** For {@link RequestKind#BLOB}: the contentId of the held blob; null for a listing or before a request took the stall. */
+        /** For {@link RequestKind#BLOB}: the held blob's contentId; null for a listing or before a request took it. */
         public String contentId() {
             return contentId;
         }
@@ -1456,6 +1478,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private Duration retention = Duration.ofDays(7);
         private Duration retentionGrace = Duration.ofHours(1);
         private int recordSizeBytes = 1500;
+        private double duplicateRecordShare;
         private Long seed;
         private boolean subscriptionsInitiallyEnabled = false;
         private Clock clock = Clock.systemUTC();
@@ -1558,6 +1581,18 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         public Builder retentionGrace(Duration d) {
             this.retentionGrace = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /**
+         * Share of the records of each blob (after a content type's first) that repeat, verbatim, a record of the
+         * previous blob: the service's own duplicates (reference, section 4.6). Default 0.
+         */
+        public Builder duplicateRecordShare(double share) {
+            if (share < 0 || share >= 1) {
+                throw new IllegalArgumentException("duplicateRecordShare must be in [0, 1)");
+            }
+            this.duplicateRecordShare = share;
             return this;
         }
 

@@ -1,0 +1,245 @@
+package io.github.o365auditcamel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator.RequestKind;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator.Stall;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The delivery guarantees, proven on the packaged jar: SIGKILL at chosen points, a restart in a fresh working
+ * directory (all state comes from Kafka), the broker taken away for a minute, a restart after completion. In every
+ * case each record is in Kafka exactly once, as a read_committed consumer sees it.
+ */
+class DeliveryGuaranteesIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(150);
+
+    private static EmbeddedKafkaBroker broker;
+
+    private ManagementApiSimulator simulator;
+    private String prefix;
+    private final java.util.List<CollectorProcess> collectors = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = new EmbeddedKafkaBroker().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void startSimulator(TestInfo test, int blobs, int records) {
+        simulator = ManagementApiSimulator.builder()
+                .blobsPerContentType(blobs)
+                .recordsPerBlob(records)
+                .backlog(Duration.ofDays(2))
+                .pageSize(4)
+                .seed(test.getDisplayName().hashCode())
+                .build();
+        simulator.start();
+        // each test has topics of its own on the shared broker
+        prefix = "g" + Integer.toHexString(test.getDisplayName().hashCode() & 0xffffff) + ".";
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (CollectorProcess c : collectors) {
+            c.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    private CollectorProcess startCollector(String instanceId) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("O365_TENANT_ID", simulator.tenantId());
+        env.put("O365_CLIENT_ID", simulator.clientId());
+        env.put("O365_CLIENT_SECRET", simulator.clientSecret());
+        env.put("O365_LOGIN_URL", simulator.baseUrl());
+        env.put("O365_API_URL", simulator.baseUrl());
+        env.put("O365_POLL_INTERVAL", "2s");
+        env.put("O365_TOPIC_PREFIX", prefix);
+        env.put("O365_STATE_TOPIC", prefix + "state");
+        env.put("O365_INSTANCE_ID", instanceId);
+        env.put("KAFKA_TRANSACTION_TIMEOUT", "15s");
+        env.put("KAFKA_BROKERS", broker.bootstrapServers());
+        CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
+        collectors.add(collector);
+        return collector;
+    }
+
+    private List<String> topics() {
+        return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
+                .map(t -> prefix + t.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private TopicReader committedReader() {
+        return new TopicReader(broker.bootstrapServers(), topics());
+    }
+
+    /** Waits until every served record is in Kafka, then checks each is there exactly once. */
+    private void assertEveryRecordExactlyOnce(CollectorProcess collector) throws Exception {
+        int expected = simulator.recordCount();
+        try (TopicReader reader = committedReader()) {
+            reader.readUntil(r -> r.size() >= expected, DRAIN_TIMEOUT);
+            List<TopicReader.Record> records = reader.drain(Duration.ofSeconds(4));
+            Map<String, Long> copies = records.stream()
+                    .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
+            long duplicates = copies.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
+            Set<String> served = simulator.recordsByContentType().values().stream().flatMap(List::stream)
+                    .map(DeliveryGuaranteesIT::idOf).collect(Collectors.toSet());
+            long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
+            System.out.printf("%s: %d records served, %d in Kafka, %d lost, %d duplicates%n",
+                    prefix, served.size(), records.size(), lost, duplicates);
+            assertEquals(0, lost, "lost records\n" + collector.output());
+            assertEquals(0, duplicates, "duplicated records\n" + collector.output());
+            assertEquals(served.size(), records.size());
+        }
+    }
+
+    private long committedCount() {
+        try (TopicReader reader = committedReader()) {
+            return reader.drain(Duration.ofSeconds(2)).size();
+        }
+    }
+
+    private static long ofBlob(List<TopicReader.Record> records, String contentId) {
+        return records.stream().filter(r -> contentId.equals(r.headers().get("o365.contentId"))).count();
+    }
+
+    private static String idOf(String json) {
+        try {
+            return JSON.readTree(json).get("Id").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void killedMidBlobAndRestartedElsewhereEveryRecordArrivesOnce(TestInfo test) throws Exception {
+        startSimulator(test, 4, 1500);
+        // the first blob stops after ~600 KB, so part of it is sent inside the open transaction
+        Stall stall = simulator.stallNext(RequestKind.BLOB, 600_000);
+        CollectorProcess first = startCollector("crash-test");
+        assertTrue(stall.awaitStalled(Duration.ofSeconds(60)), "no blob request\n" + first.output());
+        String heldBlob = stall.contentId();
+        try (TopicReader uncommitted = new TopicReader(broker.bootstrapServers(), topics(), false)) {
+            // the held blob's records read so far reach the broker, in a transaction that is still open
+            List<TopicReader.Record> seen = uncommitted.readUntil(
+                    r -> ofBlob(r, heldBlob) >= 100, Duration.ofSeconds(30));
+            assertTrue(ofBlob(seen, heldBlob) >= 100, "records of the open transaction reached the broker");
+        }
+        first.kill();
+        stall.release();
+
+        // a fresh working directory and another instance id, as a rescheduled pod: the open transaction is
+        // aborted by the broker's timeout, and the blob is fetched again
+        CollectorProcess second = startCollector("crash-test-rescheduled");
+        assertEveryRecordExactlyOnce(second);
+    }
+
+    @Test
+    void killedBetweenBlobsAndRestartedEveryRecordArrivesOnce(TestInfo test) throws Exception {
+        startSimulator(test, 6, 500);
+        CollectorProcess first = startCollector("crash-test");
+        try (TopicReader reader = committedReader()) {
+            reader.readUntil(r -> r.size() >= 2000, Duration.ofSeconds(60));
+        }
+        // hold the next blob before a single byte of it is sent: everything before it is committed
+        Stall stall = simulator.stallNext(RequestKind.BLOB, 0);
+        assertTrue(stall.awaitStalled(Duration.ofSeconds(60)), "no further blob request\n" + first.output());
+        first.kill();
+        stall.release();
+
+        CollectorProcess second = startCollector("crash-test");
+        assertEveryRecordExactlyOnce(second);
+    }
+
+    @Test
+    void killedMidListingAndRestartedEveryRecordArrivesOnce(TestInfo test) throws Exception {
+        startSimulator(test, 6, 300);
+        Stall stall = simulator.stallNext(RequestKind.LISTING, 0);
+        CollectorProcess first = startCollector("crash-test");
+        assertTrue(stall.awaitStalled(Duration.ofSeconds(60)), "no listing request\n" + first.output());
+        // other content types go on meanwhile; then the process dies in the middle of it all
+        Thread.sleep(1500);
+        first.kill();
+        stall.release();
+
+        CollectorProcess second = startCollector("crash-test");
+        assertEveryRecordExactlyOnce(second);
+    }
+
+    @Test
+    void aRestartAfterCompletionFetchesNoBlobAgain(TestInfo test) throws Exception {
+        startSimulator(test, 5, 200);
+        CollectorProcess first = startCollector("restart-test");
+        assertEveryRecordExactlyOnce(first);
+        first.stop();
+        int getsBefore = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
+        int blobs = simulator.blobGetCounts().size();
+        assertEquals(blobs, getsBefore, "one GET per blob before the restart");
+
+        CollectorProcess second = startCollector("restart-test");
+        // three poll cycles of every content type after the restart
+        second.awaitOutput("Subscriptions:", Duration.ofSeconds(60));
+        for (String type : ManagementApiSimulator.ALL_CONTENT_TYPES) {
+            awaitPolls(second, type, 3);
+        }
+        int getsAfter = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
+        System.out.printf("restart after completion: %d blobs, %d GETs before, %d GETs after the restart%n",
+                blobs, getsBefore, getsAfter);
+        assertEquals(getsBefore, getsAfter, "blob re-fetched after the restart\n" + second.output());
+        assertEveryRecordExactlyOnce(second);
+    }
+
+    @Test
+    void theBrokerGoneForAMinuteLosesAndDuplicatesNothing(TestInfo test) throws Exception {
+        startSimulator(test, 6, 500);
+        CollectorProcess collector = startCollector("outage-test");
+        try (TopicReader reader = committedReader()) {
+            reader.readUntil(r -> r.size() >= 3000, Duration.ofSeconds(60));
+        }
+        broker.stop();
+        Thread.sleep(60_000);
+        broker.restart();
+        assertTrue(collector.isAlive(), "the collector rides out the outage\n" + collector.output());
+        assertEveryRecordExactlyOnce(collector);
+        assertTrue(committedCount() > 0);
+    }
+
+    private static void awaitPolls(CollectorProcess collector, String contentType, int polls) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (collector.outputLines().stream().filter(l -> l.contains("[progress") && l.contains(contentType + ":"))
+                .count() < polls) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("fewer than " + polls + " polls of " + contentType + "\n"
+                        + collector.output());
+            }
+            Thread.sleep(200);
+        }
+    }
+}
