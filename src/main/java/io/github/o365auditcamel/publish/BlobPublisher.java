@@ -126,6 +126,9 @@ public class BlobPublisher extends ServiceSupport {
                     recent.clear();
                 }
                 discard(contentType, producer, e);
+                // whether the transaction committed is certain only if it never got as far as the commit; the state
+                // topic is read again before the next blob, so that a committed blob is neither lost nor repeated
+                stateStore.requireReload();
                 throw e;
             }
             stateStore.rememberPublished(contentId, contentCreated);

@@ -57,6 +57,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
     private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
+    private volatile boolean reloadRequired;
 
     public KafkaStateStore(CollectorSettings settings) {
         this(settings.stateTopic(), settings.tenantId(), settings.kafkaBrokers(),
@@ -94,7 +95,35 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
 
     @Override
     public Optional<Instant> cursor(String contentType) {
+        reloadIfRequired();
         return Optional.ofNullable(cursors.get(cursorKey(contentType)));
+    }
+
+    /**
+     * Asks for the state to be read again from the topic before it is next used: after a transaction whose outcome
+     * is unknown (its commit timed out while the broker was away, say), only the topic knows whether the blob's
+     * marker, and so its records, were committed.
+     */
+    public void requireReload() {
+        reloadRequired = true;
+    }
+
+    private synchronized void reloadIfRequired() {
+        if (reloadRequired) {
+            Map<String, Instant> loadedCursors = new HashMap<>(cursors);
+            cursors.clear();
+            doneBlobs.clear();
+            try {
+                load();
+            } catch (RuntimeException e) {
+                // keep what we had until the topic can be read
+                cursors.putAll(loadedCursors);
+                throw e;
+            }
+            reloadRequired = false;
+            LOG.info("State topic {} read again: {} cursors and {} published blobs", topic, cursors.size(),
+                    doneBlobs.size());
+        }
     }
 
     @Override
@@ -110,7 +139,13 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     }
 
     public boolean isPublished(String contentId) {
+        reloadIfRequired();
         return doneBlobs.containsKey(doneKey(contentId));
+    }
+
+    /** Forgets a blob in memory only (its marker in Kafka, if any, stays authoritative). */
+    public boolean forgetPublished(String contentId) {
+        return doneBlobs.remove(doneKey(contentId)) != null;
     }
 
     /**

@@ -43,8 +43,8 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
 
     @Override
     public boolean remove(String key) {
-        // a committed marker stays: the blob's records are in Kafka
-        return false;
+        // only the memory: a marker in Kafka exists only if the blob's transaction committed
+        return store.forgetPublished(key);
     }
 
     @Override

@@ -114,7 +114,51 @@ class DeliveryGuaranteesIT {
             long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
             System.out.printf("%s: %d records served, %d in Kafka, %d lost, %d duplicates%n",
                     prefix, served.size(), records.size(), lost, duplicates);
-            assertEquals(0, lost, "lost records\n" + collector.output());
+            simulator.blobGetCounts().forEach((id, gets) -> {
+                if (gets != 1) {
+                    System.out.printf("  blob %s fetched %d times%n", id, gets);
+                }
+            });
+            if (lost > 0) {
+                // which blobs: how often each was fetched, and how many of its records are in Kafka
+                for (ManagementApiSimulator.Blob blob : simulator.blobs()) {
+                    long missing = simulator.records(blob.contentId()).stream().map(DeliveryGuaranteesIT::idOf)
+                            .filter(id -> !copies.containsKey(id)).count();
+                    if (missing > 0) {
+                        System.out.printf("  blob %s (%s, created %s): %d GETs, %d of %d records missing%n",
+                                blob.contentId(), blob.contentType(), blob.contentCreated(),
+                                simulator.blobGetCount(blob.contentId()), missing, blob.recordCount());
+                    }
+                }
+                try (TopicReader raw = new TopicReader(broker.bootstrapServers(), topics(), false)) {
+                    List<TopicReader.Record> all = raw.drain(Duration.ofSeconds(5));
+                    Map<String, Long> rawCopies = all.stream()
+                            .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
+                    long presentUncommitted = served.stream().filter(id -> !copies.containsKey(id))
+                            .filter(rawCopies::containsKey).count();
+                    System.out.printf("  read_uncommitted: %d records; %d of the lost ones are there%n",
+                            all.size(), presentUncommitted);
+                }
+                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> spec =
+                            new HashMap<>();
+                    for (String topic : topics()) {
+                        for (int p = 0; p < 3; p++) {
+                            spec.put(new org.apache.kafka.common.TopicPartition(topic, p),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest());
+                        }
+                    }
+                    var committed = admin.listOffsets(spec, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
+                    var uncommitted = admin.listOffsets(spec, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                            org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).all().get();
+                    committed.forEach((tp, info) -> System.out.printf("  %s LSO %d HW %d%n", tp, info.offset(),
+                            uncommitted.get(tp).offset()));
+                }
+                System.out.println(collector.output());
+            }
+            assertEquals(0, lost, "lost records");
             assertEquals(0, duplicates, "duplicated records\n" + collector.output());
             assertEquals(served.size(), records.size());
         }
@@ -150,7 +194,8 @@ class DeliveryGuaranteesIT {
             // the held blob's records read so far reach the broker, in a transaction that is still open
             List<TopicReader.Record> seen = uncommitted.readUntil(
                     r -> ofBlob(r, heldBlob) >= 100, Duration.ofSeconds(30));
-            assertTrue(ofBlob(seen, heldBlob) >= 100, "records of the open transaction reached the broker");
+            assertTrue(ofBlob(seen, heldBlob) >= 100, "records of the open transaction reached the broker: "
+                    + ofBlob(seen, heldBlob) + " of " + heldBlob + ", " + seen.size() + " in all\n" + first.output());
         }
         first.kill();
         stall.release();
