@@ -50,9 +50,11 @@ public class ListingWindows {
         Optional<Instant> cursor = checkpoints.cursor(contentType);
         Instant oldestRetrievable = oldestRetrievable(now);
         if (cursor.isPresent() && cursor.get().isBefore(oldestRetrievable)) {
-            LOG.warn("{}: the checkpoint {} is older than the {} days the service keeps content; resuming from {}."
-                    + " Content made available between {} and {} can no longer be retrieved and may be missing",
-                    contentType, cursor.get(), RETENTION.toDays(), oldestRetrievable, cursor.get(), oldestRetrievable);
+            Duration gap = Duration.between(cursor.get(), oldestRetrievable);
+            LOG.warn("{}: CONTENT MAY BE MISSING. The checkpoint {} is older than the {} days the service keeps"
+                    + " content; resuming from {}. Up to {} h of content, made available between {} and {}, can no"
+                    + " longer be retrieved", contentType, cursor.get(), RETENTION.toDays(), oldestRetrievable,
+                    String.format("%.1f", gap.toMinutes() / 60.0), cursor.get(), oldestRetrievable);
         }
         return windows(cursor.orElse(null), now, initialLookback, overlap);
     }
