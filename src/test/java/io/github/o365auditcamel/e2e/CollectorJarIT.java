@@ -48,15 +48,7 @@ class CollectorJarIT {
     }
 
     private static Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("O365_TENANT_ID", simulator.tenantId());
-        env.put("O365_CLIENT_ID", simulator.clientId());
-        env.put("O365_CLIENT_SECRET", simulator.clientSecret());
-        env.put("O365_LOGIN_URL", simulator.baseUrl());
-        env.put("O365_API_URL", simulator.baseUrl());
-        env.put("O365_POLL_INTERVAL", "2s");
-        env.put("KAFKA_BROKERS", broker.bootstrapServers());
-        return env;
+        return CollectorProcess.environment(simulator, broker.bootstrapServers());
     }
 
     @Test

@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 
 /**
  * The production jar ({@code target/o365-audit-camel.jar}) run as a user runs it: a child JVM started in a working
@@ -38,6 +41,19 @@ public final class CollectorProcess implements AutoCloseable {
             }
         }
         return dir;
+    }
+
+    /** The environment that points the collector at a simulator and a broker, polling every 2 s. */
+    public static Map<String, String> environment(ManagementApiSimulator simulator, String brokers) {
+        Map<String, String> env = new HashMap<>();
+        env.put("O365_TENANT_ID", simulator.tenantId());
+        env.put("O365_CLIENT_ID", simulator.clientId());
+        env.put("O365_CLIENT_SECRET", simulator.clientSecret());
+        env.put("O365_LOGIN_URL", simulator.baseUrl());
+        env.put("O365_API_URL", simulator.baseUrl());
+        env.put("O365_POLL_INTERVAL", "2s");
+        env.put("KAFKA_BROKERS", brokers);
+        return env;
     }
 
     public static CollectorProcess start(Path workDir, Map<String, String> env) throws IOException {

@@ -74,18 +74,11 @@ class DeliveryGuaranteesIT {
     }
 
     private CollectorProcess startCollector(String instanceId) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("O365_TENANT_ID", simulator.tenantId());
-        env.put("O365_CLIENT_ID", simulator.clientId());
-        env.put("O365_CLIENT_SECRET", simulator.clientSecret());
-        env.put("O365_LOGIN_URL", simulator.baseUrl());
-        env.put("O365_API_URL", simulator.baseUrl());
-        env.put("O365_POLL_INTERVAL", "2s");
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
         env.put("O365_TOPIC_PREFIX", prefix);
         env.put("O365_STATE_TOPIC", prefix + "state");
         env.put("O365_INSTANCE_ID", instanceId);
         env.put("KAFKA_TRANSACTION_TIMEOUT", "15s");
-        env.put("KAFKA_BROKERS", broker.bootstrapServers());
         CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
         collectors.add(collector);
         return collector;
