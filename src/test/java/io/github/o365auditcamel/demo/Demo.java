@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +20,7 @@ import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -82,39 +81,39 @@ public final class Demo {
         }));
 
         Random random = new Random();
+        Map<String, Long> counts = new TreeMap<>();
+        CONTENT_TYPES.forEach(t -> counts.put("o365." + t.toLowerCase(Locale.ROOT), 0L));
         try (KafkaConsumer<byte[], byte[]> counter = counter(broker.bootstrapServers())) {
+            counter.subscribe(counts.keySet());
             int round = 0;
+            long nextReport = System.nanoTime() + POLL.toNanos();
             while (process.isAlive()) {
-                Thread.sleep(POLL.toMillis());
+                // counts what Event Manager would see: committed records only
+                for (ConsumerRecord<byte[], byte[]> r : counter.poll(Duration.ofMillis(500))) {
+                    counts.merge(r.topic(), 1L, Long::sum);
+                }
+                if (System.nanoTime() < nextReport) {
+                    continue;
+                }
+                nextReport += POLL.toNanos();
                 round++;
                 if (round % 3 == 0) {
                     String type = CONTENT_TYPES.get(random.nextInt(CONTENT_TYPES.size()));
                     simulator.addBlobs(type, 1, 100, Instant.now());
                     say("a new " + type + " blob with 100 records became available");
                 }
-                say("records per topic: " + counts(counter) + "  (served so far: " + simulator.recordCount() + ")");
+                say("records per topic: " + counts + "  (served so far: " + simulator.recordCount() + ")");
             }
         }
         System.exit(process.exitValue());
     }
 
-    private static Map<String, Long> counts(KafkaConsumer<byte[], byte[]> consumer) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.listTopics(Duration.ofSeconds(5)).forEach((topic, infos) -> {
-            if (topic.startsWith("o365.")) {
-                infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-        });
-        Map<String, Long> counts = new TreeMap<>();
-        CONTENT_TYPES.forEach(t -> counts.put("o365." + t.toLowerCase(Locale.ROOT), 0L));
-        consumer.endOffsets(partitions).forEach((tp, end) -> counts.merge(tp.topic(), end, Long::sum));
-        return counts;
-    }
-
     private static KafkaConsumer<byte[], byte[]> counter(String brokers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "o365-demo-counter");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
