@@ -6,6 +6,7 @@ import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.listing.ListingWindows;
+import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.PollReport;
 import io.github.o365auditcamel.publish.BlobPublisher;
 import io.github.o365auditcamel.progress.SubscriptionTable;
@@ -53,6 +54,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("blobPublisher", publisher);
         registry.bind("subscriptionTable", new SubscriptionTable(settings));
         registry.bind("pollReport", new PollReport(stateStore));
+        registry.bind("failureReason", new FailureReason());
         registry.bind("contentTypeRoutes", new ContentTypeRoutes(settings.contentTypes()));
     }
 }

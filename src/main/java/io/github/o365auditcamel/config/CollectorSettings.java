@@ -35,7 +35,8 @@ public record CollectorSettings(
         int kafkaLingerMs,
         String kafkaCompression,
         Duration dedupeWindow,
-        int dedupeCapacity) {
+        int dedupeCapacity,
+        String deadLetterTopic) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -75,9 +76,10 @@ public record CollectorSettings(
         String compression = r.oneOf("kafka.producer.compression", "lz4", COMPRESSIONS);
         Duration dedupeWindow = r.duration("o365.dedupe-window", "24h", Duration.ZERO);
         int dedupeCapacity = r.integer("o365.dedupe-capacity", 100_000, 0, 10_000_000);
+        String deadLetterTopic = r.topicName("o365.deadletter-topic", "o365.deadletter", false);
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
-                instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity);
+                instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -120,7 +122,7 @@ public record CollectorSettings(
                 + ", listingOverlap=" + listingOverlap + ", stateTopic=" + stateTopic + ", instanceId=" + instanceId
                 + ", kafkaTransactionTimeout=" + kafkaTransactionTimeout + ", kafkaLingerMs=" + kafkaLingerMs
                 + ", kafkaCompression=" + kafkaCompression + ", dedupeWindow=" + dedupeWindow
-                + ", dedupeCapacity=" + dedupeCapacity + "]";
+                + ", dedupeCapacity=" + dedupeCapacity + ", deadLetterTopic=" + deadLetterTopic + "]";
     }
 
     private static final class Reader {

@@ -72,7 +72,8 @@ public class BlobRecordStreamer {
                 json = mapper.writeValueAsBytes(record);
             } catch (JsonProcessingException e) {
                 close();
-                throw new BlobFormatException("record " + (count + 1) + " could not be written as JSON", e);
+                throw new BlobFormatException("record " + (count + 1) + " could not be written as JSON: "
+                        + e.getOriginalMessage());
             }
             count++;
             return new AuditRecord(id.asText(), json);
@@ -103,10 +104,15 @@ public class BlobRecordStreamer {
             } catch (BlobFormatException e) {
                 close();
                 throw e;
-            } catch (IOException e) {
+            } catch (JsonProcessingException e) {
                 close();
-                String reason = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.toString();
-                throw new BlobFormatException("blob is not valid JSON after " + count + " records: " + reason, e);
+                // no cause: the parser's IOException would read as a network failure to the retry policy
+                throw new BlobFormatException("blob is not valid JSON after " + count + " records: "
+                        + e.getOriginalMessage());
+            } catch (IOException e) {
+                // the connection failed, not the content: the blob is fetched again
+                close();
+                throw new java.io.UncheckedIOException("reading the blob failed after " + count + " records", e);
             }
         }
 

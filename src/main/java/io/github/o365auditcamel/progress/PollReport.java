@@ -19,6 +19,8 @@ public class PollReport {
         final AtomicLong blobs = new AtomicLong();
         final AtomicLong records = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong deadLettered = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
         final AtomicLong totalBlobs = new AtomicLong();
         final AtomicLong totalRecords = new AtomicLong();
         volatile Instant cycleStart;
@@ -46,6 +48,8 @@ public class PollReport {
         c.blobs.set(0);
         c.records.set(0);
         c.duplicates.set(0);
+        c.deadLettered.set(0);
+        c.skipped.set(0);
         c.cycleStart = clock.instant();
     }
 
@@ -58,6 +62,14 @@ public class PollReport {
         c.totalRecords.addAndGet(records);
     }
 
+    public void blobDeadLettered(String contentType) {
+        of(contentType).deadLettered.incrementAndGet();
+    }
+
+    public void blobSkipped(String contentType) {
+        of(contentType).skipped.incrementAndGet();
+    }
+
     /** The line logged after a cycle: blobs and records published, checkpoint and how far behind now it is. */
     public String cycleCompleted(String contentType) {
         Counts c = of(contentType);
@@ -67,6 +79,10 @@ public class PollReport {
                 .orElse("none yet");
         long millis = c.cycleStart == null ? 0 : Duration.between(c.cycleStart, now).toMillis();
         String duplicates = c.duplicates.get() == 0 ? "" : " (" + c.duplicates.get() + " copies served twice dropped)";
+        if (c.deadLettered.get() > 0 || c.skipped.get() > 0) {
+            duplicates += "; " + c.deadLettered.get() + " blobs dead-lettered, " + c.skipped.get()
+                    + " gone or expired";
+        }
         return String.format("%s: %d blobs, %d records published%s in %.1f s; checkpoint %s; total %d blobs, %d records",
                 contentType, c.blobs.get(), c.records.get(), duplicates, millis / 1000.0, checkpoint,
                 c.totalBlobs.get(), c.totalRecords.get());

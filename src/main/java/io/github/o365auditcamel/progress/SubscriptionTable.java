@@ -51,9 +51,12 @@ public class SubscriptionTable {
         return row != null && row.status.startsWith("enabled");
     }
 
-    /** The listing routes to start: those of the content types whose subscription is enabled. */
-    public List<String> enabledListingRoutes() {
-        return contentTypes.stream().filter(this::isEnabled).map(ContentTypeRoutes::routeIdFor).toList();
+    /**
+     * The listing routes to start: all of them. A content type whose subscription could not be started is listed
+     * too: its polls fail with the reason, one line each, and recover by themselves when the cause was passing.
+     */
+    public List<String> listingRoutes() {
+        return contentTypes.stream().map(ContentTypeRoutes::routeIdFor).toList();
     }
 
     /** One line per content type: content type, status, webhook. */

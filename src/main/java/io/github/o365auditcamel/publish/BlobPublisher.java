@@ -4,21 +4,25 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -40,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public class BlobPublisher extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobPublisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Exchange variable that receives the number of records published from the blob. */
     public static final String RECORD_COUNT_VARIABLE = "recordCount";
@@ -85,18 +90,14 @@ public class BlobPublisher extends ServiceSupport {
      * Reads the exchange variables {@code contentType}, {@code contentId} and {@code contentCreated}.
      */
     public void publish(Exchange exchange) throws Exception {
-        String contentType = exchange.getVariable("contentType", String.class);
-        String contentId = exchange.getVariable("contentId", String.class);
-        String created = exchange.getVariable("contentCreated", String.class);
-        Instant contentCreated = created == null ? null : Instant.parse(created);
+        Blob blob = Blob.of(exchange);
+        String contentType = blob.contentType;
+        String contentId = blob.contentId;
+        Instant contentCreated = blob.contentCreated();
         InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
 
         String topic = settings.topicFor(contentType);
-        List<Header> headers = List.of(
-                header("o365.contentType", contentType),
-                header("o365.contentId", contentId),
-                header("o365.tenantId", settings.tenantId()),
-                header("o365.contentCreated", created == null ? "" : created));
+        List<Header> headers = headersOf(blob);
 
         // one transaction at a time per producer; content types each have their own
         KafkaProducer<String, byte[]> producer = producer(contentType);
@@ -125,15 +126,106 @@ public class BlobPublisher extends ServiceSupport {
                     // ids of the aborted records must not hide them when the blob is fetched again
                     recent.clear();
                 }
-                discard(contentType, producer, e);
-                // whether the transaction committed is certain only if it never got as far as the commit; the state
-                // topic is read again before the next blob, so that a committed blob is neither lost nor repeated
-                stateStore.requireReload();
+                if (e instanceof KafkaException) {
+                    // the transaction's outcome may be unknown (a commit that timed out): the state topic is read
+                    // again before the next blob, so that a committed blob is neither lost nor repeated
+                    discard(contentType, producer, e);
+                    stateStore.requireReload();
+                } else {
+                    // the blob itself failed (bad content, a broken connection): the transaction is simply aborted
+                    abort(contentType, producer, e);
+                }
                 throw e;
             }
             stateStore.rememberPublished(contentId, contentCreated);
             exchange.setVariable(RECORD_COUNT_VARIABLE, records);
             exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
+        }
+    }
+
+    /**
+     * Sends a blob that cannot be published (poison content, a URI off the API host, failures that outlasted the
+     * retries) to the dead-letter topic with the reason, and marks it handled, in one transaction: the poll goes on
+     * and the checkpoint can move past it. Key = contentId; value = a JSON object with the blob's reference and the
+     * reason; headers as on records, plus {@code o365.reason}.
+     */
+    public void deadLetter(Exchange exchange) throws Exception {
+        String reason = reasonOf(exchange);
+        Blob blob = Blob.of(exchange);
+        Map<String, String> letter = new LinkedHashMap<>();
+        letter.put("tenantId", settings.tenantId());
+        letter.put("contentType", blob.contentType);
+        letter.put("contentId", blob.contentId);
+        letter.put("contentUri", exchange.getVariable("contentUri", String.class));
+        letter.put("contentCreated", blob.created);
+        letter.put("reason", reason);
+        letter.put("failedAt", Instant.now().toString());
+        List<Header> headers = new java.util.ArrayList<>(headersOf(blob));
+        headers.add(header("o365.reason", reason));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId,
+                JSON.writeValueAsBytes(letter), headers);
+        commitHandled(blob, record);
+        LOG.warn("{}: blob {} sent to dead-letter topic {}: {}", blob.contentType, blob.contentId,
+                settings.deadLetterTopic(), reason);
+    }
+
+    /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */
+    public void skip(Exchange exchange) throws Exception {
+        Blob blob = Blob.of(exchange);
+        commitHandled(blob, null);
+        LOG.warn("{}: blob {} skipped: {}", blob.contentType, blob.contentId, reasonOf(exchange));
+    }
+
+    private void commitHandled(Blob blob, ProducerRecord<String, byte[]> extra) {
+        KafkaProducer<String, byte[]> producer = producer(blob.contentType);
+        synchronized (producer) {
+            try {
+                producer.beginTransaction();
+                if (extra != null) {
+                    producer.send(extra);
+                }
+                producer.send(stateStore.publishedMarker(blob.contentId, blob.contentCreated()));
+                producer.commitTransaction();
+            } catch (RuntimeException e) {
+                discard(blob.contentType, producer, e);
+                stateStore.requireReload();
+                throw e;
+            }
+            stateStore.rememberPublished(blob.contentId, blob.contentCreated());
+        }
+    }
+
+    private static String reasonOf(Exchange exchange) {
+        return FailureReason.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    private List<Header> headersOf(Blob blob) {
+        return List.of(
+                header("o365.contentType", blob.contentType),
+                header("o365.contentId", blob.contentId),
+                header("o365.tenantId", settings.tenantId()),
+                header("o365.contentCreated", blob.created == null ? "" : blob.created));
+    }
+
+    /** The blob an exchange is about, from the variables the fetch route sets. */
+    private record Blob(String contentType, String contentId, String created) {
+        static Blob of(Exchange exchange) {
+            return new Blob(exchange.getVariable("contentType", String.class),
+                    exchange.getVariable("contentId", String.class),
+                    exchange.getVariable("contentCreated", String.class));
+        }
+
+        Instant contentCreated() {
+            return created == null ? null : Instant.parse(created);
+        }
+    }
+
+    private void abort(String contentType, KafkaProducer<String, byte[]> producer, Exception cause) {
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException abortFailed) {
+            discard(contentType, producer, cause);
+            stateStore.requireReload();
         }
     }
 

@@ -37,6 +37,7 @@ public class KafkaTopics extends ServiceSupport {
         this.brokers = settings.kafkaBrokers();
         wanted.add(new NewTopic(settings.stateTopic(), Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        wanted.add(new NewTopic(settings.deadLetterTopic(), Optional.empty(), Optional.empty()));
         for (String contentType : settings.contentTypes()) {
             wanted.add(new NewTopic(settings.topicFor(contentType), Optional.empty(), Optional.empty()));
         }

@@ -85,6 +85,27 @@ class CollectorJarIT {
     }
 
     @Test
+    void wrongCredentialsGiveOneClearLineWithTheAadstsCodeAndNoTightRetryLoop() throws Exception {
+        Map<String, String> env = environment();
+        env.put("O365_CLIENT_SECRET", "not-the-secret-" + "x".repeat(20));
+        int tokenCallsBefore = simulator.tokenCallCount();
+        try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env)) {
+            collector.awaitOutput("AADSTS7000215", Duration.ofSeconds(60));
+            Thread.sleep(6000);
+            List<String> refusals = collector.outputLines().stream().filter(l -> l.contains("AADSTS7000215")).toList();
+            int tokenCalls = simulator.tokenCallCount() - tokenCallsBefore;
+
+            assertTrue(refusals.get(0).contains("invalid_client") && refusals.get(0).contains("Invalid client secret"),
+                    refusals.get(0));
+            assertFalse(collector.output().contains(env.get("O365_CLIENT_SECRET")), "the secret is not logged");
+            // one try per content type per poll (2 s), not a loop
+            assertTrue(tokenCalls <= 5 * 6, "token requests in about 8 s: " + tokenCalls);
+            assertTrue(collector.isAlive(), "it keeps trying at the poll interval");
+            assertFalse(collector.output().contains("\tat "), "no stack trace:\n" + collector.output());
+        }
+    }
+
+    @Test
     void aMissingSettingStopsStartupWithOneLineNamingIt() throws Exception {
         Map<String, String> env = environment();
         env.remove("O365_TENANT_ID");

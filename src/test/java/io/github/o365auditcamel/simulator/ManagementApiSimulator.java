@@ -74,8 +74,15 @@ import java.util.zip.GZIPOutputStream;
  * and close() just clean up (when the peer's disappearance is not yet visible to the write, the download may still
  * count as completed).
  *
+ * <p>Broken content, for tests of a client's error handling: {@link #addPoisonBlob} lists a blob whose body is not a
+ * usable JSON array of records ({@link PoisonKind}); {@link #addForeignBlob} lists a blob whose {@code contentUri}
+ * points at another host; {@link #expireBlob} makes a listed blob answer AF20051. Their records are not
+ * <em>deliverable</em>: {@link #recordsByContentType()} and {@link #recordCount()} count only the records of normal
+ * blobs (from {@link #addBlobs} or the initial backlog) that were not expired with {@link #expireBlob}.
+ *
  * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no throttling, no certificate
- * (client_assertion) flow, a blob never changes once added. {@code subscriptions/notifications} returns {@code []}.
+ * (client_assertion) flow, a blob's body never changes once added. {@code subscriptions/notifications} returns
+ * {@code []}.
  */
 public final class ManagementApiSimulator implements AutoCloseable {
 
@@ -91,6 +98,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private static final Pattern CONTENT_ID =
             Pattern.compile("\\d{17,23}\\$\\d{17,23}\\$[A-Za-z0-9_]+\\$[A-Za-z0-9_]+\\$[A-Za-z0-9_]+(\\$[A-Za-z0-9_]+)*");
     private static final String JSON_UTF8 = "application/json; charset=utf-8";
+    private static final String HTML = "text/html";
+    /** Records in a {@link PoisonKind#TRUNCATED} or {@link PoisonKind#RECORD_WITHOUT_ID} body. */
+    private static final int POISON_RECORDS = 20;
     private static final Duration MAX_WINDOW = Duration.ofHours(24);
     private static final int MAX_PAGE_TOKENS = 100_000;
 
@@ -127,6 +137,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     private final ConcurrentHashMap<String, StoredBlob> blobsById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, NavigableSet<StoredBlob>> blobsByType = new ConcurrentHashMap<>();
+    /** Types that got normal blobs (possibly none) through addBlobs/start: the keys of recordsByContentType(). */
+    private final Set<String> recordTypes = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, String> subscriptions = new ConcurrentHashMap<>(); // type -> enabled|disabled
     private final ConcurrentHashMap<String, IssuedToken> tokens = new ConcurrentHashMap<>();
     private final Map<String, PageRef> pageTokens = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
@@ -153,21 +165,52 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private volatile ExecutorService executor;
     private volatile int boundPort = -1;
 
-    /** A listed blob. {@code contentCreated}/{@code contentExpiration} have millisecond precision. */
+    /**
+     * A listed blob. {@code contentCreated}/{@code contentExpiration} have millisecond precision. {@code recordCount}
+     * is the number of records the blob delivers: 0 for a poison or a foreign blob.
+     */
     public record Blob(String contentType, String contentId, Instant contentCreated, Instant contentExpiration,
                        int recordCount) {
     }
 
+    /** How the body of a blob added by {@link #addPoisonBlob} is broken. */
+    public enum PoisonKind {
+        /** A JSON object {@code {"error":"..."}} (200, application/json) instead of an array. */
+        NOT_AN_ARRAY,
+        /** A JSON array of 20 realistic records cut off in the middle of the 11th record (no closing bracket). */
+        TRUNCATED,
+        /** A JSON array of 20 realistic records; the 7th (index 6) has no {@code "Id"} field. */
+        RECORD_WITHOUT_ID,
+        /** An HTML gateway page {@code <html><body>Service Unavailable</body></html>}, 200, {@code text/html}. */
+        NOT_JSON
+    }
+
     private static final class StoredBlob {
         final Blob blob;
-        final byte[] body;          // the exact JSON array served
-        final int[] offsets;        // start,end pairs of each record inside body
+        final byte[] body;          // the exact body served (a JSON array for normal blobs)
+        final int[] offsets;        // start,end pairs of each deliverable record inside body (none for poison/foreign)
+        final String mediaType;     // Content-Type of a 200 answer
+        final PoisonKind poison;    // non-null for addPoisonBlob
+        final String foreignUri;    // non-null for addForeignBlob: listed contentUri, never served here
+        volatile boolean expired;   // expireBlob
         volatile byte[] gzipped;
 
         StoredBlob(Blob blob, byte[] body, int[] offsets) {
+            this(blob, body, offsets, JSON_UTF8, null, null);
+        }
+
+        StoredBlob(Blob blob, byte[] body, int[] offsets, String mediaType, PoisonKind poison, String foreignUri) {
             this.blob = blob;
             this.body = body;
             this.offsets = offsets;
+            this.mediaType = mediaType;
+            this.poison = poison;
+            this.foreignUri = foreignUri;
+        }
+
+        /** A normal blob not expired by expireBlob: its records count in recordsByContentType/recordCount. */
+        boolean deliverable() {
+            return poison == null && foreignUri == null && !expired;
         }
 
         Instant created() {
@@ -246,6 +289,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         Instant first = backlog.compareTo(Duration.ofMinutes(1)) > 0 ? now.minus(backlog) : last;
         for (String type : contentTypes) {
             blobsByType.computeIfAbsent(type, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            recordTypes.add(type);
             for (int i = 0; i < blobsPerContentType; i++) {
                 Instant created = blobsPerContentType == 1 ? last
                         : first.plusMillis(Duration.between(first, last).toMillis() * i / (blobsPerContentType - 1));
@@ -346,15 +390,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
         NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+        recordTypes.add(contentType);
         List<Blob> added = new ArrayList<>(blobCount);
         synchronized (generationLock) {
             for (int n = 0; n < blobCount; n++) {
-                Instant aggregationStart = random.nextInt(10) < 3 ? created
-                        : created.minusMillis(1 + random.nextInt(5 * 60_000));
-                String t2 = ApiTime.CONTENT_ID.format(created) + digits(6);
-                String t1 = aggregationStart.equals(created) ? t2 : ApiTime.CONTENT_ID.format(aggregationStart) + digits(6);
-                String under = contentType.replace('.', '_');
-                String id = t1 + "$" + t2 + "$" + under.toLowerCase(Locale.ROOT) + "$" + under + "$" + region;
+                NewId newId = newContentId(contentType, created);
+                Instant aggregationStart = newId.aggregationStart();
+                String id = newId.id();
                 if (blobsById.containsKey(id)) {
                     n--;
                     continue;
@@ -363,7 +405,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 int[] offsets = new int[recordsPerBlob * 2];
                 body.write('[');
                 // the service's own duplicates: some records served again, verbatim, in a later blob
-                List<String> earlier = duplicateRecordShare > 0 && !set.isEmpty() ? set.last().records() : List.of();
+                StoredBlob source = duplicateRecordShare > 0 ? lastDeliverable(set) : null;
+                List<String> earlier = source != null ? source.records() : List.of();
                 int fresh = 0;
                 for (int r = 0; r < recordsPerBlob; r++) {
                     if (r > 0) {
@@ -394,7 +437,184 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return added;
     }
 
-    /** Every blob, oldest contentCreated first. */
+    private record NewId(String id, Instant aggregationStart) {
+    }
+
+    /** A realistic contentId (reference, section 4.5) for a blob created at {@code created}; caller holds generationLock. */
+    private NewId newContentId(String contentType, Instant created) {
+        Instant aggregationStart = random.nextInt(10) < 3 ? created
+                : created.minusMillis(1 + random.nextInt(5 * 60_000));
+        String t2 = ApiTime.CONTENT_ID.format(created) + digits(6);
+        String t1 = aggregationStart.equals(created) ? t2 : ApiTime.CONTENT_ID.format(aggregationStart) + digits(6);
+        String under = contentType.replace('.', '_');
+        String id = t1 + "$" + t2 + "$" + under.toLowerCase(Locale.ROOT) + "$" + under + "$" + region;
+        return new NewId(id, aggregationStart);
+    }
+
+    /** The deliverable blob with the latest contentCreated (the source of the service's own duplicates), or null. */
+    private static StoredBlob lastDeliverable(NavigableSet<StoredBlob> set) {
+        for (java.util.Iterator<StoredBlob> it = set.descendingIterator(); it.hasNext(); ) {
+            StoredBlob b = it.next();
+            if (b.deliverable()) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds one listed blob whose body is broken (see {@link PoisonKind}), with a realistic contentId and the given
+     * {@code contentCreated} (null = now; truncated to milliseconds); listed like any other blob. A GET answers 200
+     * with that body (gzip-compressed when asked) and counts in {@link #blobGetCount(String)} as usual. None of its
+     * records are deliverable: they are in neither {@link #recordsByContentType()} nor {@link #recordCount()}, and
+     * {@link #records(String)} returns an empty list for it; its {@link Blob#recordCount()} is 0.
+     */
+    public Blob addPoisonBlob(String contentType, PoisonKind kind, Instant contentCreated) {
+        if (!ALL_CONTENT_TYPES.contains(contentType)) {
+            throw new IllegalArgumentException("not a content type: " + contentType);
+        }
+        Objects.requireNonNull(kind, "kind");
+        Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+        NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+        synchronized (generationLock) {
+            NewId newId;
+            do {
+                newId = newContentId(contentType, created);
+            } while (blobsById.containsKey(newId.id()));
+            byte[] body = poisonBody(contentType, kind, created);
+            Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
+            StoredBlob stored = new StoredBlob(blob, body, new int[0],
+                    kind == PoisonKind.NOT_JSON ? HTML : JSON_UTF8, kind, null);
+            blobsById.put(blob.contentId(), stored);
+            blobGets.putIfAbsent(blob.contentId(), new AtomicInteger());
+            set.add(stored);
+            return blob;
+        }
+    }
+
+    /** Caller holds generationLock. */
+    private byte[] poisonBody(String contentType, PoisonKind kind, Instant created) {
+        switch (kind) {
+            case NOT_AN_ARRAY:
+                return RecordFactory.utf8("{\"error\":\"The content could not be retrieved. Retry the request.\"}");
+            case NOT_JSON:
+                return RecordFactory.utf8("<html><body>Service Unavailable</body></html>");
+            case TRUNCATED: {
+                ByteArrayOutputStream body = new ByteArrayOutputStream(POISON_RECORDS * (recordSizeBytes + 64));
+                body.write('[');
+                for (int r = 0; r < 11; r++) {
+                    byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                    if (r > 0) {
+                        body.write(',');
+                    }
+                    if (r < 10) {
+                        body.writeBytes(rec);
+                    } else {
+                        // cut in the middle of the 11th record, on a character boundary
+                        String text = new String(rec, StandardCharsets.UTF_8);
+                        body.writeBytes(text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                return body.toByteArray();
+            }
+            case RECORD_WITHOUT_ID: {
+                ByteArrayOutputStream body = new ByteArrayOutputStream(POISON_RECORDS * (recordSizeBytes + 64));
+                body.write('[');
+                for (int r = 0; r < POISON_RECORDS; r++) {
+                    byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                    if (r == 6) {
+                        try {
+                            ObjectNode node = (ObjectNode) mapper.readTree(rec);
+                            node.remove("Id");
+                            rec = mapper.writeValueAsBytes(node);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    if (r > 0) {
+                        body.write(',');
+                    }
+                    body.writeBytes(rec);
+                }
+                body.write(']');
+                return body.toByteArray();
+            }
+            default:
+                throw new IllegalArgumentException("unknown poison kind " + kind);
+        }
+    }
+
+    /**
+     * Adds a listing entry (realistic contentId, the given {@code contentCreated}, null = now) whose {@code contentUri}
+     * points at another host: {@code foreignBaseUrl + "/api/v1.0/{tenant}/activity/feed/audit/{contentId}"}
+     * ({@code foreignBaseUrl} like {@code http://127.0.0.1:12345}; a trailing slash is dropped). This simulator serves
+     * nothing for it: a GET of that contentId here answers 404 AF20050. Not deliverable (its {@link Blob#recordCount()}
+     * is 0, {@link #records(String)} is empty) and absent from {@link #blobGetCounts()}.
+     */
+    public Blob addForeignBlob(String contentType, String foreignBaseUrl, Instant contentCreated) {
+        if (!ALL_CONTENT_TYPES.contains(contentType)) {
+            throw new IllegalArgumentException("not a content type: " + contentType);
+        }
+        String base = stripTrailingSlash(Objects.requireNonNull(foreignBaseUrl, "foreignBaseUrl"));
+        Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+        NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+        synchronized (generationLock) {
+            NewId newId;
+            do {
+                newId = newContentId(contentType, created);
+            } while (blobsById.containsKey(newId.id()));
+            Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
+            String uri = base + "/api/v1.0/" + tenantId + "/activity/feed/audit/" + blob.contentId();
+            StoredBlob stored = new StoredBlob(blob, new byte[0], new int[0], JSON_UTF8, null, uri);
+            blobsById.put(blob.contentId(), stored);
+            set.add(stored);
+            return blob;
+        }
+    }
+
+    /**
+     * From now on a GET of this blob answers 400 AF20051 ("Content requested with the key {id} has already expired.
+     * ...") although it is still listed (with its original contentExpiration). Its records stop counting as
+     * deliverable: they leave {@link #recordsByContentType()} and {@link #recordCount()} (except any record the
+     * service also served, as a duplicate, in another deliverable blob). {@link #records(String)} still returns them.
+     * Idempotent.
+     *
+     * @throws IllegalArgumentException for an unknown contentId or a foreign blob (not served here)
+     */
+    public void expireBlob(String contentId) {
+        StoredBlob b = blobsById.get(contentId);
+        if (b == null) {
+            throw new IllegalArgumentException("unknown contentId " + contentId);
+        }
+        if (b.foreignUri != null) {
+            throw new IllegalArgumentException("a foreign blob is not served by this simulator: " + contentId);
+        }
+        synchronized (generationLock) {
+            if (b.expired) {
+                return;
+            }
+            boolean wasDeliverable = b.deliverable();
+            b.expired = true;
+            if (!wasDeliverable) {
+                return;
+            }
+            Set<String> gone = new java.util.HashSet<>(b.records());
+            if (duplicateRecordShare > 0) {
+                // a record the service served again in another (still deliverable) blob stays deliverable
+                for (StoredBlob other : blobsByType.get(b.blob.contentType())) {
+                    if (gone.isEmpty()) {
+                        break;
+                    }
+                    if (other != b && other.deliverable()) {
+                        other.records().forEach(gone::remove);
+                    }
+                }
+            }
+            recordTotal.addAndGet(-gone.size());
+        }
+    }
+
+    /** Every blob (poison, foreign and expired ones included), oldest contentCreated first. */
     public List<Blob> blobs() {
         List<StoredBlob> all = new ArrayList<>(blobsById.values());
         all.sort(BY_CREATED);
@@ -402,15 +622,22 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     /**
-     * Every distinct record (compact JSON, exactly as served) per content type across all blobs, in no particular
-     * order: a record the service served twice (see {@code duplicateRecordShare}) is listed once.
+     * Every distinct deliverable record (compact JSON, exactly as served) per content type, in no particular order: a
+     * record the service served twice (see {@code duplicateRecordShare}) is listed once. Records of poison and foreign
+     * blobs and of blobs expired with {@link #expireBlob} are left out. The keys are the content types that got
+     * normal blobs (the initial backlog's types and those passed to {@link #addBlobs}).
      */
     public Map<String, List<String>> recordsByContentType() {
         Map<String, List<String>> out = new TreeMap<>();
         blobsByType.forEach((type, set) -> {
+            if (!recordTypes.contains(type)) {
+                return;
+            }
             java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
             for (StoredBlob b : set) {
-                distinct.addAll(b.records());
+                if (b.deliverable()) {
+                    distinct.addAll(b.records());
+                }
             }
             out.put(type, new ArrayList<>(distinct));
         });
@@ -422,7 +649,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return servedCopies.get();
     }
 
-    /** The records of one blob, in the order they are served. */
+    /**
+     * The records of one blob, in the order they are served; still returned after {@link #expireBlob}. Empty for a
+     * poison or a foreign blob (none of their records are deliverable).
+     */
     public List<String> records(String contentId) {
         StoredBlob b = blobsById.get(contentId);
         if (b == null) {
@@ -431,7 +661,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return b.records();
     }
 
-    /** The number of distinct records served. */
+    /** The number of distinct deliverable records: the total size of {@link #recordsByContentType()}'s lists. */
     public int recordCount() {
         return recordTotal.get();
     }
@@ -444,7 +674,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return c == null ? 0 : c.get();
     }
 
-    /** contentId -> successful GETs, for every blob (0 for never fetched ones). */
+    /** contentId -> successful GETs, for every blob served here (0 for never fetched ones; foreign blobs left out). */
     public Map<String, Integer> blobGetCounts() {
         Map<String, Integer> out = new HashMap<>();
         blobGets.forEach((id, c) -> out.put(id, c.get()));
@@ -1102,13 +1332,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
             ObjectNode item = out.addObject();
             item.put("contentType", b.blob.contentType());
             item.put("contentId", b.id());
-            item.put("contentUri", prefix + b.id());
+            item.put("contentUri", b.foreignUri != null ? b.foreignUri : prefix + b.id());
             item.put("contentCreated", ApiTime.listing(b.created()));
             item.put("contentExpiration", ApiTime.listing(b.blob.contentExpiration()));
         }
         Stall stall = claimStall(RequestKind.LISTING, null);
         if (stall != null) {
-            sendHeld(ex, stall, mapper.writeValueAsBytes(out), false);
+            sendHeld(ex, stall, mapper.writeValueAsBytes(out), false, JSON_UTF8);
             return;
         }
         sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
@@ -1171,7 +1401,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     private void getBlob(HttpExchange ex, String contentId) throws IOException {
         StoredBlob b = blobsById.get(contentId);
-        if (b == null) {
+        if (b == null || b.foreignUri != null) {
             if (!CONTENT_ID.matcher(contentId).matches()) {
                 apiError(ex, 400, "AF20052", "Content ID " + contentId + " in the URL is invalid.");
             } else {
@@ -1182,7 +1412,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         if (!requireEnabled(ex, b.blob.contentType())) {
             return;
         }
-        if (!now().isBefore(b.blob.contentExpiration())) {
+        if (b.expired || !now().isBefore(b.blob.contentExpiration())) {
             apiError(ex, 400, "AF20051", "Content requested with the key " + contentId
                     + " has already expired. Content older than 7 days cannot be retrieved.");
             return;
@@ -1190,7 +1420,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         boolean gzip = acceptsGzip(ex.getRequestHeaders());
         Stall stall = claimStall(RequestKind.BLOB, contentId);
         if (stall != null) {
-            if (!sendHeld(ex, stall, b.body, gzip)) {
+            if (!sendHeld(ex, stall, b.body, gzip, b.mediaType)) {
                 return; // aborted: not counted
             }
             blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
@@ -1208,7 +1438,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
             payload = z;
         }
-        sendApi(ex, 200, payload, gzip);
+        sendApi(ex, 200, payload, gzip, b.mediaType);
         blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
         if (gzip) {
             gzippedBlobGets.incrementAndGet();
@@ -1234,7 +1464,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     private void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped) throws IOException {
-        apiHeaders(ex, gzipped);
+        sendApi(ex, status, body, gzipped, JSON_UTF8);
+    }
+
+    private void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped, String mediaType) throws IOException {
+        apiHeaders(ex, gzipped, mediaType);
         send(ex, status, body);
     }
 
@@ -1243,12 +1477,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * flushed before holding. True once the response is complete, false if aborted by close() (nothing more sent).
      * An IOException (the client went away) propagates; either way the response does not count as completed.
      */
-    private boolean sendHeld(HttpExchange ex, Stall stall, byte[] body, boolean gzip) throws IOException {
+    private boolean sendHeld(HttpExchange ex, Stall stall, byte[] body, boolean gzip, String mediaType)
+            throws IOException {
         try {
             int first = Math.min(stall.bytesBeforeStall, body.length);
             OutputStream out = null;
             if (stall.bytesBeforeStall > 0) {
-                out = startChunked(ex, gzip);
+                out = startChunked(ex, gzip, mediaType);
                 out.write(body, 0, first);
                 out.flush();
             }
@@ -1256,7 +1491,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 return false;
             }
             if (out == null) {
-                out = startChunked(ex, gzip);
+                out = startChunked(ex, gzip, mediaType);
             }
             out.write(body, first, body.length - first);
             out.close();
@@ -1267,16 +1502,16 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     /** Sends 200 with chunked encoding; the returned stream, when gzip, deflates with SYNC_FLUSH on flush(). */
-    private OutputStream startChunked(HttpExchange ex, boolean gzip) throws IOException {
-        apiHeaders(ex, gzip);
+    private OutputStream startChunked(HttpExchange ex, boolean gzip, String mediaType) throws IOException {
+        apiHeaders(ex, gzip, mediaType);
         ex.sendResponseHeaders(200, 0);
         OutputStream raw = ex.getResponseBody();
         return gzip ? new GZIPOutputStream(raw, 8192, true) : raw;
     }
 
-    private void apiHeaders(HttpExchange ex, boolean gzipped) {
+    private void apiHeaders(HttpExchange ex, boolean gzipped, String mediaType) {
         Headers h = ex.getResponseHeaders();
-        h.set("Content-Type", JSON_UTF8);
+        h.set("Content-Type", mediaType);
         h.set("Cache-Control", "no-cache");
         h.set("Pragma", "no-cache");
         h.set("Expires", "-1");
