@@ -1,5 +1,6 @@
 package io.github.o365auditcamel;
 
+import io.github.o365auditcamel.api.ApiRateLimiter;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
 import io.github.o365auditcamel.auth.TokenProvider;
@@ -50,6 +51,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("tokenProvider", new TokenProvider(settings));
         registry.bind("managementApi", new ManagementApi(settings));
         registry.bind("apiResponses", new ApiResponseClassifier());
+        registry.bind("apiRateLimiter", new ApiRateLimiter(settings));
         registry.bind("listingWindows", new ListingWindows(settings, stateStore));
         registry.bind("blobPublisher", publisher);
         registry.bind("subscriptionTable", new SubscriptionTable(settings));

@@ -53,6 +53,7 @@ public class ApiResponseClassifier {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         exchange.removeVariable(API_CODE_VARIABLE);
+        message.removeHeader(Exchange.REDELIVERY_DELAY);
         if (status >= 200 && status < 300) {
             return;
         }
@@ -72,6 +73,11 @@ public class ApiResponseClassifier {
             exchange.setVariable(API_CODE_VARIABLE, code);
             return;
         }
+        Long retryAfter = retryAfterMillis(message.getHeader("Retry-After", String.class));
+        if (outcome == ApiOutcome.RETRY && retryAfter != null) {
+            // the service said when: Camel's redelivery waits that long instead of its own back-off
+            message.setHeader(Exchange.REDELIVERY_DELAY, retryAfter);
+        }
         throw new ManagementApiException(status, code, abbreviate(text), outcome);
     }
 
@@ -87,6 +93,25 @@ public class ApiResponseClassifier {
             return ApiOutcome.SKIP;
         }
         return ApiOutcome.FATAL;
+    }
+
+    /** {@code Retry-After} in seconds or as an HTTP date, capped at 5 minutes; null when absent or unreadable. */
+    static Long retryAfterMillis(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(header.trim()) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                millis = java.time.Duration.between(java.time.Instant.now(), java.time.ZonedDateTime.parse(header.trim(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()).toMillis();
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return null;
+            }
+        }
+        return Math.max(0, Math.min(millis, 300_000));
     }
 
     private static JsonNode parseError(String body) {

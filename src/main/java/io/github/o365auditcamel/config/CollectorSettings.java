@@ -36,7 +36,8 @@ public record CollectorSettings(
         String kafkaCompression,
         Duration dedupeWindow,
         int dedupeCapacity,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        int apiRequestsPerMinute) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -77,9 +78,11 @@ public record CollectorSettings(
         Duration dedupeWindow = r.duration("o365.dedupe-window", "24h", Duration.ZERO);
         int dedupeCapacity = r.integer("o365.dedupe-capacity", 100_000, 0, 10_000_000);
         String deadLetterTopic = r.topicName("o365.deadletter-topic", "o365.deadletter", false);
+        int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
-                instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic);
+                instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
+                apiRequestsPerMinute);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -122,7 +125,8 @@ public record CollectorSettings(
                 + ", listingOverlap=" + listingOverlap + ", stateTopic=" + stateTopic + ", instanceId=" + instanceId
                 + ", kafkaTransactionTimeout=" + kafkaTransactionTimeout + ", kafkaLingerMs=" + kafkaLingerMs
                 + ", kafkaCompression=" + kafkaCompression + ", dedupeWindow=" + dedupeWindow
-                + ", dedupeCapacity=" + dedupeCapacity + ", deadLetterTopic=" + deadLetterTopic + "]";
+                + ", dedupeCapacity=" + dedupeCapacity + ", deadLetterTopic=" + deadLetterTopic
+                + ", apiRequestsPerMinute=" + apiRequestsPerMinute + "]";
     }
 
     private static final class Reader {

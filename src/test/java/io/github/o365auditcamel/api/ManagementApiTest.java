@@ -68,4 +68,29 @@ class ManagementApiTest {
         assertEquals(ApiOutcome.FATAL, ApiResponseClassifier.classify(400, "AF20013"));
         assertEquals(ApiOutcome.RETRY, ApiResponseClassifier.classify(502, "SomethingNew"));
     }
+
+    @Test
+    void retryAfterIsReadInSecondsOrAsADateAndCapped() {
+        assertEquals(7000L, ApiResponseClassifier.retryAfterMillis("7"));
+        assertEquals(300_000L, ApiResponseClassifier.retryAfterMillis("3600"));
+        assertEquals(null, ApiResponseClassifier.retryAfterMillis("soon"));
+        assertEquals(null, ApiResponseClassifier.retryAfterMillis(null));
+        String inTenSeconds = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(10));
+        long millis = ApiResponseClassifier.retryAfterMillis(inTenSeconds);
+        org.junit.jupiter.api.Assertions.assertTrue(millis > 8000 && millis <= 10000, "millis " + millis);
+    }
+
+    @Test
+    void theRateLimiterMakesRequestsBeyondTheMinutesShareWait() {
+        ApiRateLimiter limiter = new ApiRateLimiter(60);
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire();
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        // one request a second: the third waits for the second refresh at the earliest
+        org.junit.jupiter.api.Assertions.assertTrue(elapsedMillis >= 900, "waited only " + elapsedMillis + " ms");
+        org.junit.jupiter.api.Assertions.assertTrue(limiter.waits() >= 1);
+    }
 }

@@ -80,9 +80,14 @@ import java.util.zip.GZIPOutputStream;
  * <em>deliverable</em>: {@link #recordsByContentType()} and {@link #recordCount()} count only the records of normal
  * blobs (from {@link #addBlobs} or the initial backlog) that were not expired with {@link #expireBlob}.
  *
- * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no throttling, no certificate
- * (client_assertion) flow, a blob's body never changes once added. {@code subscriptions/notifications} returns
- * {@code []}.
+ * <p>Faults, for tests of a client's retry and pacing: {@link #faults(Faults)} (or {@link Builder#faults}) makes a
+ * random share of the API calls answer AF429 (403 or 429, optionally with {@code Retry-After}), AF50000 (500/503) or an
+ * HTML 502 gateway page, before any other processing (authentication included). {@link #throttledCount()},
+ * {@link #serverErrorCount()} and {@link #apiRequestTimes()} tell what the client got and how fast it called.
+ *
+ * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no rate-based throttling (only
+ * the random one of {@link Faults}), no certificate (client_assertion) flow, a blob's body never changes once added.
+ * {@code subscriptions/notifications} returns {@code []}.
  */
 public final class ManagementApiSimulator implements AutoCloseable {
 
@@ -103,6 +108,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private static final int POISON_RECORDS = 20;
     private static final Duration MAX_WINDOW = Duration.ofHours(24);
     private static final int MAX_PAGE_TOKENS = 100_000;
+    private static final String NO_PUBLISHER = "00000000-0000-0000-0000-000000000000";
+    private static final String GATEWAY_PAGE =
+            "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
 
     // ------------------------------------------------------------------ configuration
     private final int configuredPort;
@@ -132,6 +140,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final Random random;               // guarded by generationLock
     private final RecordFactory records;       // guarded by generationLock
     private final Random listingRandom;        // guarded by itself
+    private final Random faultRandom;          // guarded by itself
     private final SecureRandom secureRandom = new SecureRandom();
     private final String region;
 
@@ -157,6 +166,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final AtomicInteger startCalls = new AtomicInteger();
     private final AtomicInteger apiCalls = new AtomicInteger();
     private final AtomicInteger recordTotal = new AtomicInteger();
+    private final AtomicInteger throttledCalls = new AtomicInteger();
+    private final AtomicInteger serverErrorCalls = new AtomicInteger();
+    private final List<Instant> apiRequestTimes = new ArrayList<>(); // guarded by itself
+    private volatile Faults faults;
 
     private final ConcurrentHashMap<RequestKind, Stall> pendingStalls = new ConcurrentHashMap<>();
     private final Set<Stall> activeStalls = ConcurrentHashMap.newKeySet();
@@ -268,6 +281,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
         long seed = b.seed != null ? b.seed : System.nanoTime();
         this.random = new Random(seed);
         this.listingRandom = new Random(seed * 31 + 7);
+        this.faultRandom = new Random(seed * 131 + 17);
+        this.faults = b.faults;
         this.records = new RecordFactory(tenantId, tenantDomain, new Random(seed ^ 0x5DEECE66DL));
         String[] regions = {"na0036", "na0047", "emea0026", "emea0029", "emea0036", "can0014"};
         this.region = regions[new Random(seed).nextInt(regions.length)];
@@ -730,6 +745,83 @@ public final class ManagementApiSimulator implements AutoCloseable {
         tokens.clear();
     }
 
+    /**
+     * Faults injected into API calls (everything under {@code /api/}, not the token endpoint). Settable at any time
+     * with {@link #faults(Faults)}; default {@link #none()}.
+     *
+     * <p>Decided per API request, on arrival, before any other processing (authentication included), with a random
+     * generator seeded from the simulator's seed: with probability {@code throttleShare} the answer is
+     * {@code throttleStatus} (429 or 403) with {@code {"error":{"code":"AF429","message":"Too many requests.
+     * Method=<GetBlob|GetContents|StartSubscription|...>, PublisherId=<the request's PublisherIdentifier, else
+     * 00000000-0000-0000-0000-000000000000>"}}} and, when {@code retryAfterSeconds} is not null, a
+     * {@code Retry-After: <seconds>} header; else with probability {@code serverErrorShare} 503 or 500 (at random)
+     * with AF50000; else with probability {@code htmlErrorShare} a 502 {@code text/html} gateway page; otherwise the
+     * request is processed normally. A faulted request counts in {@link #totalApiCalls()} and
+     * {@link #apiRequestTimes()} only: never as a blob download, a listing call or a start. A request of a kind with a
+     * pending stall ({@link #stallNext}) is never faulted, so the stall always gets its request.
+     *
+     * @param throttleShare     probability in [0, 1] of an AF429 answer
+     * @param throttleStatus    429 or 403 (the status Microsoft's own example shows)
+     * @param retryAfterSeconds Retry-After value sent with AF429 (>= 0), or null for none (the documented behaviour)
+     * @param serverErrorShare  probability in [0, 1] of an AF50000 500/503, among the requests not throttled
+     * @param htmlErrorShare    probability in [0, 1] of an HTML 502, among the requests neither throttled nor 5xx-JSON
+     */
+    public record Faults(double throttleShare, int throttleStatus, Integer retryAfterSeconds,
+                         double serverErrorShare, double htmlErrorShare) {
+
+        public Faults {
+            requireShare(throttleShare, "throttleShare");
+            requireShare(serverErrorShare, "serverErrorShare");
+            requireShare(htmlErrorShare, "htmlErrorShare");
+            if (throttleStatus != 429 && throttleStatus != 403) {
+                throw new IllegalArgumentException("throttleStatus must be 429 or 403: " + throttleStatus);
+            }
+            if (retryAfterSeconds != null && retryAfterSeconds < 0) {
+                throw new IllegalArgumentException("retryAfterSeconds must be >= 0: " + retryAfterSeconds);
+            }
+        }
+
+        /** No faults: all shares zero, throttleStatus 429, no Retry-After. */
+        public static Faults none() {
+            return new Faults(0, 429, null, 0, 0);
+        }
+
+        private boolean any() {
+            return throttleShare > 0 || serverErrorShare > 0 || htmlErrorShare > 0;
+        }
+
+        private static void requireShare(double share, String what) {
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException(what + " must be in [0, 1]: " + share);
+            }
+        }
+    }
+
+    /** Replaces the injected faults (see {@link Faults}); takes effect for requests arriving from now on. */
+    public void faults(Faults faults) {
+        this.faults = Objects.requireNonNull(faults, "faults");
+    }
+
+    /** API calls answered with AF429 (see {@link Faults}). */
+    public int throttledCount() {
+        return throttledCalls.get();
+    }
+
+    /** API calls answered with a 5xx, JSON (AF50000) or HTML (gateway page). */
+    public int serverErrorCount() {
+        return serverErrorCalls.get();
+    }
+
+    /**
+     * The arrival time (the simulator's clock) of every API request so far, faulted ones included, in arrival order:
+     * a copy, for rate checks. Token endpoint calls are not included.
+     */
+    public List<Instant> apiRequestTimes() {
+        synchronized (apiRequestTimes) {
+            return List.copyOf(apiRequestTimes);
+        }
+    }
+
     /** The requests {@link #stallNext} can hold. */
     public enum RequestKind {
         /** {@code GET .../activity/feed/audit/{contentId}} */
@@ -829,6 +921,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     // ================================================================== HTTP
 
     private void handle(HttpExchange ex) {
+        boolean isApi = false;
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
             String rawPath = ex.getRequestURI().getRawPath();
@@ -844,8 +937,15 @@ public final class ManagementApiSimulator implements AutoCloseable {
             } else if (segs.size() >= 5 && segs.get(0).equals("api")
                     && (segs.get(1).equals("v1.0") || segs.get(1).equals("v1"))
                     && segs.get(3).equals("activity") && segs.get(4).equals("feed")) {
+                isApi = true;
                 apiCalls.incrementAndGet();
-                api(ex, segs.get(2), segs.subList(5, segs.size()), query, body);
+                synchronized (apiRequestTimes) {
+                    apiRequestTimes.add(now());
+                }
+                List<String> op = segs.subList(5, segs.size());
+                if (!injectFault(ex, op, query)) {
+                    api(ex, segs.get(2), op, query, body);
+                }
             } else {
                 notFound(ex);
             }
@@ -853,6 +953,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
             try {
                 if (ex.getResponseCode() < 0) {
                     apiError(ex, 500, "AF50000", "An internal error occurred. Retry the request.");
+                    if (isApi) {
+                        serverErrorCalls.incrementAndGet();
+                    }
                 }
             } catch (Throwable ignored) {
                 // nothing more to do
@@ -860,6 +963,92 @@ public final class ManagementApiSimulator implements AutoCloseable {
         } finally {
             ex.close();
         }
+    }
+
+    // ------------------------------------------------------------------ fault injection
+
+    /** Answers the request with an injected fault (see {@link Faults}) and returns true, or returns false. */
+    private boolean injectFault(HttpExchange ex, List<String> op, Map<String, String> q) throws IOException {
+        Faults f = faults;
+        if (!f.any()) {
+            return false;
+        }
+        RequestKind stallable = stallableKind(ex.getRequestMethod(), op);
+        if (stallable != null && pendingStalls.containsKey(stallable)) {
+            return false; // a stalled request is never faulted
+        }
+        int status;
+        synchronized (faultRandom) {
+            if (f.throttleShare() > 0 && faultRandom.nextDouble() < f.throttleShare()) {
+                status = f.throttleStatus();
+            } else if (f.serverErrorShare() > 0 && faultRandom.nextDouble() < f.serverErrorShare()) {
+                status = faultRandom.nextBoolean() ? 503 : 500;
+            } else if (f.htmlErrorShare() > 0 && faultRandom.nextDouble() < f.htmlErrorShare()) {
+                status = 502;
+            } else {
+                return false;
+            }
+        }
+        switch (status) {
+            case 429, 403 -> {
+                String publisher = q.get("publisheridentifier");
+                publisher = isBlank(publisher) ? NO_PUBLISHER : publisher.trim();
+                if (f.retryAfterSeconds() != null) {
+                    ex.getResponseHeaders().set("Retry-After", Integer.toString(f.retryAfterSeconds()));
+                }
+                throttledCalls.incrementAndGet();
+                apiError(ex, status, "AF429", "Too many requests. Method=" + operationName(ex.getRequestMethod(), op)
+                        + ", PublisherId=" + publisher);
+            }
+            case 500, 503 -> {
+                serverErrorCalls.incrementAndGet();
+                apiError(ex, status, "AF50000", "An internal error occurred. Retry the request.");
+            }
+            default -> {
+                serverErrorCalls.incrementAndGet();
+                sendApi(ex, 502, RecordFactory.utf8(GATEWAY_PAGE), false, HTML);
+            }
+        }
+        return true;
+    }
+
+    /** The kind of request {@link #stallNext} can hold that this one is, or null. */
+    private static RequestKind stallableKind(String method, List<String> op) {
+        if (!method.equals("GET") || op.size() != 2) {
+            return null;
+        }
+        if (op.get(0).equalsIgnoreCase("audit") && !op.get(1).isEmpty()) {
+            return RequestKind.BLOB;
+        }
+        if (op.get(0).equalsIgnoreCase("subscriptions") && op.get(1).equalsIgnoreCase("content")) {
+            return RequestKind.LISTING;
+        }
+        return null;
+    }
+
+    /** The service's name of the operation, as in an AF429 message ({@code Method=GetBlob}). */
+    private static String operationName(String method, List<String> op) {
+        if (op.size() == 2 && op.get(0).equalsIgnoreCase("subscriptions")) {
+            switch (op.get(1).toLowerCase(Locale.ROOT)) {
+                case "start":
+                    return "StartSubscription";
+                case "stop":
+                    return "StopSubscription";
+                case "list":
+                    return "ListSubscriptions";
+                case "content":
+                    return "GetContents";
+                case "notifications":
+                    return "GetNotifications";
+                default:
+                    break;
+            }
+        } else if (op.size() == 2 && op.get(0).equalsIgnoreCase("audit")) {
+            return "GetBlob";
+        } else if (op.size() == 2 && op.get(0).equalsIgnoreCase("resources")) {
+            return "GetResourceFriendlyNames";
+        }
+        return method.equals("POST") ? "Post" : "Get";
     }
 
     // ------------------------------------------------------------------ token endpoint
@@ -1717,6 +1906,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private Long seed;
         private boolean subscriptionsInitiallyEnabled = false;
         private Clock clock = Clock.systemUTC();
+        private Faults faults = Faults.none();
 
         private Builder() {
         }
@@ -1849,6 +2039,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
         /** The simulator's notion of "now" (default the system UTC clock); lets tests move time. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Faults injected from the start (see {@link Faults}); default {@link Faults#none()}. */
+        public Builder faults(Faults f) {
+            this.faults = Objects.requireNonNull(f, "faults");
             return this;
         }
 

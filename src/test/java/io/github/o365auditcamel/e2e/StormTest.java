@@ -1,0 +1,127 @@
+package io.github.o365auditcamel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A misbehaving service: about 15 % of calls throttled (AF429 as 403 with Retry-After), 5xx and HTML error pages,
+ * tokens that live 8 seconds, listings that repeat blobs, records served twice, and blobs that show up late behind
+ * the checkpoint. Every record arrives exactly once.
+ */
+class StormTest extends CamelMainTestSupport {
+
+    private static final String PREFIX = "storm.";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static EmbeddedKafkaBroker broker;
+    private static ManagementApiSimulator simulator;
+
+    @BeforeAll
+    static void startServices() {
+        broker = new EmbeddedKafkaBroker().start();
+        simulator = ManagementApiSimulator.builder()
+                .blobsPerContentType(10)
+                .recordsPerBlob(60)
+                .backlog(Duration.ofDays(3))
+                .pageSize(4)
+                .tokenLifetime(Duration.ofSeconds(8))
+                .duplicateRecordShare(0.03)
+                .faults(new Faults(0.15, 403, 1, 0.05, 0.03))
+                .seed(2026)
+                .build();
+        simulator.start();
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties props = new Properties();
+        props.put("o365.tenant-id", simulator.tenantId());
+        props.put("o365.client-id", simulator.clientId());
+        props.put("o365.client-secret", simulator.clientSecret());
+        props.put("o365.login-url", simulator.baseUrl());
+        props.put("o365.api-url", simulator.baseUrl());
+        props.put("o365.poll-interval", "2s");
+        props.put("o365.topic-prefix", PREFIX);
+        props.put("o365.state-topic", PREFIX + "state");
+        props.put("o365.deadletter-topic", PREFIX + "deadletter");
+        // quick back-off for the test; the service's Retry-After (1 s) still applies to throttling
+        props.put("o365.api.retry-delay-millis", "100");
+        props.put("o365.api.max-retries", "10");
+        props.put("kafka.brokers", broker.bootstrapServers());
+        return props;
+    }
+
+    @Test
+    void everyRecordArrivesExactlyOnceThroughTheStorm() throws Exception {
+        List<String> topics = ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
+                .map(t -> PREFIX + t.toLowerCase()).toList();
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topics)) {
+            reader.readUntil(r -> r.size() >= simulator.recordCount(), Duration.ofSeconds(120));
+            // late blobs: made available now, but dated behind the checkpoint (within the overlap)
+            Instant late = Instant.now().minus(Duration.ofMinutes(20));
+            for (String type : ManagementApiSimulator.ALL_CONTENT_TYPES) {
+                simulator.addBlobs(type, 1, 40, late);
+            }
+            int expected = simulator.recordCount();
+            reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(120));
+            List<TopicReader.Record> records = reader.drain(Duration.ofSeconds(5));
+
+            Map<String, Long> copies = records.stream()
+                    .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
+            Set<String> served = simulator.recordsByContentType().values().stream().flatMap(List::stream)
+                    .map(StormTest::idOf).collect(Collectors.toSet());
+            long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
+            long duplicates = records.size() - copies.size();
+            System.out.printf("storm: %d records served, %d in Kafka, %d lost, %d duplicates; %d API calls, %d throttled,"
+                    + " %d server errors, %d tokens%n", served.size(), records.size(), lost, duplicates,
+                    simulator.totalApiCalls(), simulator.throttledCount(), simulator.serverErrorCount(),
+                    simulator.tokenCallCount());
+            assertEquals(0, lost, "lost records");
+            assertEquals(0, duplicates, "duplicated records");
+            assertEquals(served.size(), records.size());
+        }
+        assertTrue(simulator.throttledCount() > 10, "throttled calls: " + simulator.throttledCount());
+        assertTrue(simulator.serverErrorCount() > 3, "server errors: " + simulator.serverErrorCount());
+        assertTrue(simulator.tokenCallCount() >= 2, "tokens renewed: " + simulator.tokenCallCount());
+    }
+
+    private static String idOf(String json) {
+        try {
+            return JSON.readTree(json).get("Id").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
