@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -22,7 +20,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.PoisonKind;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,14 +29,12 @@ import org.junit.jupiter.api.Test;
  * the reason (and the token never goes to that host), an expired blob is skipped, and every good record still
  * arrives exactly once.
  */
-class BadContentTest extends CamelMainTestSupport {
+class BadContentTest extends InProcessCollectorTestSupport {
 
     private static final String PREFIX = "bad.";
-    private static final String DEAD_LETTERS = "bad.deadletter";
+    private static final String DEAD_LETTERS = PREFIX + "deadletter";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static EmbeddedKafkaBroker broker;
-    private static ManagementApiSimulator simulator;
     private static HttpServer foreignHost;
     private static final AtomicInteger foreignRequests = new AtomicInteger();
     private static final Map<String, String> expectedReasons = new HashMap<>();
@@ -81,43 +76,20 @@ class BadContentTest extends CamelMainTestSupport {
     }
 
     @AfterAll
-    static void stopServices() {
-        if (simulator != null) {
-            simulator.close();
-        }
+    static void stopForeignHost() {
         if (foreignHost != null) {
             foreignHost.stop(0);
         }
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties props = new Properties();
-        props.put("o365.tenant-id", simulator.tenantId());
-        props.put("o365.client-id", simulator.clientId());
-        props.put("o365.client-secret", simulator.clientSecret());
-        props.put("o365.login-url", simulator.baseUrl());
-        props.put("o365.api-url", simulator.baseUrl());
-        props.put("o365.poll-interval", "2s");
-        props.put("o365.topic-prefix", PREFIX);
-        props.put("o365.state-topic", PREFIX + "state");
-        props.put("o365.deadletter-topic", DEAD_LETTERS);
-        props.put("kafka.brokers", broker.bootstrapServers());
-        return props;
+    protected String topicPrefix() {
+        return PREFIX;
     }
 
     @Test
     void badBlobsGoToTheDeadLetterTopicWithTheirReasonAndEveryGoodRecordArrivesOnce() throws Exception {
-        List<String> topics = ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
-                .map(t -> PREFIX + t.toLowerCase()).collect(Collectors.toCollection(ArrayList::new));
+        List<String> topics = recordTopics();
         int expected = simulator.recordCount();
         try (TopicReader records = new TopicReader(broker.bootstrapServers(), topics);
              TopicReader letters = new TopicReader(broker.bootstrapServers(), List.of(DEAD_LETTERS))) {
@@ -145,7 +117,7 @@ class BadContentTest extends CamelMainTestSupport {
             dead = letters.drain(Duration.ofSeconds(1));
 
             Set<String> served = simulator.recordsByContentType().values().stream().flatMap(List::stream)
-                    .map(BadContentTest::idOf).collect(Collectors.toSet());
+                    .map(InProcessCollectorTestSupport::idOf).collect(Collectors.toSet());
             assertEquals(served.size(), good.size(), "every good record once, no record of a bad blob");
             assertEquals(served, good.stream().map(TopicReader.Record::key).collect(Collectors.toSet()));
             assertEquals(5, dead.size(), "each bad blob dead-lettered once");
@@ -157,11 +129,4 @@ class BadContentTest extends CamelMainTestSupport {
         assertFalse(expectedReasons.containsKey(expiredBlob));
     }
 
-    private static String idOf(String json) {
-        try {
-            return JSON.readTree(json).get("Id").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

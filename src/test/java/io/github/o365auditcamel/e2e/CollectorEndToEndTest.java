@@ -9,15 +9,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +22,12 @@ import org.junit.jupiter.api.Test;
  * The real application.properties and YAML routes against the simulator and a real Kafka broker: blobs of all five
  * content types spread over several 24-hour windows and several listing pages, listings unordered and repeating.
  */
-class CollectorEndToEndTest extends CamelMainTestSupport {
+class CollectorEndToEndTest extends InProcessCollectorTestSupport {
 
     private static final String TOPIC_PREFIX = "e2e.";
     private static final List<String> CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static EmbeddedKafkaBroker broker;
-    private static ManagementApiSimulator simulator;
 
     @BeforeAll
     static void startServices() {
@@ -51,33 +45,9 @@ class CollectorEndToEndTest extends CamelMainTestSupport {
         simulator.start();
     }
 
-    @AfterAll
-    static void stopServices() {
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties props = new Properties();
-        props.put("o365.tenant-id", simulator.tenantId());
-        props.put("o365.client-id", simulator.clientId());
-        props.put("o365.client-secret", simulator.clientSecret());
-        props.put("o365.login-url", simulator.baseUrl());
-        props.put("o365.api-url", simulator.baseUrl());
-        props.put("o365.poll-interval", "2s");
-        props.put("o365.topic-prefix", TOPIC_PREFIX);
-        props.put("kafka.brokers", broker.bootstrapServers());
-        return props;
+    protected String topicPrefix() {
+        return TOPIC_PREFIX;
     }
 
     @Test

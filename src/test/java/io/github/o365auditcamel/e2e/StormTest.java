@@ -11,12 +11,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,13 +22,9 @@ import org.junit.jupiter.api.Test;
  * tokens that live 8 seconds, listings that repeat blobs, records served twice, and blobs that show up late behind
  * the checkpoint. Every record arrives exactly once.
  */
-class StormTest extends CamelMainTestSupport {
+class StormTest extends InProcessCollectorTestSupport {
 
     private static final String PREFIX = "storm.";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static EmbeddedKafkaBroker broker;
-    private static ManagementApiSimulator simulator;
 
     @BeforeAll
     static void startServices() {
@@ -49,45 +42,21 @@ class StormTest extends CamelMainTestSupport {
         simulator.start();
     }
 
-    @AfterAll
-    static void stopServices() {
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
+    @Override
+    protected String topicPrefix() {
+        return PREFIX;
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties props = new Properties();
-        props.put("o365.tenant-id", simulator.tenantId());
-        props.put("o365.client-id", simulator.clientId());
-        props.put("o365.client-secret", simulator.clientSecret());
-        props.put("o365.login-url", simulator.baseUrl());
-        props.put("o365.api-url", simulator.baseUrl());
-        props.put("o365.poll-interval", "2s");
-        props.put("o365.topic-prefix", PREFIX);
-        props.put("o365.state-topic", PREFIX + "state");
-        props.put("o365.deadletter-topic", PREFIX + "deadletter");
+    protected void configure(Properties props) {
         // quick back-off for the test; the service's Retry-After (1 s) still applies to throttling
         props.put("o365.api.retry-delay-millis", "100");
         props.put("o365.api.max-retries", "10");
-        props.put("kafka.brokers", broker.bootstrapServers());
-        return props;
     }
 
     @Test
     void everyRecordArrivesExactlyOnceThroughTheStorm() throws Exception {
-        List<String> topics = ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
-                .map(t -> PREFIX + t.toLowerCase()).toList();
-        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topics)) {
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), recordTopics())) {
             reader.readUntil(r -> r.size() >= simulator.recordCount(), Duration.ofSeconds(120));
             // late blobs: made available now, but dated behind the checkpoint (within the overlap)
             Instant late = Instant.now().minus(Duration.ofMinutes(20));
@@ -101,7 +70,7 @@ class StormTest extends CamelMainTestSupport {
             Map<String, Long> copies = records.stream()
                     .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
             Set<String> served = simulator.recordsByContentType().values().stream().flatMap(List::stream)
-                    .map(StormTest::idOf).collect(Collectors.toSet());
+                    .map(InProcessCollectorTestSupport::idOf).collect(Collectors.toSet());
             long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
             long duplicates = records.size() - copies.size();
             System.out.printf("storm: %d records served, %d in Kafka, %d lost, %d duplicates; %d API calls, %d throttled,"
@@ -117,11 +86,4 @@ class StormTest extends CamelMainTestSupport {
         assertTrue(simulator.tokenCallCount() >= 2, "tokens renewed: " + simulator.tokenCallCount());
     }
 
-    private static String idOf(String json) {
-        try {
-            return JSON.readTree(json).get("Id").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

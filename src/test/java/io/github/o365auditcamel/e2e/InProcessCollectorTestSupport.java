@@ -1,0 +1,79 @@
+package io.github.o365auditcamel.e2e;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * The real {@code application.properties} and YAML routes, run in the test JVM against a real Kafka broker and the
+ * simulator. A subclass starts both in a static {@code @BeforeAll} (they must exist before Camel is configured) and
+ * names its topics with a prefix of its own.
+ */
+abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    protected static EmbeddedKafkaBroker broker;
+    protected static ManagementApiSimulator simulator;
+
+    @AfterAll
+    static void stopServices() {
+        if (simulator != null) {
+            simulator.close();
+            simulator = null;
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+
+    /** The prefix of this test's record topics. */
+    protected abstract String topicPrefix();
+
+    /** Settings of this test on top of those pointing at the simulator and the broker. */
+    protected void configure(Properties properties) {
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties props = new Properties();
+        props.put("o365.tenant-id", simulator.tenantId());
+        props.put("o365.client-id", simulator.clientId());
+        props.put("o365.client-secret", simulator.clientSecret());
+        props.put("o365.login-url", simulator.baseUrl());
+        props.put("o365.api-url", simulator.baseUrl());
+        props.put("o365.poll-interval", "2s");
+        props.put("o365.topic-prefix", topicPrefix());
+        props.put("o365.state-topic", topicPrefix() + "state");
+        props.put("o365.deadletter-topic", topicPrefix() + "deadletter");
+        props.put("kafka.brokers", broker.bootstrapServers());
+        configure(props);
+        return props;
+    }
+
+    /** The record topic of every content type. */
+    protected List<String> recordTopics() {
+        return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
+                .map(t -> topicPrefix() + t.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    protected static String idOf(String json) {
+        try {
+            return JSON.readTree(json).get("Id").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
