@@ -68,6 +68,9 @@ class CollectorEndToEndTest extends InProcessCollectorTestSupport {
             // the API refuses the token it issued: the collector gets a new one and goes on
             tokensBefore = simulator.tokenCallCount();
             simulator.revokeTokens();
+            // someone removed one subscription and an admin disabled another: the collector starts them again
+            simulator.removeSubscription("Audit.Exchange");
+            simulator.disableSubscription("DLP.All");
             // blobs that become available while the collector runs are collected by the next poll
             simulator.addBlobs("Audit.Exchange", 2, 30, Instant.now());
             simulator.addBlobs("DLP.All", 1, 25, Instant.now());
@@ -80,6 +83,8 @@ class CollectorEndToEndTest extends InProcessCollectorTestSupport {
         }
 
         assertTrue(simulator.tokenCallCount() > tokensBefore, "a new token after the 401");
+        assertTrue(simulator.enabledSubscriptions().containsAll(List.of("Audit.Exchange", "DLP.All")),
+                "subscriptions started again: " + simulator.enabledSubscriptions());
         Map<String, Integer> gets = simulator.blobGetCounts();
         assertEquals(5 * 12 + 3, gets.size(), "every blob fetched");
         gets.forEach((contentId, count) -> assertEquals(1, count, "GETs of blob " + contentId));
