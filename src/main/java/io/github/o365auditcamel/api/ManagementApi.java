@@ -3,7 +3,6 @@ package io.github.o365auditcamel.api;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -98,9 +97,5 @@ public class ManagementApi {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    public static String formatListingTime(Instant instant) {
-        return LISTING_TIME.format(instant);
     }
 }

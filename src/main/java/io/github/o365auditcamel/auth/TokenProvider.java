@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +32,6 @@ public class TokenProvider {
     private final String form;
     private final Clock clock;
     private final HttpClient http;
-    private final AtomicLong tokensIssued = new AtomicLong();
 
     private String accessToken;
     private Instant renewAt = Instant.MIN;
@@ -71,11 +69,6 @@ public class TokenProvider {
         accessToken = null;
     }
 
-    /** How many tokens this provider has obtained so far. */
-    public long tokensIssued() {
-        return tokensIssued.get();
-    }
-
     private void requestToken() {
         HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
                 .timeout(Duration.ofSeconds(30))
@@ -105,7 +98,6 @@ public class TokenProvider {
                 ? lifetime.dividedBy(5) : MAX_RENEWAL_MARGIN;
         accessToken = body.get("access_token").asText();
         renewAt = now.plus(lifetime).minus(margin);
-        tokensIssued.incrementAndGet();
         LOG.debug("Obtained an access token valid for {} s", lifetimeSeconds);
     }
 

@@ -6,8 +6,4 @@ public class BlobFormatException extends RuntimeException {
     public BlobFormatException(String message) {
         super(message);
     }
-
-    public BlobFormatException(String message, Throwable cause) {
-        super(message, cause);
-    }
 }

@@ -88,14 +88,6 @@ public class PollReport {
                 c.totalBlobs.get(), c.totalRecords.get());
     }
 
-    public long totalRecords(String contentType) {
-        return of(contentType).totalRecords.get();
-    }
-
-    public long totalBlobs(String contentType) {
-        return of(contentType).totalBlobs.get();
-    }
-
     static String human(Duration d) {
         long seconds = Math.max(0, d.getSeconds());
         if (seconds < 120) {

@@ -46,11 +46,6 @@ public class SubscriptionTable {
         rows.put(contentType, new Row("FAILED: " + reason.getMessage(), "-"));
     }
 
-    public boolean isEnabled(String contentType) {
-        Row row = rows.get(contentType);
-        return row != null && row.status.startsWith("enabled");
-    }
-
     /**
      * The listing routes to start: all of them. A content type whose subscription could not be started is listed
      * too: its polls fail with the reason, one line each, and recover by themselves when the cause was passing.

@@ -162,10 +162,6 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         doneBlobs.put(doneKey(contentId), contentCreated == null ? clock.instant() : contentCreated);
     }
 
-    public int publishedBlobCount() {
-        return doneBlobs.size();
-    }
-
     private String cursorKey(String contentType) {
         return "cursor|" + tenantId + "|" + contentType;
     }
