@@ -43,7 +43,7 @@ public class SubscriptionTable {
     }
 
     public void failed(String contentType, Exception reason) {
-        rows.put(contentType, new Row("FAILED: " + reason.getMessage(), "-"));
+        rows.put(contentType, new Row("FAILED: " + FailureReason.of(reason), "-"));
     }
 
     /**
