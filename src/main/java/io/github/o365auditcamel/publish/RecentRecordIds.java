@@ -118,14 +118,16 @@ final class RecentRecordIds {
 
     private static long[] key(String id) {
         UUID uuid = null;
-        if (id.length() == 36) {
+        // a canonical GUID (as audit record Ids are) maps to its own 128 bits; anything else is hashed
+        if (id.length() == 36 && id.charAt(8) == '-' && id.charAt(13) == '-' && id.charAt(18) == '-'
+                && id.charAt(23) == '-') {
             try {
                 uuid = UUID.fromString(id);
             } catch (IllegalArgumentException notAGuid) {
                 // hashed below
             }
         }
-        if (uuid == null || !uuid.toString().equalsIgnoreCase(id)) {
+        if (uuid == null) {
             uuid = UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
         }
         return new long[] {uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()};

@@ -108,7 +108,14 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         reloadRequired = true;
     }
 
-    private synchronized void reloadIfRequired() {
+    private void reloadIfRequired() {
+        // the common case, a lookup per listed blob, takes no lock
+        if (reloadRequired) {
+            reload();
+        }
+    }
+
+    private synchronized void reload() {
         if (reloadRequired) {
             Map<String, Instant> loadedCursors = new HashMap<>(cursors);
             cursors.clear();
