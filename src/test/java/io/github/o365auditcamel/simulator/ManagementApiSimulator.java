@@ -58,7 +58,10 @@ import java.util.zip.GZIPOutputStream;
  * <p>Counters: {@link #tokenCallCount()} counts every request to a token endpoint; {@link #totalApiCalls()} every
  * request under {@code /api/}; {@link #listCallCount()} every authenticated {@code GET subscriptions/content};
  * {@link #startCallCount()} every authenticated {@code POST subscriptions/start} (including AF20024 answers);
- * {@link #blobGetCount(String)} only successful (200) blob downloads.
+ * {@link #blobGetCount(String)} only successful (200) blob downloads (never a request faulted by {@link Faults} or
+ * failed by {@link #failBlob}); {@link #throttledCount()}, {@link #serverErrorCount()}, {@link #timeoutCount()} and
+ * {@link #droppedConnectionCount()} the injected faults; {@link #blobFailureCount(String)} the GETs of one blob failed
+ * by {@link #failBlob}.
  *
  * <p>Stalls, for crash tests that must stop the client at a precise point: {@link #stallNext(RequestKind, int)} makes
  * the next blob download ({@link RequestKind#BLOB}, {@code GET .../audit/{contentId}}) or content listing
@@ -82,8 +85,16 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Faults, for tests of a client's retry and pacing: {@link #faults(Faults)} (or {@link Builder#faults}) makes a
  * random share of the API calls answer AF429 (403 or 429, optionally with {@code Retry-After}), AF50000 (500/503) or an
- * HTML 502 gateway page, before any other processing (authentication included). {@link #throttledCount()},
- * {@link #serverErrorCount()} and {@link #apiRequestTimes()} tell what the client got and how fast it called.
+ * HTML 502 gateway page, a 408 or a dropped connection, before any other processing (authentication included).
+ * {@link #throttledCount()}, {@link #serverErrorCount()}, {@link #timeoutCount()}, {@link #droppedConnectionCount()}
+ * and {@link #apiRequestTimes()} tell what the client got and how fast it called.
+ *
+ * <p>Network-level and transient failures of one blob, for tests of a client's download retries:
+ * {@link #failBlob(String, BlobFailure, int)} makes the next GETs of a blob answer 408 or an HTML 502, drop the
+ * connection before any response byte or in the middle of the body, or answer only after
+ * {@link #slowResponseDelay()} ({@link BlobFailure}); {@link #healBlob} cancels that, {@link #blobFailureCount} counts
+ * the failed GETs. A dropped connection is closed without a complete response: the client sees an end of stream (or a
+ * reset) before the status line, or before the announced {@code Content-Length}.
  *
  * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no rate-based throttling (only
  * the random one of {@link Faults}), no certificate (client_assertion) flow, a blob's body never changes once added.
@@ -111,6 +122,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private static final String NO_PUBLISHER = "00000000-0000-0000-0000-000000000000";
     private static final String GATEWAY_PAGE =
             "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+    /** injectFault's codes for a dropped connection (not HTTP statuses). */
+    private static final int DROP_BEFORE = -1;
+    private static final int DROP_MID = -2;
 
     // ------------------------------------------------------------------ configuration
     private final int configuredPort;
@@ -160,6 +174,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
     private final AtomicInteger listCalls = new AtomicInteger();
+    private final Map<String, AtomicInteger> listCallsByType = new ConcurrentHashMap<>();
+    private final Set<String> withheldPermissions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger gzippedBlobGets = new AtomicInteger();
     private final AtomicInteger servedCopies = new AtomicInteger();
     private final AtomicInteger tokenCalls = new AtomicInteger();
@@ -168,6 +184,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final AtomicInteger recordTotal = new AtomicInteger();
     private final AtomicInteger throttledCalls = new AtomicInteger();
     private final AtomicInteger serverErrorCalls = new AtomicInteger();
+    private final AtomicInteger timeoutCalls = new AtomicInteger();
+    private final AtomicInteger droppedConnections = new AtomicInteger();
+    private final ConcurrentHashMap<String, PlannedFailure> plannedFailures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> blobFailures = new ConcurrentHashMap<>();
+    private volatile Duration slowResponseDelay;
     private final List<Instant> apiRequestTimes = new ArrayList<>(); // guarded by itself
     private volatile Faults faults;
 
@@ -283,6 +304,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         this.listingRandom = new Random(seed * 31 + 7);
         this.faultRandom = new Random(seed * 131 + 17);
         this.faults = b.faults;
+        this.slowResponseDelay = b.slowResponseDelay;
         this.records = new RecordFactory(tenantId, tenantDomain, new Random(seed ^ 0x5DEECE66DL));
         String[] regions = {"na0036", "na0047", "emea0026", "emea0029", "emea0036", "can0014"};
         this.region = regions[new Random(seed).nextInt(regions.length)];
@@ -705,6 +727,38 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return listCalls.get();
     }
 
+    /** Listing calls for one content type (valid content type parameter), answered or not. */
+    public int listCallCount(String contentType) {
+        AtomicInteger count = listCallsByType.get(contentType);
+        return count == null ? 0 : count.get();
+    }
+
+    /**
+     * Tokens from now on lack the permission a content type needs ({@code ActivityFeed.ReadDlp} for DLP.All,
+     * {@code ActivityFeed.Read} for the others), as when an admin has not granted it: every start, listing and blob
+     * GET of that content type is answered 401 AF10001, even with a fresh token.
+     */
+    public void withholdPermission(String contentType) {
+        withheldPermissions.add(Objects.requireNonNull(contentType, "contentType"));
+    }
+
+    /** The permission a content type needs is granted (again); see {@link #withholdPermission}. */
+    public void grantPermission(String contentType) {
+        withheldPermissions.remove(contentType);
+    }
+
+    /** Answers AF10001 when the content type's permission is withheld, and returns false; true otherwise. */
+    private boolean requirePermission(HttpExchange ex, String type) throws IOException {
+        if (!withheldPermissions.contains(type)) {
+            return true;
+        }
+        String needed = type.equals("DLP.All") ? "ActivityFeed.ReadDlp" : "ActivityFeed.Read";
+        apiError(ex, 401, "AF10001", "The permission set (" + (needed.equals("ActivityFeed.Read") ? ""
+                : "ActivityFeed.Read") + ") sent in the request does not include the expected permission " + needed
+                + ".");
+        return false;
+    }
+
     public int tokenCallCount() {
         return tokenCalls.get();
     }
@@ -755,24 +809,45 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * Method=<GetBlob|GetContents|StartSubscription|...>, PublisherId=<the request's PublisherIdentifier, else
      * 00000000-0000-0000-0000-000000000000>"}}} and, when {@code retryAfterSeconds} is not null, a
      * {@code Retry-After: <seconds>} header; else with probability {@code serverErrorShare} 503 or 500 (at random)
-     * with AF50000; else with probability {@code htmlErrorShare} a 502 {@code text/html} gateway page; otherwise the
-     * request is processed normally. A faulted request counts in {@link #totalApiCalls()} and
-     * {@link #apiRequestTimes()} only: never as a blob download, a listing call or a start. A request of a kind with a
-     * pending stall ({@link #stallNext}) is never faulted, so the stall always gets its request.
+     * with AF50000; else with probability {@code htmlErrorShare} a 502 {@code text/html} gateway page; else with
+     * probability {@code timeoutShare} a 408 with {@code {"error":{"code":"RequestTimeout","message":"The request
+     * timed out. Retry the request."}}}; else with probability {@code dropShare} the connection is dropped (see
+     * below); otherwise the request is processed normally. A faulted request counts in {@link #totalApiCalls()},
+     * {@link #apiRequestTimes()} and its fault's counter only: never as a blob download, a listing call or a start. A request of a kind with a
+     * pending stall ({@link #stallNext}) is never faulted, so the stall always gets its request. A share that is 0
+     * draws nothing from the random generator: with both network shares 0 a seed gives the same faults as it did
+     * before they existed.
+     *
+     * <p>A dropped request: for a blob GET of a blob served here ({@code GET .../audit/{contentId}}, the blob known
+     * and not foreign), at random (50/50) either the connection is closed without any response byte, or the
+     * simulator sends 200, the headers with the full {@code Content-Length} and the first half of the bytes it would
+     * send (gzip-compressed when the client accepts gzip; the blob's body as stored, whatever its state), then closes
+     * the connection; for any other API request the connection is always closed without any response byte. Drops
+     * count in {@link #droppedConnectionCount()}, 408s in {@link #timeoutCount()}.
+     *
+     * <p>The five-argument constructor (no network faults) is kept for existing callers;
+     * {@link #withNetworkFaults(double, double)} adds them to any instance.
      *
      * @param throttleShare     probability in [0, 1] of an AF429 answer
      * @param throttleStatus    429 or 403 (the status Microsoft's own example shows)
      * @param retryAfterSeconds Retry-After value sent with AF429 (>= 0), or null for none (the documented behaviour)
      * @param serverErrorShare  probability in [0, 1] of an AF50000 500/503, among the requests not throttled
      * @param htmlErrorShare    probability in [0, 1] of an HTML 502, among the requests neither throttled nor 5xx-JSON
+     * @param timeoutShare      probability in [0, 1] of a 408 (JSON body), among the requests not answered by any of
+     *                          the above
+     * @param dropShare         probability in [0, 1] of a dropped connection, among the requests not answered by any
+     *                          of the above (408 included)
      */
     public record Faults(double throttleShare, int throttleStatus, Integer retryAfterSeconds,
-                         double serverErrorShare, double htmlErrorShare) {
+                         double serverErrorShare, double htmlErrorShare, double timeoutShare, double dropShare) {
 
+        /** Validates every component (see the parameters above); IllegalArgumentException on an invalid one. */
         public Faults {
             requireShare(throttleShare, "throttleShare");
             requireShare(serverErrorShare, "serverErrorShare");
             requireShare(htmlErrorShare, "htmlErrorShare");
+            requireShare(timeoutShare, "timeoutShare");
+            requireShare(dropShare, "dropShare");
             if (throttleStatus != 429 && throttleStatus != 403) {
                 throw new IllegalArgumentException("throttleStatus must be 429 or 403: " + throttleStatus);
             }
@@ -781,13 +856,28 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
         }
 
+        /**
+         * HTTP-level faults only, no network faults: {@code timeoutShare} and {@code dropShare} 0. The constructor of
+         * the original five-component record, kept for existing callers.
+         */
+        public Faults(double throttleShare, int throttleStatus, Integer retryAfterSeconds, double serverErrorShare,
+                      double htmlErrorShare) {
+            this(throttleShare, throttleStatus, retryAfterSeconds, serverErrorShare, htmlErrorShare, 0, 0);
+        }
+
         /** No faults: all shares zero, throttleStatus 429, no Retry-After. */
         public static Faults none() {
             return new Faults(0, 429, null, 0, 0);
         }
 
+        /** A copy with these network fault shares (408 and dropped connections); the other components unchanged. */
+        public Faults withNetworkFaults(double timeoutShare, double dropShare) {
+            return new Faults(throttleShare, throttleStatus, retryAfterSeconds, serverErrorShare, htmlErrorShare,
+                    timeoutShare, dropShare);
+        }
+
         private boolean any() {
-            return throttleShare > 0 || serverErrorShare > 0 || htmlErrorShare > 0;
+            return throttleShare > 0 || serverErrorShare > 0 || htmlErrorShare > 0 || timeoutShare > 0 || dropShare > 0;
         }
 
         private static void requireShare(double share, String what) {
@@ -807,9 +897,27 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return throttledCalls.get();
     }
 
-    /** API calls answered with a 5xx, JSON (AF50000) or HTML (gateway page). */
+    /**
+     * API calls answered with a 5xx, JSON (AF50000) or HTML (gateway page), by {@link Faults} or by
+     * {@link BlobFailure#HTML_502}.
+     */
     public int serverErrorCount() {
         return serverErrorCalls.get();
+    }
+
+    /** API calls answered 408, by {@link Faults#timeoutShare()} or by {@link BlobFailure#STATUS_408}. */
+    public int timeoutCount() {
+        return timeoutCalls.get();
+    }
+
+    /**
+     * Connections dropped on purpose: {@link BlobFailure#DROP_BEFORE_RESPONSE} and {@link BlobFailure#DROP_MID_BODY}
+     * failures and the drops of {@link Faults#dropShare()}. Counted when the drop is decided, before the connection
+     * is closed, so the count already includes a drop when its client sees the IOException. Connections aborted by
+     * {@link #close()} are not counted.
+     */
+    public int droppedConnectionCount() {
+        return droppedConnections.get();
     }
 
     /**
@@ -820,6 +928,149 @@ public final class ManagementApiSimulator implements AutoCloseable {
         synchronized (apiRequestTimes) {
             return List.copyOf(apiRequestTimes);
         }
+    }
+
+    /**
+     * How {@link #failBlob} makes a GET of one blob fail. A failure applies only to a GET that would otherwise get
+     * the blob (200): authenticated, subscription enabled, blob not expired; a request answered with an error, or
+     * faulted by {@link Faults}, neither fails nor uses up a failure.
+     */
+    public enum BlobFailure {
+        /**
+         * HTTP 408 with {@code {"error":{"code":"RequestTimeout","message":"The request timed out. Retry the
+         * request."}}} ({@code application/json}); counts in {@link #timeoutCount()}.
+         */
+        STATUS_408,
+        /** HTTP 502 with the HTML gateway page of {@link Faults} ({@code text/html}); counts in {@link #serverErrorCount()}. */
+        HTML_502,
+        /**
+         * The connection is closed without any response byte (the client sees an end of stream before the status
+         * line: Apache HttpClient's NoHttpResponseException, an IOException in the JDK client, or a connection
+         * reset). Clients commonly retry that once on their own for a GET (the JDK HttpClient does, so
+         * may Apache HttpClient's default retry strategy): every retry is a new GET and uses up one more failure.
+         */
+        DROP_BEFORE_RESPONSE,
+        /**
+         * Status 200 and the headers with the full {@code Content-Length} of what would be sent, then the first half
+         * ({@code length / 2}) of those bytes, flushed, then the connection is closed (the client sees a premature end
+         * of body: Apache HttpClient's ConnectionClosedException, an EOFException in the JDK client). The bytes are
+         * those actually sent: the gzip-compressed body when the client accepts gzip, else the plain body.
+         */
+        DROP_MID_BODY,
+        /**
+         * Nothing is sent for {@link #slowResponseDelay()} (real time, not the simulator's clock; default 5 s), then
+         * the request is answered normally (and may be held by a pending {@link #stallNext} stall). A client with a
+         * shorter response timeout gives up. The waiting request occupies one of the server's 16 threads;
+         * {@link #close()} aborts the wait (the connection is then closed without an answer). The late answer
+         * counts in {@link #blobGetCount(String)} once written, which may happen even after the client has given up
+         * (a small body fits in the socket's buffers).
+         */
+        SLOW_RESPONSE
+    }
+
+    /** A pending {@link #failBlob} plan: {@code remaining} more GETs fail ({@link Integer#MAX_VALUE} = until healed). */
+    private record PlannedFailure(BlobFailure kind, int remaining) {
+    }
+
+    /**
+     * Makes the next {@code times} GETs of that blob (counted from this call, among those that would otherwise get
+     * the blob: see {@link BlobFailure}) fail that way; {@link Integer#MAX_VALUE} = every GET until
+     * {@link #healBlob}; 0 = the same as {@link #healBlob}. Replaces any failure still pending for that blob.
+     * Concurrent GETs use up the failures one each, atomically. The random {@link Faults} are decided first: a request
+     * they fault never reaches the blob and uses up nothing. A failed GET does not use up a
+     * pending {@link #stallNext} stall (except that a {@link BlobFailure#SLOW_RESPONSE} GET, once its delay is over,
+     * is answered normally and may be held). A failed GET counts in {@link #totalApiCalls()},
+     * {@link #apiRequestTimes()} and {@link #blobFailureCount(String)}, never in {@link #blobGetCount(String)},
+     * {@link #blobGetCounts()} or {@link #gzippedBlobGetCount()} (which count only completed 200 downloads), except a
+     * {@link BlobFailure#SLOW_RESPONSE} one once its late 200 answer has been written.
+     *
+     * @throws IllegalArgumentException for an unknown contentId, a foreign blob (not served here) or times &lt; 0
+     * @throws NullPointerException     for a null kind
+     */
+    public void failBlob(String contentId, BlobFailure kind, int times) {
+        Objects.requireNonNull(kind, "kind");
+        StoredBlob b = requireBlob(contentId);
+        if (b.foreignUri != null) {
+            throw new IllegalArgumentException("a foreign blob is not served by this simulator: " + contentId);
+        }
+        if (times < 0) {
+            throw new IllegalArgumentException("times must be >= 0: " + times);
+        }
+        if (times == 0) {
+            plannedFailures.remove(contentId);
+        } else {
+            plannedFailures.put(contentId, new PlannedFailure(kind, times));
+        }
+    }
+
+    /**
+     * No more failures for that blob: cancels what {@link #failBlob} left pending (a GET already failing, e.g. one
+     * waiting out a {@link BlobFailure#SLOW_RESPONSE} delay, completes as decided). Idempotent.
+     *
+     * @throws IllegalArgumentException for an unknown contentId
+     */
+    public void healBlob(String contentId) {
+        requireBlob(contentId);
+        plannedFailures.remove(contentId);
+    }
+
+    /**
+     * How many GETs of that blob were failed by {@link #failBlob} so far, every kind included; counted when the
+     * failure is decided (on the request's arrival), so before the client sees it.
+     *
+     * @throws IllegalArgumentException for an unknown contentId
+     */
+    public int blobFailureCount(String contentId) {
+        requireBlob(contentId);
+        AtomicInteger c = blobFailures.get(contentId);
+        return c == null ? 0 : c.get();
+    }
+
+    /**
+     * The delay of {@link BlobFailure#SLOW_RESPONSE} for GETs failing from now on (a GET already waiting keeps its
+     * delay). Default 5 s, or {@link Builder#slowResponseDelay}.
+     *
+     * @throws IllegalArgumentException for a negative delay
+     */
+    public void slowResponseDelay(Duration delay) {
+        this.slowResponseDelay = requireNonNegative(delay, "slowResponseDelay");
+    }
+
+    /** The current delay of {@link BlobFailure#SLOW_RESPONSE}. */
+    public Duration slowResponseDelay() {
+        return slowResponseDelay;
+    }
+
+    private StoredBlob requireBlob(String contentId) {
+        StoredBlob b = contentId == null ? null : blobsById.get(contentId);
+        if (b == null) {
+            throw new IllegalArgumentException("unknown contentId " + contentId);
+        }
+        return b;
+    }
+
+    private static Duration requireNonNegative(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative: " + d);
+        }
+        return d;
+    }
+
+    /** Uses up one pending failure of that blob, atomically, and counts it; null if none is pending. */
+    private BlobFailure claimBlobFailure(String contentId) {
+        BlobFailure[] claimed = new BlobFailure[1];
+        plannedFailures.computeIfPresent(contentId, (id, plan) -> {
+            claimed[0] = plan.kind();
+            if (plan.remaining() == Integer.MAX_VALUE) {
+                return plan;
+            }
+            return plan.remaining() <= 1 ? null : new PlannedFailure(plan.kind(), plan.remaining() - 1);
+        });
+        if (claimed[0] != null) {
+            blobFailures.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+        }
+        return claimed[0];
     }
 
     /** The requests {@link #stallNext} can hold. */
@@ -977,6 +1228,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         if (stallable != null && pendingStalls.containsKey(stallable)) {
             return false; // a stalled request is never faulted
         }
+        // a blob GET that can be dropped mid-body: the blob is served here
+        StoredBlob blob = stallable == RequestKind.BLOB ? blobsById.get(op.get(1)) : null;
+        if (blob != null && blob.foreignUri != null) {
+            blob = null;
+        }
         int status;
         synchronized (faultRandom) {
             if (f.throttleShare() > 0 && faultRandom.nextDouble() < f.throttleShare()) {
@@ -985,11 +1241,21 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 status = faultRandom.nextBoolean() ? 503 : 500;
             } else if (f.htmlErrorShare() > 0 && faultRandom.nextDouble() < f.htmlErrorShare()) {
                 status = 502;
+            } else if (f.timeoutShare() > 0 && faultRandom.nextDouble() < f.timeoutShare()) {
+                status = 408;
+            } else if (f.dropShare() > 0 && faultRandom.nextDouble() < f.dropShare()) {
+                status = blob != null && faultRandom.nextBoolean() ? DROP_MID : DROP_BEFORE;
             } else {
                 return false;
             }
         }
         switch (status) {
+            case 408 -> requestTimeout(ex);
+            case DROP_BEFORE -> dropBeforeResponse(ex);
+            case DROP_MID -> {
+                boolean gzip = acceptsGzip(ex.getRequestHeaders());
+                dropMidBody(ex, payload(blob, gzip), gzip, blob.mediaType);
+            }
             case 429, 403 -> {
                 String publisher = q.get("publisheridentifier");
                 publisher = isBlank(publisher) ? NO_PUBLISHER : publisher.trim();
@@ -1004,12 +1270,46 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 serverErrorCalls.incrementAndGet();
                 apiError(ex, status, "AF50000", "An internal error occurred. Retry the request.");
             }
-            default -> {
-                serverErrorCalls.incrementAndGet();
-                sendApi(ex, 502, RecordFactory.utf8(GATEWAY_PAGE), false, HTML);
-            }
+            default -> gatewayError(ex);
         }
         return true;
+    }
+
+    /** 502 with the HTML gateway page; counts as a server error. */
+    private void gatewayError(HttpExchange ex) throws IOException {
+        serverErrorCalls.incrementAndGet();
+        sendApi(ex, 502, RecordFactory.utf8(GATEWAY_PAGE), false, HTML);
+    }
+
+    /** 408 with a JSON error body; counts in timeoutCount(). */
+    private void requestTimeout(HttpExchange ex) throws IOException {
+        timeoutCalls.incrementAndGet();
+        apiError(ex, 408, "RequestTimeout", "The request timed out. Retry the request.");
+    }
+
+    /**
+     * Closes the connection without any response byte. HttpExchange.close() before sendResponseHeaders closes the
+     * underlying connection (no response can be sent any more); handle()'s own close() is then a no-op.
+     */
+    private void dropBeforeResponse(HttpExchange ex) {
+        droppedConnections.incrementAndGet();
+        ex.close();
+    }
+
+    /**
+     * Sends 200 with the full Content-Length of {@code payload} (the bytes as they would be sent: gzip-compressed
+     * when {@code gzip}), flushes the first half of them, then closes the connection: HttpExchange.close() with a
+     * fixed-length body not fully written fails to close the body stream ("insufficient bytes written") and closes
+     * the connection instead. An IOException while writing (the client went away) propagates.
+     */
+    private void dropMidBody(HttpExchange ex, byte[] payload, boolean gzip, String mediaType) throws IOException {
+        droppedConnections.incrementAndGet();
+        apiHeaders(ex, gzip, mediaType);
+        ex.sendResponseHeaders(200, payload.length);
+        OutputStream out = ex.getResponseBody();
+        out.write(payload, 0, payload.length / 2);
+        out.flush();
+        ex.close();
     }
 
     /** The kind of request {@link #stallNext} can hold that this one is, or null. */
@@ -1371,7 +1671,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private void startSubscription(HttpExchange ex, Map<String, String> q, byte[] body) throws IOException {
         startCalls.incrementAndGet();
         String type = contentTypeParameter(ex, q);
-        if (type == null) {
+        if (type == null || !requirePermission(ex, type)) {
             return;
         }
         String text = new String(body, StandardCharsets.UTF_8).trim();
@@ -1485,7 +1785,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private void listContent(HttpExchange ex, String tenant, Map<String, String> q) throws IOException {
         listCalls.incrementAndGet();
         String type = contentTypeParameter(ex, q);
-        if (type == null || !requireEnabled(ex, type)) {
+        if (type != null) {
+            listCallsByType.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+        }
+        if (type == null || !requirePermission(ex, type) || !requireEnabled(ex, type)) {
             return;
         }
         Window w = window(ex, q);
@@ -1598,7 +1901,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
             return;
         }
-        if (!requireEnabled(ex, b.blob.contentType())) {
+        if (!requirePermission(ex, b.blob.contentType()) || !requireEnabled(ex, b.blob.contentType())) {
             return;
         }
         if (b.expired || !now().isBefore(b.blob.contentExpiration())) {
@@ -1607,6 +1910,33 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return;
         }
         boolean gzip = acceptsGzip(ex.getRequestHeaders());
+        BlobFailure failure = claimBlobFailure(contentId);
+        if (failure != null) {
+            switch (failure) {
+                case STATUS_408 -> {
+                    requestTimeout(ex);
+                    return;
+                }
+                case HTML_502 -> {
+                    gatewayError(ex);
+                    return;
+                }
+                case DROP_BEFORE_RESPONSE -> {
+                    dropBeforeResponse(ex);
+                    return;
+                }
+                case DROP_MID_BODY -> {
+                    dropMidBody(ex, payload(b, gzip), gzip, b.mediaType);
+                    return;
+                }
+                case SLOW_RESPONSE -> {
+                    if (!waitSlowResponse()) {
+                        return; // close() interrupted the wait: handle() closes the connection, nothing sent
+                    }
+                    // then the normal answer, below
+                }
+            }
+        }
         Stall stall = claimStall(RequestKind.BLOB, contentId);
         if (stall != null) {
             if (!sendHeld(ex, stall, b.body, gzip, b.mediaType)) {
@@ -1618,19 +1948,35 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
             return;
         }
-        byte[] payload = b.body;
-        if (gzip) {
-            byte[] z = b.gzipped;
-            if (z == null) {
-                z = gzip(b.body);
-                b.gzipped = z;
-            }
-            payload = z;
-        }
-        sendApi(ex, 200, payload, gzip, b.mediaType);
+        sendApi(ex, 200, payload(b, gzip), gzip, b.mediaType);
         blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
         if (gzip) {
             gzippedBlobGets.incrementAndGet();
+        }
+    }
+
+    /** The bytes of a 200 answer for that blob: its body, gzip-compressed (computed once, then cached) if gzip. */
+    private static byte[] payload(StoredBlob b, boolean gzip) {
+        if (!gzip) {
+            return b.body;
+        }
+        byte[] z = b.gzipped;
+        if (z == null) {
+            z = gzip(b.body);
+            b.gzipped = z;
+        }
+        return z;
+    }
+
+    /** Sleeps slowResponseDelay; false if interrupted (close() shuts the pool down with interrupts). */
+    private boolean waitSlowResponse() {
+        try {
+            Duration delay = slowResponseDelay;
+            TimeUnit.NANOSECONDS.sleep(delay.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE : delay.toNanos());
+            return server != null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -1907,6 +2253,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private boolean subscriptionsInitiallyEnabled = false;
         private Clock clock = Clock.systemUTC();
         private Faults faults = Faults.none();
+        private Duration slowResponseDelay = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -2045,6 +2392,15 @@ public final class ManagementApiSimulator implements AutoCloseable {
         /** Faults injected from the start (see {@link Faults}); default {@link Faults#none()}. */
         public Builder faults(Faults f) {
             this.faults = Objects.requireNonNull(f, "faults");
+            return this;
+        }
+
+        /**
+         * How long a {@link BlobFailure#SLOW_RESPONSE} GET sends nothing before its normal answer (default 5 s; also
+         * settable later with {@link ManagementApiSimulator#slowResponseDelay(Duration)}).
+         */
+        public Builder slowResponseDelay(Duration delay) {
+            this.slowResponseDelay = requireNonNegative(delay, "slowResponseDelay");
             return this;
         }
 
