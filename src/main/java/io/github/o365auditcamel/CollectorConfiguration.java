@@ -5,11 +5,14 @@ import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
 import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.listing.ListingWindows;
+import io.github.o365auditcamel.progress.ContentTypeHealthCheck;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.PollReport;
 import io.github.o365auditcamel.publish.BlobPublisher;
+import io.github.o365auditcamel.publish.DeadLetterRetries;
 import io.github.o365auditcamel.progress.SubscriptionTable;
 import io.github.o365auditcamel.routes.ContentTypeRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
@@ -17,6 +20,7 @@ import io.github.o365auditcamel.state.KafkaTopics;
 import io.github.o365auditcamel.state.PublishedBlobRepository;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 
@@ -27,13 +31,18 @@ import org.apache.camel.spi.Registry;
  */
 public class CollectorConfiguration implements CamelConfiguration {
 
+    private static final String CLIENT_SECRET = "o365.client-secret";
+
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        CollectorSettings settings = CollectorSettings.from(key -> properties.resolveProperty(key).orElse(null));
+        CollectorSettings settings = CollectorSettings.from(key -> key.equals(CLIENT_SECRET)
+                ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
         // values derived for the routes: timer periods in milliseconds
         properties.addOverrideProperty("o365.poll-interval-millis",
                 String.valueOf(settings.pollInterval().toMillis()));
+        properties.addOverrideProperty("o365.deadletter.max-poll-interval-millis",
+                String.valueOf(DeadLetterRetries.maxPollIntervalMillis(settings)));
 
         // started in this order, before the routes: the topics; the transactional producers, which abort what a
         // previous run of this instance left open; then the state, read from its topic
@@ -54,9 +63,34 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("apiRateLimiter", new ApiRateLimiter(settings));
         registry.bind("listingWindows", new ListingWindows(settings, stateStore));
         registry.bind("blobPublisher", publisher);
+        registry.bind("blobFailures", new BlobFailures());
+        registry.bind("deadLetterRetries", new DeadLetterRetries(settings, stateStore));
         registry.bind("subscriptionTable", new SubscriptionTable(settings));
         registry.bind("pollReport", new PollReport(stateStore));
         registry.bind("failureReason", new FailureReason());
+        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck();
+        registry.bind("contentTypeHealth", contentTypeHealth);
+        HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
+        if (healthChecks != null) {
+            healthChecks.register(contentTypeHealth);
+        }
         registry.bind("contentTypeRoutes", new ContentTypeRoutes(settings.contentTypes()));
+    }
+
+    /**
+     * A property read past Camel's property parser, which logs every value it resolves at DEBUG: for the client
+     * secret. Same precedence as the parser: the environment variable, a JVM system property, then the override,
+     * file and initial properties.
+     */
+    private static String quietLookup(PropertiesComponent properties, String key) {
+        String env = System.getenv(CollectorSettings.variableOf(key));
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String system = System.getProperty(key);
+        if (system != null) {
+            return system;
+        }
+        return properties.loadProperties(key::equals).getProperty(key);
     }
 }

@@ -12,6 +12,8 @@ public enum ApiOutcome {
     RECOMPUTE_WINDOW,
     /** The blob is gone or expired: skip it, log and count. */
     SKIP,
+    /** The service refuses this blob's URI (AF20052, an invalid content id): to the dead-letter topic, not retried. */
+    DEAD_LETTER,
     /** Configuration or permission problem that retrying cannot fix. */
     FATAL
 }

@@ -40,7 +40,7 @@ public class ApiResponseClassifier {
             Map.entry("AF20013", ApiOutcome.FATAL),
             Map.entry("AF20020", ApiOutcome.FATAL),              // invalid content type
             Map.entry("AF20021", ApiOutcome.FATAL),
-            Map.entry("AF20052", ApiOutcome.FATAL));
+            Map.entry("AF20052", ApiOutcome.DEAD_LETTER));     // the content id in a contentUri is invalid
 
     /** Name of the exchange variable that receives the AF code of a response classified as success, if any. */
     public static final String API_CODE_VARIABLE = "o365ApiCode";
@@ -79,6 +79,19 @@ public class ApiResponseClassifier {
             message.setHeader(Exchange.REDELIVERY_DELAY, retryAfter);
         }
         throw new ManagementApiException(status, code, abbreviate(text), outcome);
+    }
+
+    /**
+     * Whether a failure is a classified API failure with that outcome, wherever Camel wrapped it (a split wraps its
+     * parts' failures): for {@code onWhen} in the routes' {@code doCatch}, as {@code failedWith(${exception}, 'SKIP')}.
+     */
+    public boolean failedWith(Throwable failure, String outcome) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ManagementApiException api) {
+                return api.outcome() == ApiOutcome.valueOf(outcome);
+            }
+        }
+        return false;
     }
 
     /** The table lookup, with the HTTP status deciding where the body carries no known AF code. */

@@ -37,6 +37,8 @@ public record CollectorSettings(
         Duration dedupeWindow,
         int dedupeCapacity,
         String deadLetterTopic,
+        Duration deadLetterRetryDelay,
+        int deadLetterMaxRetries,
         int apiRequestsPerMinute) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
@@ -78,11 +80,13 @@ public record CollectorSettings(
         Duration dedupeWindow = r.duration("o365.dedupe-window", "24h", Duration.ZERO);
         int dedupeCapacity = r.integer("o365.dedupe-capacity", 100_000, 0, 10_000_000);
         String deadLetterTopic = r.topicName("o365.deadletter-topic", "o365.deadletter", false);
+        Duration deadLetterRetryDelay = r.duration("o365.deadletter.retry-delay", "5m", Duration.ofSeconds(1));
+        int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
         int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
-                apiRequestsPerMinute);
+                deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -93,6 +97,18 @@ public record CollectorSettings(
     /** Whether records the service serves twice are dropped (a window and a capacity above zero). */
     public boolean dedupeEnabled() {
         return dedupeCapacity > 0 && !dedupeWindow.isZero();
+    }
+
+    /** The longest wait before a dead-lettered blob is fetched again: the delay doubles per attempt up to this. */
+    public Duration deadLetterMaxRetryDelay() {
+        Duration hour = Duration.ofHours(1);
+        return deadLetterRetryDelay.compareTo(hour) > 0 ? deadLetterRetryDelay : hour;
+    }
+
+    /** The wait before the given retry (1, 2, ...) of a dead-lettered blob: the delay, doubled per retry, capped. */
+    public Duration deadLetterRetryDelay(int retry) {
+        Duration delay = deadLetterRetryDelay.multipliedBy(1L << Math.min(Math.max(retry - 1, 0), 20));
+        return delay.compareTo(deadLetterMaxRetryDelay()) > 0 ? deadLetterMaxRetryDelay() : delay;
     }
 
     /** The Kafka topic of a content type's records: prefix plus the lower-case content type. */
@@ -126,6 +142,7 @@ public record CollectorSettings(
                 + ", kafkaTransactionTimeout=" + kafkaTransactionTimeout + ", kafkaLingerMs=" + kafkaLingerMs
                 + ", kafkaCompression=" + kafkaCompression + ", dedupeWindow=" + dedupeWindow
                 + ", dedupeCapacity=" + dedupeCapacity + ", deadLetterTopic=" + deadLetterTopic
+                + ", deadLetterRetryDelay=" + deadLetterRetryDelay + ", deadLetterMaxRetries=" + deadLetterMaxRetries
                 + ", apiRequestsPerMinute=" + apiRequestsPerMinute + "]";
     }
 

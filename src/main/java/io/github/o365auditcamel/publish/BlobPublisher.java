@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import org.apache.camel.Exchange;
@@ -105,6 +106,8 @@ public class BlobPublisher extends ServiceSupport {
                 ? recentIds.computeIfAbsent(contentType, t -> new RecentRecordIds(settings.dedupeCapacity(),
                         settings.dedupeWindow().toMillis()))
                 : null;
+        // a blob fetched again from the dead-letter topic: its pending retry is cleared with its records
+        Integer pendingRetry = stateStore.pendingRetry(contentId);
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
@@ -120,6 +123,9 @@ public class BlobPublisher extends ServiceSupport {
                     records++;
                 }
                 producer.send(stateStore.publishedMarker(contentId, contentCreated));
+                if (pendingRetry != null) {
+                    producer.send(stateStore.retryMarker(contentId, null));
+                }
                 producer.commitTransaction();
             } catch (Exception e) {
                 if (recent != null) {
@@ -138,45 +144,82 @@ public class BlobPublisher extends ServiceSupport {
                 throw e;
             }
             stateStore.rememberPublished(contentId, contentCreated);
+            stateStore.rememberRetry(contentId, null);
             exchange.setVariable(RECORD_COUNT_VARIABLE, records);
             exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
         }
     }
 
     /**
-     * Sends a blob that cannot be published (poison content, a URI off the API host, failures that outlasted the
-     * retries) to the dead-letter topic with the reason, and marks it handled, in one transaction: the poll goes on
-     * and the checkpoint can move past it. Key = contentId; value = a JSON object with the blob's reference and the
-     * reason; headers as on records, plus {@code o365.reason}.
+     * Sends a blob that cannot be published to the dead-letter topic with the reason, and marks it handled, in one
+     * transaction: the poll goes on and the checkpoint can move past it. Key = contentId; value = a JSON object with
+     * the blob's reference, the reason and the retry plan; headers as on records, plus {@code o365.reason},
+     * {@code o365.deadLetterCount} and, when it will be fetched again, {@code o365.retryAt}.
+     * <p>
+     * A transient failure (throttling, 408, 5xx, a broken connection, a timeout) that outlasted the API retries is
+     * retried later from the dead-letter topic (route {@code retry-dead-letters}): after {@code o365.deadletter.retry-delay},
+     * doubling per retry up to an hour, at most {@code o365.deadletter.max-retries} times and never past the content's
+     * expiry. Its pending retry is kept in the state topic, in the same transaction, so that a dead letter read twice
+     * is fetched once. Poison content and URIs off the API host are not retried: the same bytes would fail the same way.
+     *
+     * @param transientFailure whether the failure may heal by itself, so that the blob is worth fetching again
      */
-    public void deadLetter(Exchange exchange) throws Exception {
+    public void deadLetter(Exchange exchange, boolean transientFailure) throws Exception {
         String reason = reasonOf(exchange);
         Blob blob = Blob.of(exchange);
-        Map<String, String> letter = new LinkedHashMap<>();
+        Integer previous = stateStore.pendingRetry(blob.contentId);
+        int deadLetterCount = previous == null ? 1 : previous + 1;
+        Instant now = Instant.now();
+        Instant retryAt = null;
+        if (transientFailure) {
+            Instant candidate = now.plus(settings.deadLetterRetryDelay(deadLetterCount));
+            Instant created = blob.contentCreated();
+            if (deadLetterCount > settings.deadLetterMaxRetries()) {
+                reason += "; not retried again after " + settings.deadLetterMaxRetries() + " retries"
+                        + " (O365_DEADLETTER_MAX_RETRIES)";
+            } else if (created != null && candidate.isAfter(created.plus(ListingWindows.RETENTION))) {
+                reason += "; not retried again: the service no longer has the content by then";
+            } else {
+                retryAt = candidate;
+            }
+        }
+        Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("tenantId", settings.tenantId());
         letter.put("contentType", blob.contentType);
         letter.put("contentId", blob.contentId);
         letter.put("contentUri", exchange.getVariable("contentUri", String.class));
         letter.put("contentCreated", blob.created);
         letter.put("reason", reason);
-        letter.put("failedAt", Instant.now().toString());
+        letter.put("failedAt", now.toString());
+        letter.put("deadLetterCount", deadLetterCount);
+        letter.put("retryAt", retryAt == null ? null : retryAt.toString());
         List<Header> headers = new java.util.ArrayList<>(headersOf(blob));
         headers.add(header("o365.reason", reason));
+        headers.add(header("o365.deadLetterCount", Integer.toString(deadLetterCount)));
+        if (retryAt != null) {
+            headers.add(header("o365.retryAt", retryAt.toString()));
+        }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId,
                 JSON.writeValueAsBytes(letter), headers);
-        commitHandled(blob, record);
-        LOG.warn("{}: blob {} sent to dead-letter topic {}: {}", blob.contentType, blob.contentId,
-                settings.deadLetterTopic(), reason);
+        Integer pending = retryAt != null ? Integer.valueOf(deadLetterCount) : null;
+        commitHandled(blob, record, previous != null || pending != null, pending);
+        if (retryAt != null) {
+            LOG.warn("{}: blob {} sent to dead-letter topic {}, fetched again at {}: {}", blob.contentType,
+                    blob.contentId, settings.deadLetterTopic(), retryAt, reason);
+        } else {
+            LOG.warn("{}: blob {} sent to dead-letter topic {}: {}", blob.contentType, blob.contentId,
+                    settings.deadLetterTopic(), reason);
+        }
     }
 
     /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */
     public void skip(Exchange exchange) throws Exception {
         Blob blob = Blob.of(exchange);
-        commitHandled(blob, null);
+        commitHandled(blob, null, stateStore.pendingRetry(blob.contentId) != null, null);
         LOG.warn("{}: blob {} skipped: {}", blob.contentType, blob.contentId, reasonOf(exchange));
     }
 
-    private void commitHandled(Blob blob, ProducerRecord<String, byte[]> extra) {
+    private void commitHandled(Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry, Integer retry) {
         KafkaProducer<String, byte[]> producer = producer(blob.contentType);
         synchronized (producer) {
             try {
@@ -185,6 +228,9 @@ public class BlobPublisher extends ServiceSupport {
                     producer.send(extra);
                 }
                 producer.send(stateStore.publishedMarker(blob.contentId, blob.contentCreated()));
+                if (writeRetry) {
+                    producer.send(stateStore.retryMarker(blob.contentId, retry));
+                }
                 producer.commitTransaction();
             } catch (RuntimeException e) {
                 discard(blob.contentType, producer, e);
@@ -192,6 +238,7 @@ public class BlobPublisher extends ServiceSupport {
                 throw e;
             }
             stateStore.rememberPublished(blob.contentId, blob.contentCreated());
+            stateStore.rememberRetry(blob.contentId, retry);
         }
     }
 

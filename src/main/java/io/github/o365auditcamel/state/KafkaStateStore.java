@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The collector's state, kept in a compacted Kafka topic so that any instance on any machine resumes where the last
- * one stopped: one listing cursor per tenant and content type, and the blobs already published (by contentId).
+ * one stopped: one listing cursor per tenant and content type, the blobs already handled (published, skipped or
+ * dead-lettered; by contentId), and the retry count of each blob dead-lettered after a transient failure and still
+ * waiting to be fetched again.
  * Read whole at start; every change is written, and acknowledged by Kafka, before it counts.
  * Blobs created longer ago than the service keeps content can never be listed again, so their entries are deleted.
  */
@@ -56,6 +58,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     private final Clock clock;
     private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
     private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
+    private final Map<String, Integer> pendingRetries = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private volatile boolean reloadRequired;
 
@@ -82,7 +85,8 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state");
         producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         pruneDoneBlobs();
-        LOG.info("State topic {}: {} cursors and {} published blobs loaded", topic, cursors.size(), doneBlobs.size());
+        LOG.info("State topic {}: {} cursors, {} handled blobs and {} dead-lettered blobs awaiting a retry loaded",
+                topic, cursors.size(), doneBlobs.size(), pendingRetries.size());
     }
 
     @Override
@@ -120,6 +124,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
             Map<String, Instant> loadedCursors = new HashMap<>(cursors);
             cursors.clear();
             doneBlobs.clear();
+            pendingRetries.clear();
             try {
                 load();
             } catch (RuntimeException e) {
@@ -169,6 +174,37 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         doneBlobs.put(doneKey(contentId), contentCreated == null ? clock.instant() : contentCreated);
     }
 
+    /**
+     * How often the blob was dead-lettered after a transient failure and is awaiting its next retry, or null when it
+     * is not (never dead-lettered, published since, or given up on).
+     */
+    public Integer pendingRetry(String contentId) {
+        reloadIfRequired();
+        return pendingRetries.get(retryKey(contentId));
+    }
+
+    /**
+     * The record that sets (attempt &gt; 0) or clears (null) a blob's pending retry, to be written in the same Kafka
+     * transaction as the dead letter or the blob's records.
+     */
+    public ProducerRecord<String, byte[]> retryMarker(String contentId, Integer attempt) {
+        return new ProducerRecord<>(topic, retryKey(contentId),
+                attempt == null ? null : attempt.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Remembers the pending retry whose marker was committed (null: none any more). */
+    public void rememberRetry(String contentId, Integer attempt) {
+        if (attempt == null) {
+            pendingRetries.remove(retryKey(contentId));
+        } else {
+            pendingRetries.put(retryKey(contentId), attempt);
+        }
+    }
+
+    private String retryKey(String contentId) {
+        return "retry|" + tenantId + "|" + contentId;
+    }
+
     private String cursorKey(String contentType) {
         return "cursor|" + tenantId + "|" + contentType;
     }
@@ -186,6 +222,11 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         for (String key : expired) {
             write(key, null);
             doneBlobs.remove(key);
+            String retryKey = "retry|" + key.substring("done|".length());
+            if (pendingRetries.containsKey(retryKey)) {
+                write(retryKey, null);
+                pendingRetries.remove(retryKey);
+            }
         }
     }
 
@@ -275,6 +316,14 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         }
         String[] parts = key.split("\\|", 3);
         if (parts.length != 3 || !parts[1].equals(tenantId)) {
+            return;
+        }
+        if (parts[0].equals("retry")) {
+            if (value == null) {
+                pendingRetries.remove(key);
+            } else {
+                pendingRetries.put(key, Integer.valueOf(value));
+            }
             return;
         }
         Map<String, Instant> target = switch (parts[0]) {

@@ -3,12 +3,23 @@ package io.github.o365auditcamel.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.Map;
 
+import io.github.o365auditcamel.auth.TokenRequestException;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.listing.ListingWindow;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 
 class ManagementApiTest {
@@ -67,6 +78,47 @@ class ManagementApiTest {
         assertEquals(ApiOutcome.FATAL, ApiResponseClassifier.classify(401, "AF10001"));
         assertEquals(ApiOutcome.FATAL, ApiResponseClassifier.classify(400, "AF20013"));
         assertEquals(ApiOutcome.RETRY, ApiResponseClassifier.classify(502, "SomethingNew"));
+        assertEquals(ApiOutcome.DEAD_LETTER, ApiResponseClassifier.classify(400, "AF20052"));
+    }
+
+    @Test
+    void aClassifiedFailureIsFoundWhereverCamelWrappedIt() {
+        ApiResponseClassifier classifier = new ApiResponseClassifier();
+        ManagementApiException fatal = new ManagementApiException(401, "AF10001", "no permission", ApiOutcome.FATAL);
+        Exception wrapped = new RuntimeException("Multicast processing failed", new RuntimeException("split", fatal));
+        assertTrue(classifier.failedWith(wrapped, "FATAL"));
+        assertFalse(classifier.failedWith(wrapped, "SKIP"));
+        assertFalse(classifier.failedWith(new IOException("reset"), "FATAL"));
+        assertFalse(classifier.failedWith(null, "FATAL"));
+    }
+
+    @Test
+    void onlyTheBlobsOwnTransientFailuresCountAsTransient() {
+        BlobFailures failures = new BlobFailures();
+        assertTrue(failures.isTransient(new ManagementApiException(503, "AF50000", "busy", ApiOutcome.RETRY)));
+        assertTrue(failures.isTransient(new UncheckedIOException(new SocketTimeoutException("slow"))));
+        assertTrue(failures.isTransient(new RuntimeException(new SocketException("Connection reset"))));
+        assertFalse(failures.isTransient(new ManagementApiException(401, "AF10001", "no", ApiOutcome.FATAL)));
+        // our own side down is never the blob's fault
+        assertFalse(failures.isTransient(new KafkaException("broker gone",
+                new IOException("refused"))));
+        assertFalse(failures.isTransient(new TokenRequestException("login host down",
+                new IOException("refused"))));
+    }
+
+    @Test
+    void threeBlobsInARowFailingTransientlyAreAnOutage() {
+        BlobFailures failures = new BlobFailures();
+        Exchange exchange = new DefaultExchange(
+                new DefaultCamelContext());
+        failures.failedTransiently("Audit.Exchange", exchange);
+        failures.failedTransiently("Audit.Exchange", exchange);
+        failures.succeeded("Audit.Exchange");
+        failures.failedTransiently("Audit.Exchange", exchange);
+        failures.failedTransiently("Audit.Exchange", exchange);
+        failures.failedTransiently("Audit.General", exchange);
+        assertThrows(BlobFailures.ApiOutageException.class,
+                () -> failures.failedTransiently("Audit.Exchange", exchange));
     }
 
     @Test

@@ -123,6 +123,23 @@ class CollectorSettingsTest {
     }
 
     @Test
+    void deadLettersAreRetriedWithADoublingDelayCappedAtAnHour() {
+        CollectorSettings s = settings();
+        assertEquals(Duration.ofMinutes(5), s.deadLetterRetryDelay(1));
+        assertEquals(Duration.ofMinutes(10), s.deadLetterRetryDelay(2));
+        assertEquals(Duration.ofMinutes(40), s.deadLetterRetryDelay(4));
+        assertEquals(Duration.ofHours(1), s.deadLetterRetryDelay(5));
+        assertEquals(Duration.ofHours(1), s.deadLetterRetryDelay(1000));
+        assertEquals(10, s.deadLetterMaxRetries());
+
+        values.put("o365.deadletter.retry-delay", "2h");
+        assertEquals(Duration.ofHours(2), settings().deadLetterRetryDelay(3), "a delay above an hour is not cut");
+        assertEquals("O365_DEADLETTER_RETRY_DELAY", rejected("o365.deadletter.retry-delay", "soon").variable());
+        values.remove("o365.deadletter.retry-delay");
+        assertEquals("O365_DEADLETTER_MAX_RETRIES", rejected("o365.deadletter.max-retries", "-1").variable());
+    }
+
+    @Test
     void theSecretIsNeverInTheTextOfTheSettingsOrOfAnError() {
         assertFalse(settings().toString().contains(SECRET));
         InvalidSettingException e = rejected("o365.tenant-id", "bad");

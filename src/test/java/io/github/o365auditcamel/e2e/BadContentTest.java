@@ -106,6 +106,9 @@ class BadContentTest extends InProcessCollectorTestSupport {
                 assertEquals(letter.key(), letter.headers().get("o365.contentId"));
                 assertEquals(value.get("contentType").asText(), letter.headers().get("o365.contentType"));
                 assertTrue(value.get("contentUri").asText().contains(letter.key()));
+                // poison is not retried: the same bytes would fail the same way
+                assertTrue(value.get("retryAt").isNull(), letter.key() + " should not be retried");
+                assertEquals(1, value.get("deadLetterCount").asInt());
             }
             assertEquals(0, foreignRequests.get(), "nothing, and so no token, went to the foreign host");
 

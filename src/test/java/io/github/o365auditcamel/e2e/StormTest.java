@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A misbehaving service: about 15 % of calls throttled (AF429 as 403 with Retry-After), 5xx and HTML error pages,
+ * 408s and dropped connections (before the answer and in the middle of a blob),
  * tokens that live 8 seconds, listings that repeat blobs, records served twice, and blobs that show up late behind
  * the checkpoint. Every record arrives exactly once.
  */
@@ -36,7 +37,7 @@ class StormTest extends InProcessCollectorTestSupport {
                 .pageSize(4)
                 .tokenLifetime(Duration.ofSeconds(8))
                 .duplicateRecordShare(0.03)
-                .faults(new Faults(0.15, 403, 1, 0.05, 0.03))
+                .faults(new Faults(0.15, 403, 1, 0.05, 0.03).withNetworkFaults(0.04, 0.04))
                 .seed(2026)
                 .build();
         simulator.start();
@@ -74,8 +75,9 @@ class StormTest extends InProcessCollectorTestSupport {
             long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
             long duplicates = records.size() - copies.size();
             System.out.printf("storm: %d records served, %d in Kafka, %d lost, %d duplicates; %d API calls, %d throttled,"
-                    + " %d server errors, %d tokens%n", served.size(), records.size(), lost, duplicates,
-                    simulator.totalApiCalls(), simulator.throttledCount(), simulator.serverErrorCount(),
+                    + " %d server errors, %d timeouts (408), %d dropped connections, %d tokens%n", served.size(),
+                    records.size(), lost, duplicates, simulator.totalApiCalls(), simulator.throttledCount(),
+                    simulator.serverErrorCount(), simulator.timeoutCount(), simulator.droppedConnectionCount(),
                     simulator.tokenCallCount());
             assertEquals(0, lost, "lost records");
             assertEquals(0, duplicates, "duplicated records");

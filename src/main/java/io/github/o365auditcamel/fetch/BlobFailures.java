@@ -1,0 +1,75 @@
+package io.github.o365auditcamel.fetch;
+
+import java.io.IOException;
+
+import io.github.o365auditcamel.api.ManagementApiException;
+import io.github.o365auditcamel.auth.TokenRequestException;
+import io.github.o365auditcamel.state.StateStoreException;
+import org.apache.camel.Exchange;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Tells a failure of the blob itself that may heal by itself (throttling, 408, 5xx, a broken connection, a
+ * timeout: still failing once the API retries are spent) from everything else. Such a blob is dead-lettered and
+ * fetched again later; a failure of Kafka, of the state topic or of the token endpoint is not the blob's fault and
+ * stops the poll instead, so that nothing is dead-lettered because the collector's own side is down.
+ * <p>
+ * One blob that keeps failing is the blob's problem; several in a row are the service's. After
+ * {@value #OUTAGE_THRESHOLD} blobs of a content type in a row failed that way, with no success in between, the poll
+ * stops instead (checkpoint unchanged), so that an outage of the API does not turn into a dead letter per blob.
+ */
+public class BlobFailures {
+
+    /** Blobs in a row, without a success in between, whose transient failure counts as an outage. */
+    public static final int OUTAGE_THRESHOLD = 3;
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> failuresInARow =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Counts a blob that failed transiently; throws {@link ApiOutageException} when it is the
+     * {@value #OUTAGE_THRESHOLD}th in a row for its content type, so that the poll stops instead of dead-lettering.
+     */
+    public void failedTransiently(String contentType, Exchange exchange) {
+        int inARow = failuresInARow.computeIfAbsent(contentType, t -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
+        if (inARow >= OUTAGE_THRESHOLD) {
+            throw new ApiOutageException(inARow + " blobs in a row failed after their retries, the service looks down"
+                    + " (last: " + new io.github.o365auditcamel.progress.FailureReason().describe(exchange) + ")");
+        }
+    }
+
+    /** A blob of the content type was published: the count of failures in a row starts again. */
+    public void succeeded(String contentType) {
+        java.util.concurrent.atomic.AtomicInteger count = failuresInARow.get(contentType);
+        if (count != null) {
+            count.set(0);
+        }
+    }
+
+    /** Several blobs in a row failed transiently: the poll stops rather than dead-letter them all. */
+    public static class ApiOutageException extends RuntimeException {
+        public ApiOutageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Whether a failure is a transient failure of the blob's download (see the class documentation). */
+    public boolean isTransient(Throwable failure) {
+        boolean transientCause = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof KafkaException || t instanceof StateStoreException || t instanceof TokenRequestException) {
+                return false;
+            }
+            if (t instanceof ManagementApiException api) {
+                transientCause |= api.isRetryable();
+            } else if (t instanceof IOException) {
+                transientCause = true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return transientCause;
+    }
+}
