@@ -1,5 +1,7 @@
 package io.github.o365auditcamel;
 
+import java.time.Clock;
+
 import io.github.o365auditcamel.api.ApiRateLimiter;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
@@ -8,6 +10,8 @@ import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.listing.ListingWindows;
+import io.github.o365auditcamel.metrics.CollectorMetrics;
+import io.github.o365auditcamel.progress.CollectorReadinessCheck;
 import io.github.o365auditcamel.progress.ContentTypeHealthCheck;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.PollReport;
@@ -18,8 +22,12 @@ import io.github.o365auditcamel.routes.ContentTypeRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import io.github.o365auditcamel.state.KafkaTopics;
 import io.github.o365auditcamel.state.PublishedBlobRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -44,37 +52,55 @@ public class CollectorConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("o365.deadletter.max-poll-interval-millis",
                 String.valueOf(DeadLetterRetries.maxPollIntervalMillis(settings)));
 
+        // the metrics registry Camel serves at /observe/metrics: camel-micrometer-prometheus's, when it is already
+        // there, or one it will find by this name
+        Registry registry = context.getRegistry();
+        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        CollectorMetrics metrics = new CollectorMetrics(meters, settings.contentTypes(), Clock.systemUTC());
+
         // started in this order, before the routes: the topics; the transactional producers, which abort what a
         // previous run of this instance left open; then the state, read from its topic
         context.addService(new KafkaTopics(settings), true, true);
         KafkaStateStore stateStore = new KafkaStateStore(settings);
         BlobRecordStreamer streamer = new BlobRecordStreamer();
-        BlobPublisher publisher = new BlobPublisher(settings, stateStore, streamer);
+        BlobPublisher publisher = new BlobPublisher(settings, stateStore, streamer, metrics);
         context.addService(publisher, true, true);
         context.addService(stateStore, true, true);
 
-        Registry registry = context.getRegistry();
+        TokenProvider tokenProvider = new TokenProvider(settings, metrics);
+        SubscriptionTable subscriptionTable = new SubscriptionTable(settings);
+        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck();
+
+        registry.bind("metrics", metrics);
         registry.bind("settings", settings);
         registry.bind("stateStore", stateStore);
         registry.bind("publishedBlobs", new PublishedBlobRepository(stateStore));
-        registry.bind("tokenProvider", new TokenProvider(settings));
+        registry.bind("tokenProvider", tokenProvider);
         registry.bind("managementApi", new ManagementApi(settings));
-        registry.bind("apiResponses", new ApiResponseClassifier());
+        registry.bind("apiResponses", new ApiResponseClassifier(metrics));
         registry.bind("apiRateLimiter", new ApiRateLimiter(settings));
         registry.bind("listingWindows", new ListingWindows(settings, stateStore));
         registry.bind("blobPublisher", publisher);
         registry.bind("blobFailures", new BlobFailures());
         registry.bind("deadLetterRetries", new DeadLetterRetries(settings, stateStore));
-        registry.bind("subscriptionTable", new SubscriptionTable(settings));
+        registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(stateStore));
         registry.bind("failureReason", new FailureReason());
-        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck();
         registry.bind("contentTypeHealth", contentTypeHealth);
+        registry.bind("contentTypeRoutes", new ContentTypeRoutes(settings.contentTypes()));
+
+        // readiness: Kafka, token and subscriptions; and no content type stopped by a fatal answer
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
         if (healthChecks != null) {
+            healthChecks.register(new CollectorReadinessCheck(settings, tokenProvider, subscriptionTable,
+                    Clock.systemUTC()));
             healthChecks.register(contentTypeHealth);
         }
-        registry.bind("contentTypeRoutes", new ContentTypeRoutes(settings.contentTypes()));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.metrics.CollectorMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -48,13 +49,26 @@ public class ApiResponseClassifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY = 8192;
 
+    private final CollectorMetrics metrics;
+
+    public ApiResponseClassifier(CollectorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Without metrics: for tests of the table. */
+    public ApiResponseClassifier() {
+        this(null);
+    }
+
     /** Passes a successful response on; throws a classified exception for anything else. */
     public void check(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         exchange.removeVariable(API_CODE_VARIABLE);
         message.removeHeader(Exchange.REDELIVERY_DELAY);
+        String contentType = exchange.getVariable("contentType", String.class);
         if (status >= 200 && status < 300) {
+            count(contentType, ApiOutcome.SUCCESS, null, status);
             return;
         }
         String body = readErrorBody(message.getBody());
@@ -69,6 +83,7 @@ public class ApiResponseClassifier {
             text = "an HTML page instead of JSON";
         }
         ApiOutcome outcome = classify(status, code);
+        count(contentType, outcome, code, status);
         if (outcome == ApiOutcome.SUCCESS) {
             exchange.setVariable(API_CODE_VARIABLE, code);
             return;
@@ -92,6 +107,12 @@ public class ApiResponseClassifier {
             }
         }
         return false;
+    }
+
+    private void count(String contentType, ApiOutcome outcome, String code, int status) {
+        if (metrics != null) {
+            metrics.apiResponse(contentType, outcome, code, status);
+        }
     }
 
     /** The table lookup, with the HTTP status deciding where the body carries no known AF code. */

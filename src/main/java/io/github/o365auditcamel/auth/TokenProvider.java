@@ -14,6 +14,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.metrics.CollectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,21 +34,32 @@ public class TokenProvider {
     private final Clock clock;
     private final HttpClient http;
 
+    private final CollectorMetrics metrics;
     private String accessToken;
+    private volatile String lastFailure = "no token requested yet";
     private Instant renewAt = Instant.MIN;
 
-    public TokenProvider(CollectorSettings settings) {
-        this(settings, Clock.systemUTC());
+    public TokenProvider(CollectorSettings settings, CollectorMetrics metrics) {
+        this(settings, Clock.systemUTC(), metrics);
     }
 
-    public TokenProvider(CollectorSettings settings, Clock clock) {
+    public TokenProvider(CollectorSettings settings, Clock clock, CollectorMetrics metrics) {
         this.tokenEndpoint = URI.create(settings.tokenEndpoint());
         this.form = "grant_type=client_credentials"
                 + "&client_id=" + encode(settings.clientId())
                 + "&client_secret=" + encode(settings.clientSecret())
                 + "&scope=" + encode(settings.tokenScope());
         this.clock = clock;
+        this.metrics = metrics;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /**
+     * Why the last token request failed (one line, no secret), or null when it succeeded; "no token requested yet"
+     * before the first. For readiness.
+     */
+    public String lastFailure() {
+        return lastFailure;
     }
 
     /** The {@code Authorization} header value for an API call: {@code Bearer <token>}. */
@@ -70,6 +82,18 @@ public class TokenProvider {
     }
 
     private void requestToken() {
+        try {
+            requestTokenFromLoginHost();
+            lastFailure = null;
+            metrics.tokenRequested(true);
+        } catch (TokenRequestException e) {
+            lastFailure = e.getMessage();
+            metrics.tokenRequested(false);
+            throw e;
+        }
+    }
+
+    private void requestTokenFromLoginHost() {
         HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -46,6 +46,30 @@ public class SubscriptionTable {
         rows.put(contentType, new Row("FAILED: " + FailureReason.of(reason), "-"));
     }
 
+    /** A listing of the content type succeeded, which proves its subscription is enabled whatever the start said. */
+    public void listed(String contentType) {
+        Row row = rows.get(contentType);
+        if (row == null || !isEnabled(row)) {
+            rows.put(contentType, new Row("enabled", row == null ? "-" : row.webhook()));
+        }
+    }
+
+    /** Content types whose subscription is not known to be enabled, with their status; for readiness. */
+    public Map<String, String> notEnabled() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String type : contentTypes) {
+            Row row = rows.get(type);
+            if (row == null || !isEnabled(row)) {
+                out.put(type, row == null ? "not started yet" : row.status());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isEnabled(Row row) {
+        return row.status().startsWith("enabled");
+    }
+
     /**
      * The listing routes to start: all of them. A content type whose subscription could not be started is listed
      * too: its polls fail with the reason, one line each, and recover by themselves when the cause was passing.

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.fetch.CountingInputStream;
 import io.github.o365auditcamel.listing.ListingWindows;
+import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import org.apache.camel.Exchange;
@@ -55,13 +57,16 @@ public class BlobPublisher extends ServiceSupport {
     private final CollectorSettings settings;
     private final KafkaStateStore stateStore;
     private final BlobRecordStreamer streamer;
+    private final CollectorMetrics metrics;
     private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
     private final Map<String, RecentRecordIds> recentIds = new ConcurrentHashMap<>();
 
-    public BlobPublisher(CollectorSettings settings, KafkaStateStore stateStore, BlobRecordStreamer streamer) {
+    public BlobPublisher(CollectorSettings settings, KafkaStateStore stateStore, BlobRecordStreamer streamer,
+            CollectorMetrics metrics) {
         this.settings = settings;
         this.stateStore = stateStore;
         this.streamer = streamer;
+        this.metrics = metrics;
     }
 
     /** The transactional id of a content type's producer on this instance. */
@@ -95,7 +100,7 @@ public class BlobPublisher extends ServiceSupport {
         String contentType = blob.contentType;
         String contentId = blob.contentId;
         Instant contentCreated = blob.contentCreated();
-        InputStream body = exchange.getMessage().getMandatoryBody(InputStream.class);
+        CountingInputStream body = new CountingInputStream(exchange.getMessage().getMandatoryBody(InputStream.class));
 
         String topic = settings.topicFor(contentType);
         List<Header> headers = headersOf(blob);
@@ -145,6 +150,7 @@ public class BlobPublisher extends ServiceSupport {
             }
             stateStore.rememberPublished(contentId, contentCreated);
             stateStore.rememberRetry(contentId, null);
+            metrics.blobPublished(contentType, records, body.count(), contentCreated);
             exchange.setVariable(RECORD_COUNT_VARIABLE, records);
             exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
         }
@@ -203,6 +209,7 @@ public class BlobPublisher extends ServiceSupport {
                 JSON.writeValueAsBytes(letter), headers);
         Integer pending = retryAt != null ? Integer.valueOf(deadLetterCount) : null;
         commitHandled(blob, record, previous != null || pending != null, pending);
+        metrics.blobDeadLettered(blob.contentType, retryAt != null, blob.contentCreated());
         if (retryAt != null) {
             LOG.warn("{}: blob {} sent to dead-letter topic {}, fetched again at {}: {}", blob.contentType,
                     blob.contentId, settings.deadLetterTopic(), retryAt, reason);
@@ -216,6 +223,7 @@ public class BlobPublisher extends ServiceSupport {
     public void skip(Exchange exchange) throws Exception {
         Blob blob = Blob.of(exchange);
         commitHandled(blob, null, stateStore.pendingRetry(blob.contentId) != null, null);
+        metrics.blobSkipped(blob.contentType, blob.contentCreated());
         LOG.warn("{}: blob {} skipped: {}", blob.contentType, blob.contentId, reasonOf(exchange));
     }
 

@@ -53,6 +53,8 @@ public final class CollectorProcess implements AutoCloseable {
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", "2s");
         env.put("KAFKA_BROKERS", brokers);
+        // a port of its own, so that tests and a running demo never collide
+        env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(FreePort.find()));
         return env;
     }
 
@@ -66,7 +68,8 @@ public final class CollectorProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         // only what we pass: no O365_* or KAFKA_* from the environment of whoever runs the tests
-        builder.environment().keySet().removeIf(k -> k.startsWith("O365_") || k.startsWith("KAFKA_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("O365_") || k.startsWith("KAFKA_")
+                || k.startsWith("CAMEL_"));
         builder.environment().putAll(env);
         return new CollectorProcess(builder.start(), output);
     }

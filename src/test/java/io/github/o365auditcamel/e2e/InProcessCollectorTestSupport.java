@@ -7,6 +7,7 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 
@@ -61,6 +62,11 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
         props.put("kafka.brokers", broker.bootstrapServers());
         configure(props);
         return props;
+    }
+
+    /** The port of this test's management server (health, metrics, Jolokia): camel-test-main picks a free one. */
+    protected int managementPort() {
+        return context.hasService(VertxPlatformHttpServer.class).getPort();
     }
 
     /** The record topic of every content type. */

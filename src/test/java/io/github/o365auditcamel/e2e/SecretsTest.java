@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * The client secret never shows: the collector runs with a known secret through tokens that expire, throttling, a
  * revoked token and a poison blob, with its own and Camel's logging at DEBUG; then every log event (message and stack
  * trace), every endpoint URI, and every attribute of every JMX MBean (what Jolokia serves), plus Camel's route
- * dumps, are searched for it.
+ * dumps, and what Jolokia serves (its listing and every attribute it lets read), are searched for it.
  */
 class SecretsTest extends InProcessCollectorTestSupport {
 
@@ -163,8 +163,21 @@ class SecretsTest extends InProcessCollectorTestSupport {
         for (String form : forms) {
             assertFalse(jmx.contains(form), "secret in JMX: " + excerpt(jmx, form));
         }
-        System.out.printf("secrets: %d log events, %d endpoints and %d characters of JMX searched; secret found 0"
-                + " times%n", lines.size(), endpoints.size(), jmx.length());
+        // and what Jolokia serves over HTTP: the MBean listing, and every attribute of every MBean it lets read
+        String jolokia = jolokia("/observe/jolokia/list") + jolokia("/observe/jolokia/read/org.apache.camel:*")
+                + jolokia("/observe/jolokia/read/java.lang:*");
+        assertTrue(jolokia.contains("fetch-content") && jolokia.contains("HeapMemoryUsage"), "Jolokia answered");
+        for (String form : forms) {
+            assertFalse(jolokia.contains(form), "secret in Jolokia: " + excerpt(jolokia, form));
+        }
+        System.out.printf("secrets: %d log events, %d endpoints, %d characters of JMX and %d of Jolokia searched;"
+                + " secret found 0 times%n", lines.size(), endpoints.size(), jmx.length(), jolokia.length());
+    }
+
+    private String jolokia(String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + managementPort() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String everythingInJmx() throws Exception {

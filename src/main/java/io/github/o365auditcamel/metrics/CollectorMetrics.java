@@ -1,0 +1,117 @@
+package io.github.o365auditcamel.metrics;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.o365auditcamel.api.ApiOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The collector's own metrics, per content type, in the Micrometer registry that Camel serves at
+ * {@code /observe/metrics} next to its route metrics. In Prometheus form:
+ * <ul>
+ * <li>{@code o365_records_published_total}, {@code o365_blobs_fetched_total}, {@code o365_fetched_bytes_total}
+ * (the blob's JSON as read, after gzip), by {@code content_type};</li>
+ * <li>{@code o365_api_requests_total} by {@code content_type}, {@code outcome} (success, retry, fatal, ...),
+ * {@code code} (the AF code, or none) and {@code status} (HTTP); {@code o365_api_throttled_total};</li>
+ * <li>{@code o365_token_refreshes_total} by {@code result};</li>
+ * <li>{@code o365_blobs_deadlettered_total} by {@code content_type} and {@code retried}, and
+ * {@code o365_blobs_skipped_total} (gone or expired);</li>
+ * <li>{@code o365_checkpoint_lag_seconds}: now minus the {@code contentCreated} of the newest blob completed
+ * (published, dead-lettered or skipped), by {@code content_type}; NaN until the first one.</li>
+ * </ul>
+ */
+public class CollectorMetrics {
+
+    private static final String CONTENT_TYPE = "content_type";
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Map<String, AtomicLong> newestCompleted = new ConcurrentHashMap<>();
+
+    public CollectorMetrics(MeterRegistry registry, List<String> contentTypes, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        for (String contentType : contentTypes) {
+            AtomicLong newest = newestCompleted.computeIfAbsent(contentType, t -> new AtomicLong(Long.MIN_VALUE));
+            Gauge.builder("o365.checkpoint.lag", newest, this::lagSeconds)
+                    .description("Now minus the contentCreated of the newest blob completed")
+                    .baseUnit("seconds")
+                    .tag(CONTENT_TYPE, contentType)
+                    .register(registry);
+            // every content type shows from the start, with 0 until it has published something
+            recordsPublished(contentType);
+            blobsFetched(contentType);
+            bytesFetched(contentType);
+        }
+    }
+
+    /** A blob's records are in Kafka. */
+    public void blobPublished(String contentType, long records, long bytes, Instant contentCreated) {
+        recordsPublished(contentType).increment(records);
+        blobsFetched(contentType).increment();
+        bytesFetched(contentType).increment(bytes);
+        completed(contentType, contentCreated);
+    }
+
+    /** A blob went to the dead-letter topic; {@code retried}: it will be fetched again from there. */
+    public void blobDeadLettered(String contentType, boolean retried, Instant contentCreated) {
+        registry.counter("o365.blobs.deadlettered", CONTENT_TYPE, contentType, "retried", String.valueOf(retried))
+                .increment();
+        completed(contentType, contentCreated);
+    }
+
+    /** A blob the service no longer has (gone, expired) was skipped. */
+    public void blobSkipped(String contentType, Instant contentCreated) {
+        registry.counter("o365.blobs.skipped", CONTENT_TYPE, contentType).increment();
+        completed(contentType, contentCreated);
+    }
+
+    /** One answer of the Management Activity API, classified. */
+    public void apiResponse(String contentType, ApiOutcome outcome, String code, int status) {
+        String type = contentType == null ? "none" : contentType;
+        registry.counter("o365.api.requests", CONTENT_TYPE, type, "outcome", outcome.name().toLowerCase(),
+                "code", code == null ? "none" : code, "status", Integer.toString(status)).increment();
+        if ("AF429".equals(code) || status == 429) {
+            registry.counter("o365.api.throttled", CONTENT_TYPE, type).increment();
+        }
+    }
+
+    /** A token request to the login host: {@code success} or {@code failure}. */
+    public void tokenRequested(boolean success) {
+        registry.counter("o365.token.refreshes", "result", success ? "success" : "failure").increment();
+    }
+
+    private Counter recordsPublished(String contentType) {
+        return Counter.builder("o365.records.published").description("Audit records published to Kafka")
+                .tag(CONTENT_TYPE, contentType).register(registry);
+    }
+
+    private Counter blobsFetched(String contentType) {
+        return Counter.builder("o365.blobs.fetched").description("Content blobs fetched and published")
+                .tag(CONTENT_TYPE, contentType).register(registry);
+    }
+
+    private Counter bytesFetched(String contentType) {
+        return Counter.builder("o365.fetched.bytes").description("Bytes of blob JSON read (after gzip)")
+                .baseUnit("bytes").tag(CONTENT_TYPE, contentType).register(registry);
+    }
+
+    private void completed(String contentType, Instant contentCreated) {
+        if (contentCreated != null) {
+            newestCompleted.computeIfAbsent(contentType, t -> new AtomicLong(Long.MIN_VALUE))
+                    .accumulateAndGet(contentCreated.toEpochMilli(), Math::max);
+        }
+    }
+
+    private double lagSeconds(AtomicLong newest) {
+        long millis = newest.get();
+        return millis == Long.MIN_VALUE ? Double.NaN : Math.max(0, clock.millis() - millis) / 1000.0;
+    }
+}

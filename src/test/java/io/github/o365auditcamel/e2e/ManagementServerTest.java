@@ -1,0 +1,184 @@
+package io.github.o365auditcamel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The management port as a user's monitoring sees it: liveness and readiness (and readiness going down with
+ * Kafka), the collector's metrics in Prometheus format next to Camel's route metrics, and Jolokia, which reads
+ * everything Hawtio needs but refuses operations and writes.
+ */
+class ManagementServerTest extends InProcessCollectorTestSupport {
+
+    private static final String PREFIX = "mgmt.";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startServices() {
+        broker = new EmbeddedKafkaBroker().start();
+        simulator = ManagementApiSimulator.builder()
+                .contentTypes(List.of("Audit.Exchange", "Audit.General"))
+                .blobsPerContentType(4)
+                .recordsPerBlob(25)
+                .backlog(Duration.ofHours(6))
+                .faults(new Faults(0.1, 429, null, 0, 0))
+                .seed(9876)
+                .build();
+        simulator.start();
+    }
+
+    @Override
+    protected String topicPrefix() {
+        return PREFIX;
+    }
+
+    @Override
+    protected boolean useJmx() {
+        // as in production: Jolokia serves the JMX MBeans
+        return true;
+    }
+
+    @Override
+    protected void configure(Properties props) {
+        props.put("o365.content-types", "Audit.Exchange,Audit.General");
+        props.put("o365.api.retry-delay-millis", "50");
+        props.put("o365.api.max-retries", "10");
+    }
+
+    @Test
+    void healthMetricsAndJolokiaAreServedOnTheManagementPort() throws Exception {
+        int expected = simulator.recordCount();
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(),
+                List.of(PREFIX + "audit.exchange", PREFIX + "audit.general"))) {
+            reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(60));
+        }
+
+        // health: live, and ready with the three parts of readiness
+        assertEquals(200, get("/observe/health/live").statusCode());
+        HttpResponse<String> ready = awaitStatus("/observe/health/ready?data=true", 200, Duration.ofSeconds(20));
+        JsonNode readiness = JSON.readTree(ready.body());
+        assertEquals("UP", readiness.get("status").asText(), ready.body());
+        JsonNode collector = check(readiness, "collector");
+        assertEquals("reachable", collector.at("/data/kafka").asText(), collector.toString());
+        assertEquals("obtained", collector.at("/data/token").asText());
+        assertEquals("enabled", collector.at("/data/subscriptions").asText());
+        assertEquals("UP", check(readiness, "content-types").get("status").asText());
+
+        // metrics: ours, per content type, next to Camel's
+        String metrics = get("/observe/metrics").body();
+        int exchangeRecords = simulator.recordsByContentType().get("Audit.Exchange").size();
+        assertEquals(exchangeRecords, (int) value(metrics, "o365_records_published_total", "Audit.Exchange"));
+        assertEquals(4, (int) value(metrics, "o365_blobs_fetched_total", "Audit.Exchange"));
+        assertTrue(value(metrics, "o365_fetched_bytes_total", "Audit.General") > 1000);
+        double lag = value(metrics, "o365_checkpoint_lag_seconds", "Audit.Exchange");
+        assertTrue(lag > 0 && lag < 7 * 3600, "lag: " + lag);
+        assertTrue(metrics.contains("o365_api_requests_total{code=\"none\",content_type=\"Audit.Exchange\","
+                + "outcome=\"success\",status=\"200\"}"), "successful API calls counted");
+        assertEquals(simulator.throttledCount(), (int) sum(metrics, "o365_api_throttled_total"),
+                "every throttled answer counted");
+        assertTrue(sum(metrics, "o365_token_refreshes_total") >= 1);
+        assertTrue(metrics.contains("routeId=\"fetch-content\""), "Camel's route metrics are there too");
+
+        // Jolokia: reads what Hawtio shows...
+        JsonNode read = JSON.readTree(get("/observe/jolokia/read/org.apache.camel:context=*,type=routes,"
+                + "name=%22fetch-content%22/ExchangesCompleted").body());
+        assertEquals(200, read.get("status").asInt(), read.toString());
+        assertTrue(read.get("value").toString().matches(".*:\\s*[1-9]\\d*.*"), "exchanges counted: " + read);
+        // ...but does not stop a route or change an attribute
+        JsonNode exec = jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=o365-audit-camel,"
+                + "type=routes,name=\\\"list-content-audit-exchange\\\"\",\"operation\":\"stop()\"}");
+        assertEquals(403, exec.get("status").asInt(), exec.toString());
+        JsonNode write = jolokia("{\"type\":\"write\",\"mbean\":\"org.apache.camel:context=o365-audit-camel,"
+                + "type=routes,name=\\\"list-content-audit-exchange\\\"\",\"attribute\":\"Tracing\",\"value\":true}");
+        assertEquals(403, write.get("status").asInt(), write.toString());
+        assertEquals("Started", context.getRouteController().getRouteStatus("list-content-audit-exchange").name());
+
+        // readiness follows Kafka
+        broker.stop();
+        HttpResponse<String> notReady = await("/observe/health/ready?data=true",
+                r -> r.statusCode() == 503 && r.body().contains("unreachable"), Duration.ofSeconds(40));
+        assertTrue(notReady.body().contains(broker.bootstrapServers() + " unreachable"), notReady.body());
+        broker.start();
+        await("/observe/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(60));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort() + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode jolokia(String request) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + managementPort() + "/observe/jolokia"))
+                .POST(HttpRequest.BodyPublishers.ofString(request)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> awaitStatus(String path, int status, Duration timeout) throws Exception {
+        return await(path, r -> r.statusCode() == status, timeout);
+    }
+
+    private HttpResponse<String> await(String path, Predicate<HttpResponse<String>> wanted, Duration timeout)
+            throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        HttpResponse<String> response = get(path);
+        while (!wanted.test(response) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            response = get(path);
+        }
+        assertTrue(wanted.test(response), response.statusCode() + " " + response.body());
+        return response;
+    }
+
+    private static JsonNode check(JsonNode health, String name) {
+        for (JsonNode check : health.get("checks")) {
+            if (check.get("name").asText().equals(name)) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + health);
+    }
+
+    /** The value of a metric for one content type, in Prometheus text format. */
+    private static double value(String metrics, String name, String contentType) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*content_type=\"" + Pattern.quote(contentType)
+                + "\"[^}]*\\} (\\S+)").matcher(metrics);
+        assertTrue(m.find(), name + " for " + contentType + " in:\n" + metrics);
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double sum(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)").matcher(metrics);
+        double total = 0;
+        boolean found = false;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(2));
+            found = true;
+        }
+        assertFalse(!found && !name.endsWith("throttled_total"), name + " missing");
+        return total;
+    }
+}
