@@ -1,6 +1,5 @@
 package io.github.o365auditcamel;
 
-import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -34,7 +33,7 @@ public final class Application {
         public void beforeConfigure(BaseMainSupport main) {
             PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
             try {
-                CollectorSettings.from(key -> properties.resolveProperty(key).orElse(null));
+                CollectorConfiguration.settingsFrom(properties);
             } catch (InvalidSettingException e) {
                 System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
                 System.exit(EXIT_BAD_SETTING);

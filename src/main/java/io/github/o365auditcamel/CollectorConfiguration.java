@@ -44,8 +44,7 @@ public class CollectorConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        CollectorSettings settings = CollectorSettings.from(key -> key.equals(CLIENT_SECRET)
-                ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
+        CollectorSettings settings = settingsFrom(properties);
         // values derived for the routes: timer periods in milliseconds
         properties.addOverrideProperty("o365.poll-interval-millis",
                 String.valueOf(settings.pollInterval().toMillis()));
@@ -101,6 +100,12 @@ public class CollectorConfiguration implements CamelConfiguration {
                     Clock.systemUTC()));
             healthChecks.register(contentTypeHealth);
         }
+    }
+
+    /** Reads and checks every setting from Camel's properties (files, environment, system properties). */
+    public static CollectorSettings settingsFrom(PropertiesComponent properties) {
+        return CollectorSettings.from(key -> key.equals(CLIENT_SECRET)
+                ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
     }
 
     /**

@@ -39,7 +39,8 @@ public record CollectorSettings(
         String deadLetterTopic,
         Duration deadLetterRetryDelay,
         int deadLetterMaxRetries,
-        int apiRequestsPerMinute) {
+        int apiRequestsPerMinute,
+        int managementPort) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -83,10 +84,11 @@ public record CollectorSettings(
         Duration deadLetterRetryDelay = r.duration("o365.deadletter.retry-delay", "5m", Duration.ofSeconds(1));
         int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
         int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
+        int managementPort = r.integer("o365.management-port", 9876, 0, 65_535);
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
-                deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute);
+                deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -143,7 +145,7 @@ public record CollectorSettings(
                 + ", kafkaCompression=" + kafkaCompression + ", dedupeWindow=" + dedupeWindow
                 + ", dedupeCapacity=" + dedupeCapacity + ", deadLetterTopic=" + deadLetterTopic
                 + ", deadLetterRetryDelay=" + deadLetterRetryDelay + ", deadLetterMaxRetries=" + deadLetterMaxRetries
-                + ", apiRequestsPerMinute=" + apiRequestsPerMinute + "]";
+                + ", apiRequestsPerMinute=" + apiRequestsPerMinute + ", managementPort=" + managementPort + "]";
     }
 
     private static final class Reader {

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.o365auditcamel.listing.CheckpointStore;
+import io.github.o365auditcamel.listing.ListingWindow;
 
 /**
  * Counts what each poll cycle of a content type published, for the one line logged after each cycle and for
@@ -25,6 +26,9 @@ public class PollReport {
         final AtomicLong totalRecords = new AtomicLong();
         volatile Instant cycleStart;
     }
+
+    /** A listing window ending further behind now than this means a backlog is being caught up. */
+    static final Duration CATCHING_UP = Duration.ofHours(1);
 
     private final CheckpointStore checkpoints;
     private final Clock clock;
@@ -86,6 +90,20 @@ public class PollReport {
         return String.format("%s: %d blobs, %d records published%s in %.1f s; checkpoint %s; total %d blobs, %d records",
                 contentType, c.blobs.get(), c.records.get(), duplicates, millis / 1000.0, checkpoint,
                 c.totalBlobs.get(), c.totalRecords.get());
+    }
+
+    /**
+     * After each listing window: while catching up a backlog (the window ends more than {@link #CATCHING_UP} behind
+     * now), one line saying how far behind the collector still is; null otherwise, when there is nothing to say.
+     */
+    public String windowCompleted(String contentType, ListingWindow window) {
+        Duration behind = Duration.between(window.end(), clock.instant());
+        if (behind.compareTo(CATCHING_UP) <= 0) {
+            return null;
+        }
+        Counts c = of(contentType);
+        return String.format("%s: catching up, %s behind: listed up to %s; %d blobs, %d records so far in this poll",
+                contentType, human(behind), window.end(), c.blobs.get(), c.records.get());
     }
 
     static String human(Duration d) {

@@ -54,7 +54,7 @@ public final class CollectorProcess implements AutoCloseable {
         env.put("O365_POLL_INTERVAL", "2s");
         env.put("KAFKA_BROKERS", brokers);
         // a port of its own, so that tests and a running demo never collide
-        env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(FreePort.find()));
+        env.put("O365_MANAGEMENT_PORT", String.valueOf(FreePort.find()));
         return env;
     }
 
@@ -63,7 +63,13 @@ public final class CollectorProcess implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: these tests run after 'mvn package' (mvn verify)");
         }
         Path output = Files.createTempFile(workDir, "collector", ".log");
-        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", JAR.toString())
+        // as bin/run does: a directory with the user's own jolokia-access.xml goes first on the classpath
+        String policyDir = env.get("O365_JOLOKIA_POLICY_DIR");
+        List<String> command = policyDir == null
+                ? List.of(javaBin(), "-Xmx256m", "-jar", JAR.toString())
+                : List.of(javaBin(), "-Xmx256m", "-cp", policyDir + java.io.File.pathSeparator + JAR,
+                        "io.github.o365auditcamel.Application");
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());

@@ -87,8 +87,13 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         assertEquals("UP", check(readiness, "content-types").get("status").asText());
 
         // metrics: ours, per content type, next to Camel's
-        String metrics = get("/observe/metrics").body();
         int exchangeRecords = simulator.recordsByContentType().get("Audit.Exchange").size();
+        int generalRecords = simulator.recordsByContentType().get("Audit.General").size();
+        // counters move just after a blob's transaction commits
+        String metrics = await("/observe/metrics", r -> r.body().contains(
+                "o365_records_published_total{content_type=\"Audit.Exchange\"} " + exchangeRecords + ".0")
+                && r.body().contains("o365_records_published_total{content_type=\"Audit.General\"} "
+                + generalRecords + ".0"), Duration.ofSeconds(10)).body();
         assertEquals(exchangeRecords, (int) value(metrics, "o365_records_published_total", "Audit.Exchange"));
         assertEquals(4, (int) value(metrics, "o365_blobs_fetched_total", "Audit.Exchange"));
         assertTrue(value(metrics, "o365_fetched_bytes_total", "Audit.General") > 1000);

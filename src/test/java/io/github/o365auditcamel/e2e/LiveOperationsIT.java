@@ -1,0 +1,173 @@
+package io.github.o365auditcamel.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged jar while it runs: a route file edited under {@code routes/} takes effect without a restart, a route
+ * file added there starts, and collection goes on through both; the management port serves health and metrics.
+ */
+class LiveOperationsIT {
+
+    private static EmbeddedKafkaBroker broker;
+    private static ManagementApiSimulator simulator;
+
+    @BeforeAll
+    static void startServices() {
+        broker = new EmbeddedKafkaBroker().start();
+        simulator = ManagementApiSimulator.builder()
+                .contentTypes(List.of("Audit.Exchange"))
+                .blobsPerContentType(3)
+                .recordsPerBlob(20)
+                .backlog(Duration.ofHours(6))
+                .seed(5)
+                .build();
+        simulator.start();
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void routesEditedOrAddedUnderRoutesTakeEffectWithoutARestart() throws Exception {
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
+        env.put("O365_CONTENT_TYPES", "Audit.Exchange");
+        env.put("O365_TOPIC_PREFIX", "reload.");
+        env.put("O365_STATE_TOPIC", "reload.state");
+        Path workDir = CollectorProcess.freshWorkingDirectory();
+        try (CollectorProcess collector = CollectorProcess.start(workDir, env);
+             TopicReader reader = new TopicReader(broker.bootstrapServers(), List.of("reload.audit.exchange"))) {
+            reader.readUntil(r -> r.size() >= simulator.recordCount(), Duration.ofSeconds(60));
+            long pid = collector.pid();
+
+            // health and metrics on the management port
+            String base = "http://localhost:" + env.get("O365_MANAGEMENT_PORT");
+            assertEquals(200, get(base + "/observe/health/ready").statusCode());
+            awaitMetric(base, "o365_records_published_total{content_type=\"Audit.Exchange\"} "
+                    + simulator.recordCount() + ".0");
+
+            // a user edits the publishing route: one more log step
+            Path publish = workDir.resolve("routes/publish.camel.yaml");
+            String edited = Files.readString(publish).replace(
+                    "            method: publish\n",
+                    "            method: publish\n"
+                    + "        - log:\n"
+                    + "            message: \"edited route published blob ${variable.contentId}\"\n");
+            assertTrue(edited.contains("edited route"), "the edit applies to the shipped file");
+            Files.writeString(publish, edited);
+            // ... and adds a route of their own
+            Files.writeString(workDir.resolve("routes/heartbeat.camel.yaml"), """
+                    - route:
+                        id: heartbeat
+                        description: A route added while the collector runs
+                        from:
+                          uri: timer:heartbeat
+                          parameters:
+                            period: 1000
+                          steps:
+                            - log:
+                                message: "heartbeat from a route added while running"
+                    """);
+            collector.awaitOutput("heartbeat from a route added while running", Duration.ofSeconds(30));
+
+            // the edited route publishes the next blob
+            ManagementApiSimulator.Blob late = simulator.addBlobs("Audit.Exchange", 1, 10, Instant.now()).get(0);
+            collector.awaitOutput("edited route published blob " + late.contentId(), Duration.ofSeconds(60));
+            List<TopicReader.Record> records = reader.readUntil(r -> r.size() >= simulator.recordCount(),
+                    Duration.ofSeconds(30));
+            records = reader.drain(Duration.ofSeconds(3));
+            assertEquals(simulator.recordCount(), records.size(), "every record once, through the reload");
+            assertEquals(simulator.recordCount(),
+                    records.stream().map(TopicReader.Record::key).collect(Collectors.toSet()).size());
+            // the reload kept the collector's metrics
+            awaitMetric(base, "o365_records_published_total{content_type=\"Audit.Exchange\"} "
+                    + simulator.recordCount() + ".0");
+            awaitMetric(base, "o365_checkpoint_lag_seconds{content_type=\"Audit.Exchange\"}");
+            assertEquals(pid, collector.pid());
+            assertTrue(collector.isAlive(), "no restart");
+        }
+    }
+
+    @Test
+    void anOptInJolokiaPolicyLetsRoutesBeStoppedAndStartedAndNothingElse() throws Exception {
+        Path policyDir = Files.createTempDirectory("jolokia-policy");
+        Files.copy(Path.of("config/jolokia-access-operations.xml"), policyDir.resolve("jolokia-access.xml"));
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
+        env.put("O365_CONTENT_TYPES", "Audit.Exchange");
+        env.put("O365_JOLOKIA_POLICY_DIR", policyDir.toString());
+        env.put("O365_TOPIC_PREFIX", "policy.");
+        env.put("O365_STATE_TOPIC", "policy.state");
+        try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env)) {
+            collector.awaitOutput("Audit.Exchange: ", Duration.ofSeconds(60));
+            String jolokia = "http://localhost:" + env.get("O365_MANAGEMENT_PORT") + "/observe/jolokia";
+            String route = "org.apache.camel:context=o365-audit-camel,type=routes,name=\\\"list-content-audit-exchange\\\"";
+
+            assertEquals(200, status(post(jolokia, "{\"type\":\"exec\",\"mbean\":\"" + route
+                    + "\",\"operation\":\"stop()\"}")));
+            assertTrue(post(jolokia, "{\"type\":\"read\",\"mbean\":\"" + route + "\",\"attribute\":\"State\"}")
+                    .contains("Stopped"));
+            assertEquals(200, status(post(jolokia, "{\"type\":\"exec\",\"mbean\":\"" + route
+                    + "\",\"operation\":\"start()\"}")));
+            // anything else stays closed: other operations, and writes
+            assertEquals(403, status(post(jolokia, "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\","
+                    + "\"operation\":\"gc()\"}")));
+            assertEquals(403, status(post(jolokia, "{\"type\":\"write\",\"mbean\":\"" + route
+                    + "\",\"attribute\":\"Tracing\",\"value\":true}")));
+            assertTrue(post(jolokia, "{\"type\":\"read\",\"mbean\":\"" + route + "\",\"attribute\":\"State\"}")
+                    .contains("Started"));
+        }
+    }
+
+    /** Waits a few seconds for a line of the metrics: counters move just after the records are committed. */
+    private static void awaitMetric(String base, String line) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(10);
+        String metrics = get(base + "/observe/metrics").body();
+        while (!metrics.contains(line) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            metrics = get(base + "/observe/metrics").body();
+        }
+        assertTrue(metrics.contains(line), line + " not in:\n" + metrics);
+    }
+
+    private static String post(String url, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static int status(String jolokiaAnswer) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"status\":(\\d+)").matcher(jolokiaAnswer);
+        assertTrue(m.find(), jolokiaAnswer);
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.o365auditcamel.progress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+import io.github.o365auditcamel.listing.CheckpointStore;
+import io.github.o365auditcamel.listing.ListingWindow;
+import org.junit.jupiter.api.Test;
+
+class PollReportTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
+    private final CheckpointStore checkpoints = new CheckpointStore() {
+        @Override
+        public Optional<Instant> cursor(String contentType) {
+            return Optional.of(NOW.minusSeconds(30));
+        }
+
+        @Override
+        public void advance(String contentType, Instant to) {
+        }
+    };
+    private final PollReport report = new PollReport(checkpoints, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void whileCatchingUpABacklogEachWindowSaysHowFarBehindItIs() {
+        report.cycleStarted("Audit.Exchange");
+        report.blobPublished("Audit.Exchange", 100, 0);
+        ListingWindow dayOne = new ListingWindow(NOW.minus(Duration.ofDays(6)), NOW.minus(Duration.ofDays(5)));
+
+        String line = report.windowCompleted("Audit.Exchange", dayOne);
+
+        assertEquals("Audit.Exchange: catching up, 120.0 h behind: listed up to 2026-11-20T12:00:00Z; 1 blobs,"
+                + " 100 records so far in this poll", line);
+    }
+
+    @Test
+    void aWindowThatReachesTheRecentPastSaysNothing() {
+        assertNull(report.windowCompleted("Audit.Exchange",
+                new ListingWindow(NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(5))));
+    }
+
+    @Test
+    void theLineAfterAPollGivesCountsAndHowFarBehindTheCheckpointIs() {
+        report.cycleStarted("DLP.All");
+        report.blobPublished("DLP.All", 40, 2);
+        report.blobDeadLettered("DLP.All");
+
+        String line = report.cycleCompleted("DLP.All");
+
+        assertTrue(line.startsWith("DLP.All: 1 blobs, 40 records published (2 copies served twice dropped); 1 blobs"
+                + " dead-lettered, 0 gone or expired in 0.0 s; checkpoint 2026-11-25T11:59:30Z (30 s behind)"), line);
+    }
+}
