@@ -116,6 +116,7 @@ public class BlobPublisher extends ServiceSupport {
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
+            long remembered = recent == null ? 0 : recent.mark();
             try (BlobRecordStreamer.RecordIterator it = streamer.records(body)) {
                 producer.beginTransaction();
                 while (it.hasNext()) {
@@ -134,8 +135,9 @@ public class BlobPublisher extends ServiceSupport {
                 producer.commitTransaction();
             } catch (Exception e) {
                 if (recent != null) {
-                    // ids of the aborted records must not hide them when the blob is fetched again
-                    recent.clear();
+                    // ids of the aborted records must not hide them when the blob is fetched again; the ids of
+                    // blobs committed before stay, or the service's copies of their records would slip through
+                    recent.forgetSince(remembered);
                 }
                 if (e instanceof KafkaException) {
                     // the transaction's outcome may be unknown (a commit that timed out): the state topic is read

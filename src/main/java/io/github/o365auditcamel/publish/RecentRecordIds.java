@@ -19,6 +19,8 @@ final class RecentRecordIds {
     private final long[] seenAt;
     private int head;
     private int size;
+    // how many ids were ever remembered: marks for forgetSince
+    private long added;
     // open addressing with linear probing: ring index + 1, 0 = empty
     private final int[] table;
     private final int mask;
@@ -55,14 +57,27 @@ final class RecentRecordIds {
         seenAt[index] = nowMillis;
         table[slot] = index + 1;
         size++;
+        added++;
         return false;
     }
 
-    /** Forgets everything, e.g. after a transaction whose ids were remembered was aborted. */
-    void clear() {
-        java.util.Arrays.fill(table, 0);
-        head = 0;
-        size = 0;
+    /** A mark taken before a blob's transaction: the ids remembered after it can be forgotten with forgetSince. */
+    long mark() {
+        return added;
+    }
+
+    /**
+     * Forgets the ids remembered since the mark, newest first: those of a transaction that was aborted, so that the
+     * blob's records are published when it is fetched again. Ids remembered before the mark stay.
+     */
+    void forgetSince(long mark) {
+        long newer = Math.min(added - mark, size);
+        for (long i = 0; i < newer; i++) {
+            int newest = (head + size - 1) % capacity;
+            deleteSlot(slotOf(high[newest], low[newest]));
+            size--;
+        }
+        added = mark;
     }
 
     int size() {
@@ -79,7 +94,11 @@ final class RecentRecordIds {
         int slot = slotOf(high[head], low[head]);
         head = (head + 1) % capacity;
         size--;
-        // backward-shift deletion keeps every probe sequence unbroken
+        deleteSlot(slot);
+    }
+
+    /** Empties a table slot; backward-shift deletion keeps every probe sequence unbroken. */
+    private void deleteSlot(int slot) {
         int hole = slot;
         int next = (hole + 1) & mask;
         while (table[next] != 0) {

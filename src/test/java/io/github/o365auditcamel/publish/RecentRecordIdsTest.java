@@ -40,15 +40,6 @@ class RecentRecordIdsTest {
     }
 
     @Test
-    void clearForgetsEverything() {
-        RecentRecordIds ids = new RecentRecordIds(5, 1000);
-        ids.seenBefore("x", 0);
-        ids.clear();
-
-        assertFalse(ids.seenBefore("x", 1));
-    }
-
-    @Test
     void behavesLikeABoundedFirstInFirstOutSetUnderRandomUse() {
         int capacity = 1000;
         RecentRecordIds ids = new RecentRecordIds(capacity, Long.MAX_VALUE / 2);
@@ -69,5 +60,48 @@ class RecentRecordIdsTest {
             }
         }
         assertEquals(model.size(), ids.size());
+    }
+
+    @Test
+    void anAbortedBlobsIdsAreForgottenAndEarlierBlobsIdsKept() {
+        RecentRecordIds ids = new RecentRecordIds(1000, Long.MAX_VALUE / 2);
+        Set<String> committed = new HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            String id = UUID.randomUUID().toString();
+            committed.add(id);
+            ids.seenBefore(id, 0);
+        }
+        long mark = ids.mark();
+        Set<String> aborted = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            String id = UUID.randomUUID().toString();
+            aborted.add(id);
+            ids.seenBefore(id, 0);
+        }
+
+        ids.forgetSince(mark);
+
+        assertEquals(300, ids.size());
+        for (String id : committed) {
+            assertTrue(ids.seenBefore(id, 0), "a committed blob's id stays");
+        }
+        for (String id : aborted) {
+            assertFalse(ids.seenBefore(id, 0), "an aborted blob's id is forgotten");
+        }
+    }
+
+    @Test
+    void forgettingABlobLargerThanTheCapacityForgetsWhatIsLeftOfIt() {
+        RecentRecordIds ids = new RecentRecordIds(50, Long.MAX_VALUE / 2);
+        ids.seenBefore("before", 0);
+        long mark = ids.mark();
+        for (int i = 0; i < 120; i++) {
+            ids.seenBefore("blob-" + i, 0);
+        }
+
+        ids.forgetSince(mark);
+
+        assertEquals(0, ids.size());
+        assertFalse(ids.seenBefore("blob-119", 0));
     }
 }
