@@ -65,8 +65,14 @@ public final class Demo {
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", POLL.toSeconds() + "s");
         env.put("KAFKA_BROKERS", broker.bootstrapServers());
+        int managementPort = freeOr(9876);
+        env.put("O365_MANAGEMENT_PORT", String.valueOf(managementPort));
         say("starting the collector: java -jar " + jar + " (the production jar, pointed at the two above)");
         Process process = collector.start();
+        String management = "http://localhost:" + managementPort + "/observe";
+        say("watch it: " + management + "/health/ready?data=true, " + management + "/metrics, Jolokia at "
+                + management + "/jolokia; Hawtio: ./bin/hawtio"
+                + (managementPort == 9876 ? "" : " with COLLECTOR_JOLOKIA_URL=" + management + "/jolokia"));
 
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             process.destroy();

@@ -95,6 +95,14 @@ class LiveOperationsIT {
                     """);
             collector.awaitOutput("heartbeat from a route added while running", Duration.ofSeconds(30));
 
+            // a broken edit is refused with a warning, and the running version goes on
+            Files.writeString(workDir.resolve("routes/heartbeat.camel.yaml"), "- route:\n    from: [unclosed\n");
+            collector.awaitOutput("Error reloading routes from file", Duration.ofSeconds(30));
+            int heartbeats = count(collector.output(), "heartbeat from a route added while running");
+            Thread.sleep(2500);
+            assertTrue(count(collector.output(), "heartbeat from a route added while running") > heartbeats,
+                    "the heartbeat route still runs");
+
             // the edited route publishes the next blob
             ManagementApiSimulator.Blob late = simulator.addBlobs("Audit.Exchange", 1, 10, Instant.now()).get(0);
             collector.awaitOutput("edited route published blob " + late.contentId(), Duration.ofSeconds(60));
@@ -141,6 +149,10 @@ class LiveOperationsIT {
             assertTrue(post(jolokia, "{\"type\":\"read\",\"mbean\":\"" + route + "\",\"attribute\":\"State\"}")
                     .contains("Started"));
         }
+    }
+
+    private static int count(String text, String line) {
+        return (int) text.lines().filter(l -> l.contains(line)).count();
     }
 
     /** Waits a few seconds for a line of the metrics: counters move just after the records are committed. */
