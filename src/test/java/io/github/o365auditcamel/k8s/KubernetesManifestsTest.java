@@ -1,0 +1,165 @@
+package io.github.o365auditcamel.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Renders k8s/ with {@code kubectl kustomize} (as {@code kubectl apply -k k8s} would) and checks the objects: the
+ * probes point at the management server's real paths and port, the routes ConfigMap holds every route file as it is
+ * in routes/, the Secret's keys are the variables the application reads, Hawtio Online finds a port named jolokia,
+ * the pod runs locked down, and the second-tenant overlay renders objects of its own. Skipped, saying so, where
+ * kubectl is missing (it comes with these machines' image, not from Debian).
+ */
+class KubernetesManifestsTest {
+
+    @Test
+    void theBaseRendersWithProbesConfigAndSecretsThatMatchTheApplication() throws Exception {
+        Map<String, Map<String, Object>> objects = render("k8s");
+
+        Map<String, Object> deployment = objects.get("Deployment/o365-audit-camel");
+        Map<String, Object> container = first(list(at(deployment, "spec", "template", "spec", "containers")));
+
+        // health probes on the management port, at the paths the management server serves
+        assertEquals("/observe/health/live", at(container, "livenessProbe", "httpGet", "path"));
+        assertEquals("/observe/health/ready", at(container, "readinessProbe", "httpGet", "path"));
+        assertEquals("jolokia", at(container, "livenessProbe", "httpGet", "port"));
+        Map<String, Object> port = first(list(container.get("ports")));
+        assertEquals("jolokia", port.get("name"), "the port Hawtio Online looks for");
+        String settings = Files.readString(Path.of("k8s/base/application.properties"));
+        assertTrue(settings.contains("o365.management-port = " + port.get("containerPort")), settings);
+        assertTrue(Files.readString(Path.of("application.properties"))
+                .contains("camel.management.port = {{o365.management-port}}"));
+        assertEquals("/observe/jolokia/", at(deployment, "spec", "template", "metadata", "annotations",
+                "hawt.io/jolokiaPath"));
+        Map<String, Object> service = objects.get("Service/o365-audit-camel");
+        assertEquals("jolokia", first(list(at(service, "spec", "ports"))).get("name"));
+
+        // the routes ConfigMap is routes/, file for file
+        Map<String, Object> routes = objects.get("ConfigMap/o365-audit-camel-routes");
+        Map<String, String> shipped = new TreeMap<>();
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                shipped.put(file.getFileName().toString(), Files.readString(file));
+            }
+        }
+        assertEquals(shipped, routes.get("data"), "every route file, unchanged");
+        assertTrue(objects.keySet().stream().anyMatch(k -> k.startsWith("ConfigMap/o365-audit-camel-config-")),
+                "settings ConfigMap, named by its content");
+
+        // the Secret's keys are exactly what the Deployment reads, and what the application reads
+        Set<String> fromSecret = new TreeSet<>();
+        for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
+            if (at(env, "valueFrom", "secretKeyRef") != null) {
+                assertEquals(env.get("name"), at(env, "valueFrom", "secretKeyRef", "key"));
+                fromSecret.add((String) env.get("name"));
+            }
+        }
+        Map<String, Object> secret = new Load(LoadSettings.builder().build())
+                .loadFromString(Files.readString(Path.of("k8s/secret.example.yaml"))) instanceof Map<?, ?> m
+                ? cast(m) : Map.of();
+        assertEquals(fromSecret, new TreeSet<>(((Map<?, ?>) secret.get("stringData")).keySet()));
+        assertEquals(Set.of(CollectorSettings.variableOf("o365.tenant-id"), CollectorSettings.variableOf(
+                "o365.client-id"), CollectorSettings.variableOf("o365.client-secret")), fromSecret);
+        assertTrue(((Map<?, ?>) secret.get("stringData")).values().stream()
+                .allMatch(v -> v.equals("replace-me") || v.equals("00000000-0000-0000-0000-000000000000")),
+                "placeholders only");
+
+        // locked down
+        assertEquals(Boolean.TRUE, at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
+        assertEquals(Boolean.TRUE, at(container, "securityContext", "readOnlyRootFilesystem"));
+        assertEquals(Boolean.FALSE, at(container, "securityContext", "allowPrivilegeEscalation"));
+        assertTrue(at(container, "resources", "limits", "memory") != null);
+        for (String kind : List.of("ServiceAccount", "NetworkPolicy", "PodDisruptionBudget")) {
+            assertTrue(objects.containsKey(kind + "/o365-audit-camel"), kind);
+        }
+    }
+
+    @Test
+    void theSecondTenantOverlayRendersObjectsOfItsOwn() throws Exception {
+        Map<String, Map<String, Object>> objects = render("k8s/overlays/second-tenant");
+
+        Map<String, Object> deployment = objects.get("Deployment/o365-audit-camel-tenant-b");
+        assertTrue(deployment != null, objects.keySet().toString());
+        Map<String, Object> container = first(list(at(deployment, "spec", "template", "spec", "containers")));
+        for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
+            Object secret = at(env, "valueFrom", "secretKeyRef", "name");
+            if (secret != null) {
+                assertEquals("o365-audit-camel-tenant-b-credentials", secret);
+            }
+        }
+        assertNotEquals(at(objects.get("Deployment/o365-audit-camel-tenant-b"), "spec", "selector"),
+                at(render("k8s").get("Deployment/o365-audit-camel"), "spec", "selector"),
+                "the two tenants' pods are told apart");
+    }
+
+    private static Map<String, Map<String, Object>> render(String dir) throws IOException, InterruptedException {
+        Process kubectl;
+        try {
+            kubectl = new ProcessBuilder("kubectl", "kustomize", dir).redirectErrorStream(false).start();
+        } catch (IOException missing) {
+            Assumptions.abort("kubectl is not installed here, so k8s/ cannot be rendered: " + missing.getMessage());
+            throw missing;
+        }
+        byte[] out = kubectl.getInputStream().readAllBytes();
+        String err = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(kubectl.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, kubectl.exitValue(), "kubectl kustomize " + dir + ": " + err);
+        Map<String, Map<String, Object>> objects = new TreeMap<>();
+        for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(
+                new String(out, StandardCharsets.UTF_8))) {
+            Map<String, Object> object = cast((Map<?, ?>) doc);
+            objects.put(object.get("kind") + "/" + at(object, "metadata", "name"), object);
+        }
+        return objects;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> typed(List<Object> list) {
+        return (List<T>) list;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value) {
+        return value == null ? new ArrayList<>() : (List<Object>) value;
+    }
+
+    private static Map<String, Object> first(List<Object> list) {
+        return cast((Map<?, ?>) list.get(0));
+    }
+
+    private static Object at(Map<String, Object> map, String... path) {
+        Object current = map;
+        for (String key : path) {
+            if (!(current instanceof Map<?, ?> m)) {
+                return null;
+            }
+            current = m.get(key);
+        }
+        return current;
+    }
+}
