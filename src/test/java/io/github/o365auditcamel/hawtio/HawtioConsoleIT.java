@@ -1,0 +1,289 @@
+package io.github.o365auditcamel.hawtio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.o365auditcamel.e2e.CollectorProcess;
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Hawtio console as a user gets it: the collector jar runs against the simulator and a real Kafka broker,
+ * {@code bin/hawtio} starts Hawtio 3.0.0 pointed at the collector's Jolokia, and a headless Chromium opens the URL
+ * that the script prints. The page lands in Hawtio's Camel view, connected to the collector through Hawtio's proxy;
+ * the routes view lists our routes with exchange counts that grow while the collector polls.
+ *
+ * <p>A screenshot of the routes view is written to {@code target/hawtio-routes.png} (the one in
+ * {@code docs/hawtio-routes.png} was taken by this test). Without a Chromium or Chrome on the PATH the test is
+ * skipped, not failed.
+ */
+class HawtioConsoleIT {
+
+    private static final List<String> OUR_ROUTES = List.of("list-content-audit-exchange", "fetch-content",
+            "retry-dead-letters");
+    /** A route that runs every poll (2 s here), so its count grows while we watch. */
+    private static final String POLLING_ROUTE = "list-content-audit-exchange";
+    private static final Path SCREENSHOT = Path.of("target/hawtio-routes.png");
+    private static final String NO_BROWSER = "skipped: no chromium, chromium-browser or google-chrome on the PATH "
+            + "(on Debian: apt-get install chromium); this test needs a headless browser";
+
+    private static Path chromiumBinary;
+    private static EmbeddedKafkaBroker broker;
+    private static ManagementApiSimulator simulator;
+    private static CollectorProcess collector;
+    private static HawtioConsole hawtio;
+    private static String jolokiaUrl;
+    private static String hawtioPort;
+    private static String consoleUrl;
+
+    private HeadlessChromium browser;
+
+    @BeforeAll
+    static void startCollectorAndHawtio() throws Exception {
+        Optional<Path> chromium = HeadlessChromium.find();
+        if (chromium.isEmpty()) {
+            // each test is reported as skipped, with this reason (see openBrowser)
+            System.out.println("HawtioConsoleIT: " + NO_BROWSER);
+            return;
+        }
+        chromiumBinary = chromium.get();
+
+        broker = new EmbeddedKafkaBroker().start();
+        simulator = ManagementApiSimulator.builder()
+                .blobsPerContentType(2)
+                .recordsPerBlob(10)
+                .backlog(Duration.ofHours(6))
+                .seed(11)
+                .build();
+        simulator.start();
+
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
+        String managementPort = env.get("CAMEL_MANAGEMENT_PORT");
+        // the jar (Camel 4.18.0 main) does not take camel.management.port from CAMEL_MANAGEMENT_PORT, nor from the
+        // working directory's application.properties over the copy packed in the jar; a system property it does take
+        env.put("JAVA_TOOL_OPTIONS", "-Dcamel.management.port=" + managementPort);
+        collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
+        jolokiaUrl = "http://localhost:" + managementPort + "/observe/jolokia";
+
+        hawtioPort = String.valueOf(freePort());
+        Map<String, String> hawtioEnv = new HashMap<>();
+        hawtioEnv.put("HAWTIO_PORT", hawtioPort);
+        hawtioEnv.put("COLLECTOR_JOLOKIA_URL", jolokiaUrl);
+        hawtio = HawtioConsole.start(Files.createTempDirectory("hawtio-console"), hawtioEnv);
+
+        awaitRoutes(Duration.ofSeconds(60));
+        consoleUrl = hawtio.awaitUrl(Duration.ofSeconds(120));
+    }
+
+    /**
+     * Waits until the collector's Camel context has started, with our routes: Jolokia answers while Camel is still
+     * adding routes, and Hawtio 3.0.0 reads the MBean tree once per page load (a page opened earlier shows a partial
+     * tree until it is reloaded).
+     */
+    private static void awaitRoutes(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI state = URI.create(jolokiaUrl + "/read/org.apache.camel:type=context,*/State");
+        URI search = URI.create(jolokiaUrl + "/search/org.apache.camel:type=routes,*");
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "";
+        while (true) {
+            try {
+                last = get(http, state);
+                String routes = get(http, search);
+                if (last.contains("\"State\":\"Started\"")
+                        && OUR_ROUTES.stream().allMatch(route -> routes.contains("name=\\\"" + route + "\\\""))) {
+                    return;
+                }
+                last += " " + routes;
+            } catch (IOException notYet) {
+                // the management server is not listening yet
+            }
+            if (!collector.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Camel did not start our routes (" + last + "):\n"
+                        + collector.output());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static String get(HttpClient http, URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (hawtio != null) {
+            hawtio.close();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void openBrowser() throws Exception {
+        assumeTrue(chromiumBinary != null, NO_BROWSER);
+        browser = HeadlessChromium.start(chromiumBinary, 1680, 1000);
+    }
+
+    @AfterEach
+    void closeBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void thePrintedUrlLandsInTheCamelViewConnectedToTheCollectorThroughTheProxy() throws Exception {
+        assertEquals("http://localhost:" + hawtioPort + "/collector/", consoleUrl, hawtio.output());
+
+        browser.navigate(consoleUrl);
+        awaitRoutesInTree();
+
+        assertTrue(browser.evaluate("location.pathname").asText().startsWith("/hawtio/camel"),
+                browser.evaluate("location.href").asText());
+        // Hawtio 3.0.0 remembers the connection of this tab (from ?con=) and the connections in local storage
+        assertEquals("\"o365-audit-collector\"",
+                browser.evaluate("sessionStorage.getItem('connect.currentConnection')").asText());
+        JsonNode preset = browser.evaluate(
+                "JSON.parse(localStorage.getItem('connect.connections'))['o365-audit-collector']");
+        assertEquals("localhost", preset.path("host").asText(), preset.toString());
+        assertEquals(jolokiaPort(), preset.path("port").asText(), preset.toString());
+        assertEquals("/observe/jolokia", preset.path("path").asText(), preset.toString());
+        // the page reads the collector's MBeans through Hawtio's proxy, not from Hawtio's own JVM
+        JsonNode viaProxy = browser.evaluate("fetch('/hawtio/proxy/http/localhost/" + jolokiaPort()
+                + "/observe/jolokia/version').then(r => r.status)");
+        assertEquals(200, viaProxy.asInt());
+        JsonNode elsewhere = browser.evaluate("fetch('/hawtio/proxy/http/example.com/80/jolokia/version')"
+                + ".then(r => r.status + ' ' + r.headers.get('Hawtio-Forbidden-Reason'))");
+        assertEquals("403 HOST_NOT_ALLOWED", elsewhere.asText(), "the proxy only reaches the collector's host");
+    }
+
+    @Test
+    void theRoutesViewListsOurRoutesWithExchangeCountsThatGrowWhileTheCollectorPolls() throws Exception {
+        browser.navigate(consoleUrl);
+        awaitRoutesInTree();
+
+        JsonNode clicked = browser.evaluate("""
+                (() => {
+                  const folder = [...document.querySelectorAll('[role=tree] *')]
+                      .find(e => e.children.length === 0 && e.textContent.trim() === 'routes');
+                  if (!folder) return false;
+                  folder.click();
+                  return true;
+                })()""");
+        assertTrue(clicked.asBoolean(), "no 'routes' folder in the Camel tree:\n" + browser.text());
+
+        Map<String, Map<String, String>> first = routesTable(rows -> OUR_ROUTES.stream()
+                .allMatch(route -> rows.containsKey(route) && "Started".equals(rows.get(route).get("State")))
+                && total(rows, POLLING_ROUTE) > 0);
+        for (String route : OUR_ROUTES) {
+            assertEquals("Started", first.get(route).get("State"), route + ": " + first.get(route));
+        }
+        long before = total(first, POLLING_ROUTE);
+        Map<String, Map<String, String>> later = routesTable(rows -> total(rows, POLLING_ROUTE) > before);
+        assertTrue(total(later, POLLING_ROUTE) > before, "live counts: " + later.get(POLLING_ROUTE));
+
+        browser.screenshot(SCREENSHOT);
+        assertTrue(Files.size(SCREENSHOT) > 10_000, "screenshot of the routes view");
+        System.out.printf("Hawtio routes view: %d routes, %s total %d -> %d; screenshot %s%n", later.size(),
+                POLLING_ROUTE, before, total(later, POLLING_ROUTE), SCREENSHOT.toAbsolutePath());
+    }
+
+    /** Hawtio reads the collector's MBean tree once per page load; the tree shows our routes. */
+    private void awaitRoutesInTree() throws InterruptedException {
+        try {
+            browser.await("document.body ? document.body.innerText : ''",
+                    text -> OUR_ROUTES.stream().allMatch(text.asText()::contains), Duration.ofSeconds(45),
+                    "our route ids in Hawtio's Camel tree (Hawtio: " + consoleUrl + ")");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nbrowser console:\n" + String.join("\n", browser.console())
+                    + "\nHawtio:\n" + hawtio.output(), e);
+        }
+    }
+
+    /**
+     * The rows of Hawtio's routes table, by route id, each as column title to cell text, once {@code ready} holds
+     * (Hawtio 3.0.0 reads the table again every 10 seconds).
+     */
+    private Map<String, Map<String, String>> routesTable(Predicate<Map<String, Map<String, String>>> ready)
+            throws InterruptedException {
+        JsonNode rows = browser.await("""
+                (() => {
+                  const table = document.querySelector('table[aria-label="Camel routes table"]');
+                  if (!table) return null;
+                  return [...table.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+                      [...tr.querySelectorAll('td[data-label]')].map(td => [td.dataset.label, td.innerText.trim()])));
+                })()""", value -> value.isArray() && ready.test(byRoute(value)), Duration.ofSeconds(30),
+                "Hawtio's routes table with our routes and growing counts");
+        return byRoute(rows);
+    }
+
+    /** Hawtio's cells are labelled by their column titles (Name, State, Completed, Total, ...). */
+    private static Map<String, Map<String, String>> byRoute(JsonNode rows) {
+        Map<String, Map<String, String>> byRoute = new HashMap<>();
+        for (JsonNode row : rows) {
+            Map<String, String> cells = new HashMap<>();
+            row.fields().forEachRemaining(cell -> cells.put(cell.getKey(), cell.getValue().asText()));
+            if (cells.containsKey("Name")) {
+                byRoute.put(cells.get("Name"), cells);
+            }
+        }
+        return byRoute;
+    }
+
+    private static long total(Map<String, Map<String, String>> rows, String route) {
+        Map<String, String> row = rows.get(route);
+        if (row == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(row.getOrDefault("Total", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String jolokiaPort() {
+        return String.valueOf(URI.create(jolokiaUrl).getPort());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
