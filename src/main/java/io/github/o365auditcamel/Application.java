@@ -21,8 +21,9 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         // no classpath scanning: the wiring is named in application.properties (camel.main.configuration-classes)
         Main main = new Main();
+        // the first location that has a key wins: ./application.properties over the defaults packed in the jar
         main.setPropertyPlaceholderLocations(
-                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+                "file:application.properties;optional=true,classpath:application.properties;optional=true");
         main.addMainListener(new SettingsCheck());
         System.exit(main.run(args));
     }

@@ -57,9 +57,13 @@ class LiveOperationsIT {
     void routesEditedOrAddedUnderRoutesTakeEffectWithoutARestart() throws Exception {
         Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
         env.put("O365_CONTENT_TYPES", "Audit.Exchange");
-        env.put("O365_TOPIC_PREFIX", "reload.");
-        env.put("O365_STATE_TOPIC", "reload.state");
         Path workDir = CollectorProcess.freshWorkingDirectory();
+        // settings in the working directory's application.properties win over the defaults packed in the jar
+        Path settings = workDir.resolve("application.properties");
+        Files.writeString(settings, Files.readString(settings)
+                .replace("o365.topic-prefix = o365.", "o365.topic-prefix = reload.")
+                .replace("o365.state-topic = o365-audit-camel.state", "o365.state-topic = reload.state"));
+        assertTrue(Files.readString(settings).contains("o365.topic-prefix = reload."));
         try (CollectorProcess collector = CollectorProcess.start(workDir, env);
              TopicReader reader = new TopicReader(broker.bootstrapServers(), List.of("reload.audit.exchange"))) {
             reader.readUntil(r -> r.size() >= simulator.recordCount(), Duration.ofSeconds(60));

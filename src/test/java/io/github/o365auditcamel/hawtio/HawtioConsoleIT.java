@@ -82,10 +82,8 @@ class HawtioConsoleIT {
         simulator.start();
 
         Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
-        String managementPort = env.get("CAMEL_MANAGEMENT_PORT");
-        // the jar (Camel 4.18.0 main) does not take camel.management.port from CAMEL_MANAGEMENT_PORT, nor from the
-        // working directory's application.properties over the copy packed in the jar; a system property it does take
-        env.put("JAVA_TOOL_OPTIONS", "-Dcamel.management.port=" + managementPort);
+        // the collector's management port, a free one (O365_MANAGEMENT_PORT)
+        String managementPort = env.get("O365_MANAGEMENT_PORT");
         collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
         jolokiaUrl = "http://localhost:" + managementPort + "/observe/jolokia";
 
