@@ -43,6 +43,12 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
     }
 
     @Override
+    protected boolean useJmx() {
+        // as in production: the routes' MBeans exist, and Jolokia serves them
+        return true;
+    }
+
+    @Override
     protected String getPropertyPlaceholderLocations() {
         return "file:application.properties";
     }

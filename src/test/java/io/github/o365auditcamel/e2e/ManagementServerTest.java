@@ -55,12 +55,6 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
     }
 
     @Override
-    protected boolean useJmx() {
-        // as in production: Jolokia serves the JMX MBeans
-        return true;
-    }
-
-    @Override
     protected void configure(Properties props) {
         props.put("o365.content-types", "Audit.Exchange,Audit.General");
         props.put("o365.api.retry-delay-millis", "50");

@@ -112,11 +112,6 @@ class SecretsTest extends InProcessCollectorTestSupport {
     }
 
     @Override
-    protected boolean useJmx() {
-        return true;
-    }
-
-    @Override
     protected void configure(Properties props) {
         props.put("o365.content-types", "Audit.Exchange,Audit.General");
         props.put("o365.api.retry-delay-millis", "50");
