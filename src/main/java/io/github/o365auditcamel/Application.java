@@ -1,6 +1,9 @@
 package io.github.o365auditcamel;
 
+import java.nio.file.Path;
+
 import io.github.o365auditcamel.config.InvalidSettingException;
+import io.github.o365auditcamel.routes.RoutesSourceSync;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -25,6 +28,13 @@ public final class Application {
         main.setPropertyPlaceholderLocations(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         main.addMainListener(new SettingsCheck());
+        try {
+            // on Kubernetes: the routes ConfigMap, copied into ./routes where Camel loads and watches them
+            RoutesSourceSync.startFromEnvironment(Path.of("routes"));
+        } catch (RuntimeException e) {
+            System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
+            System.exit(EXIT_BAD_SETTING);
+        }
         System.exit(main.run(args));
     }
 

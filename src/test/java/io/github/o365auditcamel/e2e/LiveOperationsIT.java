@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.github.o365auditcamel.k8s.KubeletConfigMapWriter;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.junit.jupiter.api.AfterAll;
@@ -122,6 +123,45 @@ class LiveOperationsIT {
             awaitMetric(base, "o365_checkpoint_lag_seconds{content_type=\"Audit.Exchange\"}");
             assertEquals(pid, collector.pid());
             assertTrue(collector.isAlive(), "no restart");
+        }
+    }
+
+    @Test
+    void aRoutesConfigMapEditedInTheClusterIsReloadedWithoutARestart() throws Exception {
+        // the routes as Kubernetes mounts the routes ConfigMap (k8s/base/deployment.yaml)
+        Path mount = Files.createTempDirectory("configmap-routes");
+        KubeletConfigMapWriter kubelet = new KubeletConfigMapWriter(mount);
+        Map<String, String> shipped = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                shipped.put(file.getFileName().toString(), Files.readString(file));
+            }
+        }
+        kubelet.write(shipped);
+        Path workDir = CollectorProcess.freshWorkingDirectory();
+        try (java.util.stream.Stream<Path> copies = Files.list(workDir.resolve("routes"))) {
+            for (Path copy : copies.toList()) {
+                Files.delete(copy);
+            }
+        }
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
+        env.put("O365_CONTENT_TYPES", "Audit.Exchange");
+        env.put("O365_ROUTES_SOURCE_DIR", mount.toString());
+        env.put("O365_TOPIC_PREFIX", "configmap.");
+        env.put("O365_STATE_TOPIC", "configmap.state");
+        try (CollectorProcess collector = CollectorProcess.start(workDir, env)) {
+            collector.awaitOutput("Audit.Exchange: ", Duration.ofSeconds(60));
+
+            Map<String, String> edited = new java.util.TreeMap<>(shipped);
+            edited.put("publish.camel.yaml", shipped.get("publish.camel.yaml").replace(
+                    "            method: publish\n",
+                    "            method: publish\n"
+                    + "        - log:\n"
+                    + "            message: \"configmap route published blob ${variable.contentId}\"\n"));
+            kubelet.write(edited);
+            collector.awaitOutput("Started publish-records", Duration.ofSeconds(30));
+            ManagementApiSimulator.Blob late = simulator.addBlobs("Audit.Exchange", 1, 5, Instant.now()).get(0);
+            collector.awaitOutput("configmap route published blob " + late.contentId(), Duration.ofSeconds(60));
         }
     }
 

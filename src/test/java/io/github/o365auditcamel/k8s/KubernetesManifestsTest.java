@@ -66,6 +66,25 @@ class KubernetesManifestsTest {
         assertTrue(objects.keySet().stream().anyMatch(k -> k.startsWith("ConfigMap/o365-audit-camel-config-")),
                 "settings ConfigMap, named by its content");
 
+        // the routes ConfigMap is mounted where O365_ROUTES_SOURCE_DIR says, and copied into a writable /app/routes
+        String source = null;
+        for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
+            if ("O365_ROUTES_SOURCE_DIR".equals(env.get("name"))) {
+                source = (String) env.get("value");
+            }
+        }
+        Map<String, String> mounts = new TreeMap<>();
+        for (Map<String, Object> mount : this.<Map<String, Object>>typed(list(container.get("volumeMounts")))) {
+            mounts.put((String) mount.get("mountPath"), (String) mount.get("name"));
+        }
+        Map<String, Map<String, Object>> volumes = new TreeMap<>();
+        for (Map<String, Object> volume : this.<Map<String, Object>>typed(
+                list(at(deployment, "spec", "template", "spec", "volumes")))) {
+            volumes.put((String) volume.get("name"), volume);
+        }
+        assertEquals("o365-audit-camel-routes", at(volumes.get(mounts.get(source)), "configMap", "name"));
+        assertTrue(volumes.get(mounts.get("/app/routes")).containsKey("emptyDir"), "a writable working copy");
+
         // the Secret's keys are exactly what the Deployment reads, and what the application reads
         Set<String> fromSecret = new TreeSet<>();
         for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
