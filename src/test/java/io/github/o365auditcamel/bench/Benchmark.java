@@ -1,0 +1,519 @@
+package io.github.o365auditcamel.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Throughput benchmark (issue 7, part 1): the production jar, unchanged, drains a simulator backlog into an embedded
+ * Kafka broker; a plain KafkaProducer loop with the collector's producer settings sends the same records to the same
+ * broker as the baseline. Prints one JSON line on stdout and writes docs/benchmarks.md; everything else goes to
+ * stderr. Run it with bench/run.sh.
+ *
+ * <p>Volume: args {@code blobs records recordBytes} or env BENCH_BLOBS (per content type), BENCH_RECORDS (per blob),
+ * BENCH_RECORD_BYTES (approximate record size). BENCH_TIMEOUT_S caps the drain wait (default 900).
+ */
+public final class Benchmark {
+
+    private static final String PREFIX = "bench.";
+    private static final String BASELINE_TOPIC = "bench.baseline";
+    private static final long SEED = 7L;
+
+    private static PrintStream out;
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // stdout carries the JSON line only; every log line (ours, Kafka's) goes to stderr
+        out = System.out;
+        System.setOut(System.err);
+
+        int blobs = setting(args, 0, "BENCH_BLOBS", 40);
+        int recordsPerBlob = setting(args, 1, "BENCH_RECORDS", 1000);
+        int recordBytes = setting(args, 2, "BENCH_RECORD_BYTES", 2000);
+        long timeoutS = setting(new String[0], 9, "BENCH_TIMEOUT_S", 900);
+
+        Path jar = Path.of("target/o365-audit-camel.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the collector first: mvn -B -q package -DskipTests");
+        }
+        Path kafkaDir = Files.createTempDirectory("o365-bench-kafka");
+        Path logFile = Files.createTempFile("o365-bench-collector", ".log");
+        EmbeddedKafkaBroker broker = null;
+        ManagementApiSimulator simulator = null;
+        Process process = null;
+        try {
+            broker = new EmbeddedKafkaBroker(kafkaDir, freePort()).start();
+            simulator = ManagementApiSimulator.builder()
+                    .blobsPerContentType(blobs)
+                    .recordsPerBlob(recordsPerBlob)
+                    .recordSizeBytes(recordBytes)
+                    .backlog(Duration.ofDays(1))
+                    .pageSize(100)
+                    .seed(SEED)
+                    .build();
+            simulator.start();
+            int expected = simulator.recordCount();
+            say("broker " + broker.bootstrapServers() + ", simulator " + simulator.baseUrl() + " with " + expected
+                    + " records (" + ManagementApiSimulator.ALL_CONTENT_TYPES.size() + " content types x " + blobs
+                    + " blobs x " + recordsPerBlob + " records of ~" + recordBytes + " bytes)");
+
+            // ---------------------------------------------------------------- the collector
+            int managementPort = freePort();
+            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            Map<String, String> env = pb.environment();
+            env.put("O365_TENANT_ID", simulator.tenantId());
+            env.put("O365_CLIENT_ID", simulator.clientId());
+            env.put("O365_CLIENT_SECRET", simulator.clientSecret());
+            env.put("O365_LOGIN_URL", simulator.baseUrl());
+            env.put("O365_API_URL", simulator.baseUrl());
+            env.put("KAFKA_BROKERS", broker.bootstrapServers());
+            env.put("O365_POLL_INTERVAL", "2s");
+            env.put("O365_MANAGEMENT_PORT", String.valueOf(managementPort));
+            env.put("O365_API_REQUESTS_PER_MINUTE", "100000");
+            env.put("O365_TOPIC_PREFIX", PREFIX);
+            env.put("O365_STATE_TOPIC", "bench.state");
+            env.put("O365_DEADLETTER_TOPIC", "bench.deadletter");
+
+            List<String> topics = new ArrayList<>();
+            for (String type : ManagementApiSimulator.ALL_CONTENT_TYPES) {
+                topics.add(PREFIX + type.toLowerCase(Locale.ROOT));
+            }
+            long count = 0;
+            long valueBytes = 0;
+            double firstRecordS = -1;
+            try (KafkaConsumer<byte[], byte[]> consumer = counter(broker.bootstrapServers())) {
+                consumer.subscribe(topics);
+                consumer.poll(Duration.ofMillis(100));
+                say("starting the collector (log: " + logFile + ")");
+                long start = System.nanoTime();
+                process = pb.start();
+                HeapSampler heap = new HeapSampler("http://localhost:" + managementPort + "/observe/metrics");
+                heap.start();
+                long deadline = start + Duration.ofSeconds(timeoutS).toNanos();
+                long nextReport = start + Duration.ofSeconds(10).toNanos();
+                while (count < expected) {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("the collector exited with " + process.exitValue()
+                                + " after " + count + " records; see " + logFile);
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("timeout after " + timeoutS + " s: " + count + " of "
+                                + expected + " records; see " + logFile);
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        count++;
+                        valueBytes += r.value() == null ? 0 : r.value().length;
+                    }
+                    if (firstRecordS < 0 && count > 0) {
+                        firstRecordS = seconds(System.nanoTime() - start);
+                    }
+                    if (System.nanoTime() > nextReport) {
+                        nextReport += Duration.ofSeconds(10).toNanos();
+                        say(count + " of " + expected + " records after "
+                                + String.format(Locale.ROOT, "%.1f", seconds(System.nanoTime() - start)) + " s");
+                    }
+                }
+                double drainS = seconds(System.nanoTime() - start);
+                heap.stop();
+                long pid = process.pid();
+                double cpuS = cpuSeconds(process);
+                double rssMb = peakRssMb(pid);
+                double heapMb = heap.maxBytes() / (1024.0 * 1024.0);
+                say("collector drained " + count + " records in " + String.format(Locale.ROOT, "%.2f", drainS)
+                        + " s (first record after " + String.format(Locale.ROOT, "%.2f", firstRecordS) + " s)");
+                stop(process);
+                process = null;
+
+                // ---------------------------------------------------------------- the baseline
+                Baseline base = baseline(broker.bootstrapServers(), simulator);
+                say("baseline sent " + base.records + " records in " + String.format(Locale.ROOT, "%.2f", base.seconds)
+                        + " s");
+
+                Result r = new Result(count, count / drainS, base.records / base.seconds,
+                        valueBytes / (1024.0 * 1024.0) / drainS, cpuS, heapMb, rssMb, drainS, firstRecordS,
+                        valueBytes, base.bytes / (1024.0 * 1024.0) / base.seconds, blobs, recordsPerBlob, recordBytes);
+                out.println(r.json());
+                out.flush();
+                Path doc = Path.of("docs/benchmarks.md");
+                Files.createDirectories(doc.getParent());
+                Files.writeString(doc, r.markdown());
+                say("wrote " + doc);
+            }
+        } finally {
+            if (process != null) {
+                stop(process);
+            }
+            if (simulator != null) {
+                simulator.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            deleteQuietly(kafkaDir.toFile());
+            Files.deleteIfExists(logFile);
+        }
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ baseline
+
+    private record Baseline(long records, long bytes, double seconds) {
+    }
+
+    /** The same records, in blob order, through one producer with the collector's settings (no transactions). */
+    private static Baseline baseline(String brokers, ManagementApiSimulator simulator) {
+        List<List<byte[]>> values = new ArrayList<>();
+        for (ManagementApiSimulator.Blob blob : simulator.blobs()) {
+            List<byte[]> blobValues = new ArrayList<>();
+            for (String json : simulator.records(blob.contentId())) {
+                blobValues.add(json.getBytes(StandardCharsets.UTF_8));
+            }
+            values.add(blobValues);
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-bench-baseline");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            // topic metadata before the clock starts, as the collector creates its topics at startup
+            producer.partitionsFor(BASELINE_TOPIC);
+            long records = 0;
+            long bytes = 0;
+            long start = System.nanoTime();
+            for (List<byte[]> blob : values) {
+                for (byte[] value : blob) {
+                    producer.send(new ProducerRecord<>(BASELINE_TOPIC, null, idOf(value), value));
+                    records++;
+                    bytes += value.length;
+                }
+            }
+            producer.flush();
+            return new Baseline(records, bytes, seconds(System.nanoTime() - start));
+        }
+    }
+
+    /** The record's "Id" as key, as the collector keys its records; null when not found. */
+    private static String idOf(byte[] json) {
+        String head = new String(json, 0, Math.min(json.length, 400), StandardCharsets.UTF_8);
+        int i = head.indexOf("\"Id\":\"");
+        if (i < 0) {
+            return null;
+        }
+        int end = head.indexOf('"', i + 6);
+        return end < 0 ? null : head.substring(i + 6, end);
+    }
+
+    // ------------------------------------------------------------------ measurements
+
+    /** Polls the collector's Prometheus endpoint and keeps the largest sum of heap pools seen. */
+    private static final class HeapSampler {
+        private final String url;
+        private final AtomicLong max = new AtomicLong();
+        private volatile boolean running = true;
+        private Thread thread;
+
+        HeapSampler(String url) {
+            this.url = url;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running) {
+                    long sum = sample();
+                    max.accumulateAndGet(sum, Math::max);
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "bench-heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            long last = sample();
+            max.accumulateAndGet(last, Math::max);
+            running = false;
+            thread.interrupt();
+            thread.join(2000);
+        }
+
+        long maxBytes() {
+            return max.get();
+        }
+
+        private long sample() {
+            try {
+                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+                c.setConnectTimeout(400);
+                c.setReadTimeout(2000);
+                if (c.getResponseCode() != 200) {
+                    return 0;
+                }
+                String body;
+                try (InputStream in = c.getInputStream()) {
+                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                double sum = 0;
+                for (String line : body.split("\n")) {
+                    if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+                    }
+                }
+                return (long) sum;
+            } catch (IOException | RuntimeException notYet) {
+                return 0; // not started yet, or stopping
+            }
+        }
+    }
+
+    private static double cpuSeconds(Process process) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after the comm field: state is f[0], utime field 14 is f[11], stime field 15 is f[12]
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks / (double) clockTicks();
+        } catch (IOException | RuntimeException e) {
+            return process.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0);
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor();
+            return Long.parseLong(s);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            return 100;
+        }
+    }
+
+    private static double peakRssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ result
+
+    private record Result(long records, double recordsPerS, double baselinePerS, double mbPerS, double cpuS,
+                          double peakHeapMb, double peakRssMb, double drainS, double firstRecordS, long valueBytes,
+                          double baselineMbPerS, int blobs, int recordsPerBlob, int recordBytes) {
+
+        String json() {
+            return String.format(Locale.ROOT, "{\"records\":%d,\"records_per_s\":%.1f,\"baseline_records_per_s\":%.1f,"
+                            + "\"ratio\":%.3f,\"mb_per_s\":%.2f,\"cpu_s\":%.2f,\"peak_heap_mb\":%.1f,"
+                            + "\"peak_rss_mb\":%.1f,\"drain_s\":%.2f}",
+                    records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, mbPerS, cpuS, peakHeapMb,
+                    peakRssMb, drainS);
+        }
+
+        String markdown() {
+            String machine = Runtime.getRuntime().availableProcessors() + " cores (nproc), " + cpuModel() + ", "
+                    + memTotal() + ", Java " + System.getProperty("java.version") + " ("
+                    + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch");
+            StringBuilder md = new StringBuilder();
+            md.append("# Benchmarks\n\n");
+            md.append("A first throughput benchmark of the collector (issue 7, part 1). Run it with\n\n");
+            md.append("```\nbench/run.sh                  # defaults: 5 content types x 40 blobs x 1,000 records of"
+                    + " ~2 KB\nBENCH_BLOBS=10 BENCH_RECORDS=500 BENCH_RECORD_BYTES=2000 bench/run.sh\n```\n\n");
+            md.append("`bench/run.sh` builds if needed and runs `io.github.o365auditcamel.bench.Benchmark` from the test"
+                    + " classpath. It prints one JSON line on stdout (everything else goes to stderr) and rewrites"
+                    + " this file.\n\n");
+            md.append("## What is measured\n\n");
+            md.append("- **Setup.** An in-process single-node Kafka broker (KRaft, `EmbeddedKafkaBroker`) and the Office"
+                    + " 365 Management API simulator (`ManagementApiSimulator`, fixed seed, one day of backlog, listing"
+                    + " pages of 100 blobs) in the driver's JVM; the production jar, unchanged, as a child process"
+                    + " (`java -Xmx512m -jar target/o365-audit-camel.jar`, poll interval 2 s, client-side API rate"
+                    + " limit raised to 100,000 requests/min so it does not cap the run). Everything on one machine,"
+                    + " so the collector shares the CPUs with the broker, the simulator and the counting consumer.\n");
+            md.append("- **Collector.** Drain time is from starting the collector process (JVM start-up, Camel start,"
+                    + " subscription start and the first listing included) until a `read_committed` consumer has"
+                    + " seen every record the simulator holds in the five `bench.<content type>` topics."
+                    + " records/s = records / drain time; MB/s = sum of record value bytes / drain time.\n");
+            md.append("- **Baseline.** A plain `KafkaProducer` loop with the collector's producer settings (acks=all,"
+                    + " idempotence, lz4, linger 20 ms, batch 128 KB; no transactions, one producer) sends the same"
+                    + " records (same bytes, same keys) to `bench.baseline` on the same broker, after the collector"
+                    + " has stopped; timed from the first send to the end of `flush()`. It is the ceiling for"
+                    + " \"getting these bytes into this broker\" on this machine: no HTTP, no JSON parsing, no"
+                    + " transactions, no start-up.\n");
+            md.append("- **Collector resources.** CPU seconds (user + system, `/proc/<pid>/stat`) and peak RSS"
+                    + " (`VmHWM`) of the collector process at the end of the drain; peak heap is the largest sum of"
+                    + " `jvm_memory_used_bytes{area=\"heap\"}` seen on its `/observe/metrics` endpoint, sampled every"
+                    + " 500 ms.\n\n");
+            md.append("One run, not an average: expect a few percent of noise between runs.\n\n");
+            md.append("## Latest run\n\n");
+            md.append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append(" (UTC). Machine: ").append(machine)
+                    .append(".\n\n");
+            md.append(String.format(Locale.ROOT, "Volume: 5 content types x %d blobs x %d records of ~%d bytes"
+                    + " (%,d records, %.1f MB of record values).%n%n", blobs, recordsPerBlob, recordBytes, records,
+                    valueBytes / (1024.0 * 1024.0)));
+            md.append("| Measure | Value |\n|---|---:|\n");
+            md.append(row("records", String.format(Locale.ROOT, "%,d", records)));
+            md.append(row("drain time (s)", String.format(Locale.ROOT, "%.2f", drainS)));
+            md.append(row("first record seen after (s)", String.format(Locale.ROOT, "%.2f", firstRecordS)));
+            md.append(row("collector records/s", String.format(Locale.ROOT, "%,.0f", recordsPerS)));
+            md.append(row("baseline records/s", String.format(Locale.ROOT, "%,.0f", baselinePerS)));
+            md.append(row("ratio collector / baseline", String.format(Locale.ROOT, "%.3f", recordsPerS / baselinePerS)));
+            md.append(row("collector MB/s (record values)", String.format(Locale.ROOT, "%.2f", mbPerS)));
+            md.append(row("baseline MB/s (record values)", String.format(Locale.ROOT, "%.2f", baselineMbPerS)));
+            md.append(row("collector CPU (s)", String.format(Locale.ROOT, "%.2f", cpuS)));
+            md.append(row("collector peak heap (MB)", String.format(Locale.ROOT, "%.1f", peakHeapMb)));
+            md.append(row("collector peak RSS (MB)", String.format(Locale.ROOT, "%.1f", peakRssMb)));
+            md.append("\nRecords per second:\n\n```\n");
+            double max = Math.max(recordsPerS, baselinePerS);
+            md.append(bar("collector", recordsPerS, max)).append(bar("baseline ", baselinePerS, max));
+            md.append("```\n");
+            return md.toString();
+        }
+
+        private static String row(String name, String value) {
+            return "| " + name + " | " + value + " |\n";
+        }
+
+        private static String bar(String name, double value, double max) {
+            int width = (int) Math.round(50 * value / max);
+            return String.format(Locale.ROOT, "%s |%s %,.0f%n", name, "#".repeat(Math.max(width, 1)), value);
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return "unknown CPU";
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f GB RAM", kb / (1024.0 * 1024.0));
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return "unknown RAM";
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static int setting(String[] args, int index, String env, int fallback) {
+        String value = index < args.length ? args[index] : System.getenv(env);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        int n = Integer.parseInt(value.trim());
+        if (n < 1) {
+            throw new IllegalArgumentException(env + " must be at least 1: " + value);
+        }
+        return n;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> counter(String brokers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "o365-bench-counter");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void say(String line) {
+        System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " [bench] " + line);
+    }
+
+    private static void deleteQuietly(File file) {
+        File[] children = file.listFiles();
+        if (children != null) {
+            for (File child : children) {
+                deleteQuietly(child);
+            }
+        }
+        file.delete();
+    }
+}
