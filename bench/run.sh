@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 
 if [ ! -f target/o365-audit-camel.jar ] || [ ! -f target/demo-classpath.txt ] \
    || [ ! -f target/test-classes/io/github/o365auditcamel/bench/Benchmark.class ] \
-   || [ -n "$(find pom.xml src -newer target/o365-audit-camel.jar -type f 2>/dev/null | head -1)" ]; then
+   || [ -n "$(find pom.xml src/main -newer target/o365-audit-camel.jar -type f 2>/dev/null | head -1)" ] \
+   || [ -n "$(find pom.xml src/test -newer target/test-classes/io/github/o365auditcamel/bench/Benchmark.class \
+              -type f 2>/dev/null | head -1)" ]; then
   echo "[bench] building (mvn -B -q package -DskipTests) ..." >&2
   mvn -B -q package -DskipTests >&2
 fi
