@@ -414,10 +414,8 @@ public final class Benchmark {
             md.append("With a backlog this small the collector's start-up (JVM, Camel, first listing) is a large"
                     + " part of the drain time; the row \"after its first record\" leaves it out.\n\n");
             md.append("The simulator's records are generated and compress well with lz4, so MB/s counts record bytes,"
-                    + " not bytes on the wire. One run, not an average: when this benchmark was written, four default"
-                    + " runs in a row on a 2-core machine gave collector rates within 16% of each other (10,426 to"
-                    + " 12,132 records/s) and baselines within 24% (137,907 to 170,820 records/s); read the ratio as"
-                    + " an order of magnitude.\n\n");
+                    + " not bytes on the wire. This is one run, not an average: on a small shared machine runs vary"
+                    + " by a fifth or more, so run it a few times and read the ratio as an order of magnitude.\n\n");
             md.append("## Latest run\n\n");
             md.append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append(" (UTC). Machine: ").append(machine)
                     .append(".\n\n");
