@@ -39,7 +39,8 @@ import org.apache.camel.spi.Registry;
  */
 public class CollectorConfiguration implements CamelConfiguration {
 
-    private static final String CLIENT_SECRET = "o365.client-secret";
+    /** The one setting read past Camel's property parser, which logs values at DEBUG. */
+    private static final String SENSITIVE_PROPERTY = "o365.client-secret";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -104,7 +105,7 @@ public class CollectorConfiguration implements CamelConfiguration {
 
     /** Reads and checks every setting from Camel's properties (files, environment, system properties). */
     public static CollectorSettings settingsFrom(PropertiesComponent properties) {
-        return CollectorSettings.from(key -> key.equals(CLIENT_SECRET)
+        return CollectorSettings.from(key -> key.equals(SENSITIVE_PROPERTY)
                 ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
     }
 

@@ -1,9 +1,13 @@
 package io.github.o365auditcamel.fetch;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.o365auditcamel.api.ManagementApiException;
 import io.github.o365auditcamel.auth.TokenRequestException;
+import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.state.StateStoreException;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.KafkaException;
@@ -23,25 +27,25 @@ public class BlobFailures {
     /** Blobs in a row, without a success in between, whose transient failure counts as an outage. */
     public static final int OUTAGE_THRESHOLD = 3;
 
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> failuresInARow =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> failuresInARow =
+            new ConcurrentHashMap<>();
 
     /**
      * Counts a blob that failed transiently; throws {@link ApiOutageException} when it is the
      * {@value #OUTAGE_THRESHOLD}th in a row for its content type, so that the poll stops instead of dead-lettering.
      */
     public void failedTransiently(String contentType, Exchange exchange) {
-        int inARow = failuresInARow.computeIfAbsent(contentType, t -> new java.util.concurrent.atomic.AtomicInteger())
+        int inARow = failuresInARow.computeIfAbsent(contentType, t -> new AtomicInteger())
                 .incrementAndGet();
         if (inARow >= OUTAGE_THRESHOLD) {
             throw new ApiOutageException(inARow + " blobs in a row failed after their retries, the service looks down"
-                    + " (last: " + new io.github.o365auditcamel.progress.FailureReason().describe(exchange) + ")");
+                    + " (last: " + FailureReason.of(exchange) + ")");
         }
     }
 
     /** A blob of the content type was published: the count of failures in a row starts again. */
     public void succeeded(String contentType) {
-        java.util.concurrent.atomic.AtomicInteger count = failuresInARow.get(contentType);
+        AtomicInteger count = failuresInARow.get(contentType);
         if (count != null) {
             count.set(0);
         }

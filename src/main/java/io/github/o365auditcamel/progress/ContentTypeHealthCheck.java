@@ -23,7 +23,7 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
 
     /** Records that a content type's listing stopped for good, and why (the exchange's failure). */
     public void stopped(String contentType, Exchange exchange) {
-        stopped.put(contentType, new FailureReason().describe(exchange));
+        stopped.put(contentType, FailureReason.of(exchange));
     }
 
     /** A content type polls (again): it is no longer reported as stopped. */

@@ -12,6 +12,11 @@ public class FailureReason {
 
     /** The reason of the failure an exchange carries (in an error handler, the caught exception). */
     public String describe(Exchange exchange) {
+        return of(exchange);
+    }
+
+    /** The same, for Java callers. */
+    public static String of(Exchange exchange) {
         Throwable failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         return of(failure);

@@ -1,11 +1,13 @@
 package io.github.o365auditcamel.bench;
 
-import java.io.File;
+import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
+import static io.github.o365auditcamel.testing.LocalMachine.freePort;
+import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -527,27 +529,7 @@ public final class Benchmark {
         return nanos / 1e9;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private static void say(String line) {
         System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " [bench] " + line);
-    }
-
-    private static void deleteQuietly(File file) {
-        File[] children = file.listFiles();
-        if (children != null) {
-            for (File child : children) {
-                deleteQuietly(child);
-            }
-        }
-        file.delete();
     }
 }

@@ -1,8 +1,9 @@
 package io.github.o365auditcamel.demo;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
+import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
+import static io.github.o365auditcamel.testing.LocalMachine.freePortOr;
+import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,11 +43,11 @@ public final class Demo {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("build the collector first: mvn -B package -DskipTests");
         }
-        int kafkaPort = freeOr(9092);
+        int kafkaPort = freePortOr(9092);
         Path kafkaDir = Files.createTempDirectory("o365-demo-kafka");
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(kafkaDir, kafkaPort).start();
         ManagementApiSimulator simulator = ManagementApiSimulator.builder()
-                .port(freeOr(8365))
+                .port(freePortOr(8365))
                 .blobsPerContentType(8)
                 .recordsPerBlob(250)
                 .backlog(Duration.ofDays(3))
@@ -65,7 +66,7 @@ public final class Demo {
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", POLL.toSeconds() + "s");
         env.put("KAFKA_BROKERS", broker.bootstrapServers());
-        int managementPort = freeOr(9876);
+        int managementPort = freePortOr(9876);
         env.put("O365_MANAGEMENT_PORT", String.valueOf(managementPort));
         say("starting the collector: java -jar " + jar + " (the production jar, pointed at the two above)");
         Process process = collector.start();
@@ -123,31 +124,7 @@ public final class Demo {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static int freeOr(int preferred) throws IOException {
-        try (ServerSocket socket = new ServerSocket(preferred)) {
-            return preferred;
-        } catch (IOException busy) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
-        }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private static void say(String line) {
         System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " [demo] " + line);
-    }
-
-    private static void deleteQuietly(File file) {
-        File[] children = file.listFiles();
-        if (children != null) {
-            for (File child : children) {
-                deleteQuietly(child);
-            }
-        }
-        file.delete();
     }
 }

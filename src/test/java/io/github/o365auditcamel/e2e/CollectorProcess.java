@@ -1,5 +1,8 @@
 package io.github.o365auditcamel.e2e;
 
+import static io.github.o365auditcamel.testing.LocalMachine.freePort;
+import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +57,7 @@ public final class CollectorProcess implements AutoCloseable {
         env.put("O365_POLL_INTERVAL", "2s");
         env.put("KAFKA_BROKERS", brokers);
         // a port of its own, so that tests and a running demo never collide
-        env.put("O365_MANAGEMENT_PORT", String.valueOf(FreePort.find()));
+        env.put("O365_MANAGEMENT_PORT", String.valueOf(freePort()));
         return env;
     }
 
@@ -136,9 +139,5 @@ public final class CollectorProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

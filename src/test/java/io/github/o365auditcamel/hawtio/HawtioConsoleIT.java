@@ -1,12 +1,12 @@
 package io.github.o365auditcamel.hawtio;
 
+import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -275,13 +275,5 @@ class HawtioConsoleIT {
 
     private static String jolokiaPort() {
         return String.valueOf(URI.create(jolokiaUrl).getPort());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
