@@ -6,6 +6,7 @@ import io.github.o365auditcamel.api.ApiRateLimiter;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
 import io.github.o365auditcamel.auth.TokenProvider;
+import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
@@ -51,6 +52,11 @@ public class CollectorConfiguration implements CamelConfiguration {
                 String.valueOf(settings.pollInterval().toMillis()));
         properties.addOverrideProperty("o365.deadletter.max-poll-interval-millis",
                 String.valueOf(DeadLetterRetries.maxPollIntervalMillis(settings)));
+        // ... and the names the routes share with the Java side: the listing's leadership, the fetchers' group
+        properties.addOverrideProperty("o365.listing-leadership", settings.listingLeadership());
+        properties.addOverrideProperty("o365.fetcher-group", settings.fetcherGroup());
+        properties.addOverrideProperty("o365.content-refs-topic", settings.contentRefsTopic());
+        properties.addOverrideProperty("o365.fetch-concurrency", String.valueOf(settings.fetchConcurrency()));
 
         // the metrics registry Camel serves at /observe/metrics: camel-micrometer-prometheus's, when it is already
         // there, or one it will find by this name
@@ -71,6 +77,8 @@ public class CollectorConfiguration implements CamelConfiguration {
         BlobPublisher publisher = new BlobPublisher(settings, stateStore, streamer, metrics);
         context.addService(publisher, true, true);
         context.addService(stateStore, true, true);
+        // one instance at a time lists (the master: endpoints of the listing routes); every instance fetches
+        new ListingLeadership(settings).addTo(context);
 
         TokenProvider tokenProvider = new TokenProvider(settings, metrics);
         SubscriptionTable subscriptionTable = new SubscriptionTable(settings);

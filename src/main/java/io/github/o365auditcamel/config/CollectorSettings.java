@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,7 +41,12 @@ public record CollectorSettings(
         Duration deadLetterRetryDelay,
         int deadLetterMaxRetries,
         int apiRequestsPerMinute,
-        int managementPort) {
+        int managementPort,
+        String contentRefsTopic,
+        int contentRefsPartitions,
+        int fetchConcurrency,
+        String cluster,
+        String clusterDirectory) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -50,6 +56,7 @@ public record CollectorSettings(
     private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+    private static final List<String> CLUSTERS = List.of("file", "kubernetes");
     private static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
 
     /**
@@ -85,10 +92,31 @@ public record CollectorSettings(
         int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
         int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
         int managementPort = r.integer("o365.management-port", 9876, 0, 65_535);
+        // one per tenant: another tenant's references are not this tenant's fetchers' work
+        String contentRefsTopic = r.topicName("o365.content-refs-topic", "o365-audit-camel.content-refs." + tenantId,
+                false);
+        int contentRefsPartitions = r.integer("o365.content-refs-partitions", 12, 1, 1000);
+        int fetchConcurrency = r.integer("o365.fetch-concurrency", 4, 1, 100);
+        String cluster = r.oneOf("o365.cluster", "file", CLUSTERS);
+        String clusterDirectory = r.value("o365.cluster-directory");
+        if (clusterDirectory == null) {
+            clusterDirectory = Path.of(System.getProperty("java.io.tmpdir"), "o365-audit-camel-cluster").toString();
+        }
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
-                deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort);
+                deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
+                contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory);
+    }
+
+    /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
+    public String listingLeadership() {
+        return "o365-listing-" + tenantId;
+    }
+
+    /** The consumer group of every instance's blob fetchers (per content-refs topic, as its offsets are). */
+    public String fetcherGroup() {
+        return contentRefsTopic + ".fetchers." + tenantId;
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -145,7 +173,10 @@ public record CollectorSettings(
                 + ", kafkaCompression=" + kafkaCompression + ", dedupeWindow=" + dedupeWindow
                 + ", dedupeCapacity=" + dedupeCapacity + ", deadLetterTopic=" + deadLetterTopic
                 + ", deadLetterRetryDelay=" + deadLetterRetryDelay + ", deadLetterMaxRetries=" + deadLetterMaxRetries
-                + ", apiRequestsPerMinute=" + apiRequestsPerMinute + ", managementPort=" + managementPort + "]";
+                + ", apiRequestsPerMinute=" + apiRequestsPerMinute + ", managementPort=" + managementPort
+                + ", contentRefsTopic=" + contentRefsTopic + ", contentRefsPartitions=" + contentRefsPartitions
+                + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
+                + clusterDirectory + "]";
     }
 
     private static final class Reader {

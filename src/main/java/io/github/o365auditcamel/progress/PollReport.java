@@ -11,12 +11,14 @@ import io.github.o365auditcamel.listing.CheckpointStore;
 import io.github.o365auditcamel.listing.ListingWindow;
 
 /**
- * Counts what each poll cycle of a content type published, for the one line logged after each cycle and for
- * anyone who wants totals (tests, the demo).
+ * Counts, per content type, what the listing leader listed in a poll cycle and what this instance's fetchers published
+ * since the previous cycle, for the one line logged after each cycle, and totals for anyone who wants them (tests,
+ * the demo).
  */
 public class PollReport {
 
     private static final class Counts {
+        final AtomicLong listed = new AtomicLong();
         final AtomicLong blobs = new AtomicLong();
         final AtomicLong records = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
@@ -49,12 +51,13 @@ public class PollReport {
 
     public void cycleStarted(String contentType) {
         Counts c = of(contentType);
-        c.blobs.set(0);
-        c.records.set(0);
-        c.duplicates.set(0);
-        c.deadLettered.set(0);
-        c.skipped.set(0);
+        c.listed.set(0);
         c.cycleStart = clock.instant();
+    }
+
+    /** A blob listed and handed to the fetchers. */
+    public void blobListed(String contentType) {
+        of(contentType).listed.incrementAndGet();
     }
 
     public void blobPublished(String contentType, long records, long duplicates) {
@@ -74,7 +77,10 @@ public class PollReport {
         of(contentType).skipped.incrementAndGet();
     }
 
-    /** The line logged after a cycle: blobs and records published, checkpoint and how far behind now it is. */
+    /**
+     * The line logged after a cycle: blobs listed, blobs and records this instance published since the last such
+     * line, the checkpoint and how far behind now it is.
+     */
     public String cycleCompleted(String contentType) {
         Counts c = of(contentType);
         Instant now = clock.instant();
@@ -87,9 +93,14 @@ public class PollReport {
             duplicates += "; " + c.deadLettered.get() + " blobs dead-lettered, " + c.skipped.get()
                     + " gone or expired";
         }
-        return String.format("%s: %d blobs, %d records published%s in %.1f s; checkpoint %s; total %d blobs, %d records",
-                contentType, c.blobs.get(), c.records.get(), duplicates, millis / 1000.0, checkpoint,
+        String line = String.format("%s: %d blobs listed in %.1f s; %d blobs, %d records published%s since the last"
+                        + " poll; checkpoint %s; total %d blobs, %d records", contentType, c.listed.get(),
+                millis / 1000.0, c.blobs.getAndSet(0), c.records.getAndSet(0), duplicates, checkpoint,
                 c.totalBlobs.get(), c.totalRecords.get());
+        c.duplicates.set(0);
+        c.deadLettered.set(0);
+        c.skipped.set(0);
+        return line;
     }
 
     /**
@@ -102,8 +113,8 @@ public class PollReport {
             return null;
         }
         Counts c = of(contentType);
-        return String.format("%s: catching up, %s behind: listed up to %s; %d blobs, %d records so far in this poll",
-                contentType, human(behind), window.end(), c.blobs.get(), c.records.get());
+        return String.format("%s: catching up, %s behind: listed up to %s; %d blobs listed so far in this poll",
+                contentType, human(behind), window.end(), c.listed.get());
     }
 
     static String human(Duration d) {

@@ -21,11 +21,15 @@ import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * published go into Kafka in one transaction. A consumer reading {@code read_committed} sees either every record of
  * the blob or none; a crash mid-blob leaves an aborted transaction and the blob is fetched again.
  * <p>
- * One transactional producer per content type, so content types publish in parallel. Its transactional id is fixed
- * for this instance ({@code o365.instance-id}), so a restarted instance fences its predecessor and aborts whatever
- * transaction that one left open. Camel's kafka producer is not used here: it cannot put two topics in one
+ * One transactional producer per fetcher slot: per partition of the content references this instance consumes, and
+ * one for the dead-letter retries, so that blobs publish in parallel. Its transactional id is fixed for this instance
+ * ({@code o365.instance-id}) and slot, so a restarted instance fences its predecessor and aborts whatever transaction
+ * that one left open. A blob taken from the content-refs topic commits its consumed offset in the same transaction
+ * (with the consumer group's metadata), so a fetcher that lost its partition to another instance cannot commit
+ * after the new owner started: the broker fences it. Camel's kafka producer is not used here: it cannot put two topics in one
  * transaction through separate endpoints, and 4.18.0 does not recreate its producer after a KafkaException, which a
  * broker outage would make permanent.
  */
@@ -69,20 +76,33 @@ public class BlobPublisher extends ServiceSupport {
         this.metrics = metrics;
     }
 
-    /** The transactional id of a content type's producer on this instance. */
-    public String transactionalId(String contentType) {
+    /** Exchange variable naming the producer a blob is published with (one transaction at a time per producer). */
+    public static final String SLOT_VARIABLE = "publisherSlot";
+    /** Exchange variable holding camel-kafka's manual commit of the content reference being fetched. */
+    public static final String CONSUMED_REF_VARIABLE = "consumedRef";
+    /** The slot of the dead-letter retries. */
+    public static final String RETRY_SLOT = "deadletters";
+
+    /** The transactional id of a slot's producer on this instance. */
+    public String transactionalId(String slot) {
         return "o365-audit-camel." + settings.tenantId() + "." + settings.instanceId() + "."
-                + contentType.toLowerCase(Locale.ROOT);
+                + slot.toLowerCase(Locale.ROOT);
+    }
+
+    /** The slot of a content-refs partition. */
+    public static String refsSlot(int partition) {
+        return "refs-" + partition;
     }
 
     @Override
     protected void doStart() {
         // fences a previous run of this instance and aborts the transactions it left open, before the state is read
-        for (String contentType : settings.contentTypes()) {
-            producer(contentType);
+        for (int partition = 0; partition < settings.contentRefsPartitions(); partition++) {
+            producer(refsSlot(partition));
         }
-        LOG.info("Transactional producers ready for {} content types (instance id {})",
-                settings.contentTypes().size(), settings.instanceId());
+        producer(RETRY_SLOT);
+        LOG.info("Transactional producers ready for {} content-refs partitions and the dead-letter retries"
+                + " (instance id {})", settings.contentRefsPartitions(), settings.instanceId());
     }
 
     @Override
@@ -105,8 +125,10 @@ public class BlobPublisher extends ServiceSupport {
         String topic = settings.topicFor(contentType);
         List<Header> headers = headersOf(blob);
 
-        // one transaction at a time per producer; content types each have their own
-        KafkaProducer<String, byte[]> producer = producer(contentType);
+        // one transaction at a time per producer; each fetcher has its own
+        String slot = slotOf(exchange);
+        KafkaProducer<String, byte[]> producer = producer(slot);
+        ConsumedRef consumed = ConsumedRef.of(exchange);
         RecentRecordIds recent = settings.dedupeEnabled()
                 ? recentIds.computeIfAbsent(contentType, t -> new RecentRecordIds(settings.dedupeCapacity(),
                         settings.dedupeWindow().toMillis()))
@@ -128,10 +150,12 @@ public class BlobPublisher extends ServiceSupport {
                     producer.send(new ProducerRecord<>(topic, null, record.id(), record.json(), headers));
                     records++;
                 }
+                // the markers last, just before the commit: the state topic is held back only that long
                 producer.send(stateStore.publishedMarker(contentId, contentCreated));
                 if (pendingRetry != null) {
                     producer.send(stateStore.retryMarker(contentId, null));
                 }
+                consumed.addTo(producer);
                 producer.commitTransaction();
             } catch (Exception e) {
                 if (recent != null) {
@@ -140,13 +164,12 @@ public class BlobPublisher extends ServiceSupport {
                     recent.forgetSince(remembered);
                 }
                 if (e instanceof KafkaException) {
-                    // the transaction's outcome may be unknown (a commit that timed out): the state topic is read
-                    // again before the next blob, so that a committed blob is neither lost nor repeated
-                    discard(contentType, producer, e);
-                    stateStore.requireReload();
+                    // the transaction's outcome may be unknown (a commit that timed out): the state store reads the
+                    // topic before it next answers, so that a committed blob is neither lost nor repeated
+                    discard(slot, producer, e);
                 } else {
                     // the blob itself failed (bad content, a broken connection): the transaction is simply aborted
-                    abort(contentType, producer, e);
+                    abort(slot, producer, e);
                 }
                 throw e;
             }
@@ -210,7 +233,7 @@ public class BlobPublisher extends ServiceSupport {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId,
                 JSON.writeValueAsBytes(letter), headers);
         Integer pending = retryAt != null ? Integer.valueOf(deadLetterCount) : null;
-        commitHandled(blob, record, previous != null || pending != null, pending);
+        commitHandled(exchange, blob, record, previous != null || pending != null, pending);
         metrics.blobDeadLettered(blob.contentType, retryAt != null, blob.contentCreated());
         if (retryAt != null) {
             LOG.warn("{}: blob {} sent to dead-letter topic {}, fetched again at {}: {}", blob.contentType,
@@ -224,13 +247,16 @@ public class BlobPublisher extends ServiceSupport {
     /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */
     public void skip(Exchange exchange) throws Exception {
         Blob blob = Blob.of(exchange);
-        commitHandled(blob, null, stateStore.pendingRetry(blob.contentId) != null, null);
+        commitHandled(exchange, blob, null, stateStore.pendingRetry(blob.contentId) != null, null);
         metrics.blobSkipped(blob.contentType, blob.contentCreated());
         LOG.warn("{}: blob {} skipped: {}", blob.contentType, blob.contentId, reasonOf(exchange));
     }
 
-    private void commitHandled(Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry, Integer retry) {
-        KafkaProducer<String, byte[]> producer = producer(blob.contentType);
+    private void commitHandled(Exchange exchange, Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry,
+            Integer retry) {
+        String slot = slotOf(exchange);
+        KafkaProducer<String, byte[]> producer = producer(slot);
+        ConsumedRef consumed = ConsumedRef.of(exchange);
         synchronized (producer) {
             try {
                 producer.beginTransaction();
@@ -241,10 +267,10 @@ public class BlobPublisher extends ServiceSupport {
                 if (writeRetry) {
                     producer.send(stateStore.retryMarker(blob.contentId, retry));
                 }
+                consumed.addTo(producer);
                 producer.commitTransaction();
             } catch (RuntimeException e) {
-                discard(blob.contentType, producer, e);
-                stateStore.requireReload();
+                discard(slot, producer, e);
                 throw e;
             }
             stateStore.rememberPublished(blob.contentId, blob.contentCreated());
@@ -261,6 +287,7 @@ public class BlobPublisher extends ServiceSupport {
                 header("o365.contentType", blob.contentType),
                 header("o365.contentId", blob.contentId),
                 header("o365.tenantId", settings.tenantId()),
+                header("o365.instanceId", settings.instanceId()),
                 header("o365.contentCreated", blob.created == null ? "" : blob.created));
     }
 
@@ -277,19 +304,18 @@ public class BlobPublisher extends ServiceSupport {
         }
     }
 
-    private void abort(String contentType, KafkaProducer<String, byte[]> producer, Exception cause) {
+    private void abort(String slot, KafkaProducer<String, byte[]> producer, Exception cause) {
         try {
             producer.abortTransaction();
         } catch (RuntimeException abortFailed) {
-            discard(contentType, producer, cause);
-            stateStore.requireReload();
+            discard(slot, producer, cause);
         }
     }
 
     /** After a failure the transaction is aborted and the producer replaced: the next blob starts clean. */
-    private void discard(String contentType, KafkaProducer<String, byte[]> producer, Exception cause) {
-        LOG.debug("Aborting the {} transaction after: {}", contentType, cause.toString());
-        producers.remove(contentType, producer);
+    private void discard(String slot, KafkaProducer<String, byte[]> producer, Exception cause) {
+        LOG.debug("Aborting the {} transaction after: {}", slot, cause.toString());
+        producers.remove(slot, producer);
         try {
             producer.abortTransaction();
         } catch (Exception abortFailed) {
@@ -299,8 +325,46 @@ public class BlobPublisher extends ServiceSupport {
         producer.close(Duration.ZERO);
     }
 
-    private KafkaProducer<String, byte[]> producer(String contentType) {
-        return producers.computeIfAbsent(contentType, type -> {
+    /** A fetcher's producer: per content-refs partition, the dead-letter retries' own, or per content type. */
+    private static String slotOf(Exchange exchange) {
+        String slot = exchange.getVariable(SLOT_VARIABLE, String.class);
+        if (slot != null) {
+            return slot;
+        }
+        ConsumedRef consumed = ConsumedRef.of(exchange);
+        if (consumed.partition() != null) {
+            return refsSlot(consumed.partition().partition());
+        }
+        return "blobs-" + exchange.getVariable("contentType", String.class);
+    }
+
+    /**
+     * The content reference a blob was taken from, when it came from the content-refs topic: its offset joins the
+     * blob's transaction, so the reference counts as consumed exactly when the blob counts as handled.
+     */
+    private record ConsumedRef(TopicPartition partition, long offset, Consumer<?, ?> consumer) {
+        static final ConsumedRef NONE = new ConsumedRef(null, -1, null);
+
+        static ConsumedRef of(Exchange exchange) {
+            Object commit = exchange.getVariable(CONSUMED_REF_VARIABLE);
+            if (commit instanceof DefaultKafkaManualCommit manual) {
+                return new ConsumedRef(manual.getPartition(), manual.getRecordOffset(),
+                        manual.getCamelExchangePayload().consumer);
+            }
+            return NONE;
+        }
+
+        /** Runs on the consumer's own thread: the fetch route is synchronous, from poll to commit. */
+        void addTo(KafkaProducer<String, byte[]> producer) {
+            if (consumer != null) {
+                producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(offset + 1)),
+                        consumer.groupMetadata());
+            }
+        }
+    }
+
+    private KafkaProducer<String, byte[]> producer(String slot) {
+        return producers.computeIfAbsent(slot, type -> {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBrokers());
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));

@@ -42,7 +42,13 @@ import org.slf4j.LoggerFactory;
  * one stopped: one listing cursor per tenant and content type, the blobs already handled (published, skipped or
  * dead-lettered; by contentId), and the retry count of each blob dead-lettered after a transient failure and still
  * waiting to be fetched again.
- * Read whole at start; every change is written, and acknowledged by Kafka, before it counts.
+ * <p>
+ * Several instances share it: the listing leader moves the cursors, and every instance's fetchers mark blobs handled.
+ * So before each answer the store reads what others wrote since ({@link #catchUp}): up to the topic's end as it was
+ * when asked, waiting for transactions open at that moment to settle (markers are written last in their transaction,
+ * just before its commit, so that wait is short; one left open by an instance that died lasts at most the
+ * transaction timeout). A leader that takes over thus starts from its predecessor's cursor, and a fetcher that takes
+ * over a partition of content references sees every blob its predecessor finished.
  * Blobs created longer ago than the service keeps content can never be listed again, so their entries are deleted.
  */
 public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
@@ -60,7 +66,9 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
     private final Map<String, Integer> pendingRetries = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
-    private volatile boolean reloadRequired;
+    private KafkaConsumer<String, String> reader;
+    private Admin admin;
+    private List<TopicPartition> partitions;
 
     public KafkaStateStore(CollectorSettings settings) {
         this(settings.stateTopic(), settings.tenantId(), settings.kafkaBrokers(),
@@ -77,7 +85,18 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
 
     @Override
     protected void doStart() throws Exception {
-        load();
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state-reader");
+        reader = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+        partitions = reader.partitionsFor(topic, Duration.ofSeconds(WRITE_TIMEOUT_SECONDS)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        catchUp();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,47 +114,22 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
             producer.close(Duration.ofSeconds(10));
             producer = null;
         }
+        synchronized (this) {
+            if (reader != null) {
+                reader.close(Duration.ofSeconds(5));
+                reader = null;
+            }
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
     }
 
     @Override
     public Optional<Instant> cursor(String contentType) {
-        reloadIfRequired();
+        catchUp();
         return Optional.ofNullable(cursors.get(cursorKey(contentType)));
-    }
-
-    /**
-     * Asks for the state to be read again from the topic before it is next used: after a transaction whose outcome
-     * is unknown (its commit timed out while the broker was away, say), only the topic knows whether the blob's
-     * marker, and so its records, were committed.
-     */
-    public void requireReload() {
-        reloadRequired = true;
-    }
-
-    private void reloadIfRequired() {
-        // the common case, a lookup per listed blob, takes no lock
-        if (reloadRequired) {
-            reload();
-        }
-    }
-
-    private synchronized void reload() {
-        if (reloadRequired) {
-            Map<String, Instant> loadedCursors = new HashMap<>(cursors);
-            cursors.clear();
-            doneBlobs.clear();
-            pendingRetries.clear();
-            try {
-                load();
-            } catch (RuntimeException e) {
-                // keep what we had until the topic can be read
-                cursors.putAll(loadedCursors);
-                throw e;
-            }
-            reloadRequired = false;
-            LOG.info("State topic {} read again: {} cursors and {} published blobs", topic, cursors.size(),
-                    doneBlobs.size());
-        }
     }
 
     @Override
@@ -151,7 +145,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     }
 
     public boolean isPublished(String contentId) {
-        reloadIfRequired();
+        catchUp();
         return doneBlobs.containsKey(doneKey(contentId));
     }
 
@@ -179,7 +173,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
      * is not (never dead-lettered, published since, or given up on).
      */
     public Integer pendingRetry(String contentId) {
-        reloadIfRequired();
+        catchUp();
         return pendingRetries.get(retryKey(contentId));
     }
 
@@ -243,30 +237,29 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     }
 
     /**
-     * Reads the whole state topic. A transaction left open by an instance that died holds back what a
-     * {@code read_committed} reader may see; the load waits until the broker has settled it (at most the
-     * transaction timeout), so that nothing committed after it is missed.
+     * Reads what was written to the state topic since the last call, up to the topic's end as it is now. A transaction
+     * open at this moment holds back what a {@code read_committed} reader may see; the read waits until the broker has
+     * settled it (at most the transaction timeout, for one left open by an instance that died), so that nothing
+     * committed before this call is missed.
      */
-    private void load() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(WRITE_TIMEOUT_SECONDS))
-                    .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+    public synchronized void catchUp() {
+        if (reader == null) {
+            throw new StateStoreException("state topic " + topic + " is not open (the collector is stopping)", null);
+        }
+        try {
             Map<TopicPartition, Long> end = highWatermarks(admin, partitions);
-            Instant deadline = clock.instant().plus(settleTimeout);
+            if (reachedEnd(reader, end)) {
+                return;
+            }
+            Instant started = clock.instant();
+            Instant deadline = started.plus(settleTimeout);
             boolean warned = false;
-            while (!reachedEnd(consumer, end)) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            while (!reachedEnd(reader, end)) {
+                for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
                     apply(record.key(), record.value());
                 }
-                if (!warned && !reachedEnd(consumer, end) && consumer.endOffsets(partitions).equals(positions(consumer, partitions))) {
+                if (!warned && clock.instant().isAfter(started.plusSeconds(5))
+                        && !reachedEnd(reader, end)) {
                     LOG.info("State topic {}: waiting for a transaction left open by a stopped instance to be settled"
                             + " (at most {} s)", topic, settleTimeout.toSeconds());
                     warned = true;
@@ -281,6 +274,8 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StateStoreException("interrupted while reading state topic " + topic, e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new StateStoreException("could not read state topic " + topic + ": " + e, e);
         }
     }
 
@@ -293,12 +288,6 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .forEach((tp, info) -> end.put(tp, info.offset()));
         return end;
-    }
-
-    private static Map<TopicPartition, Long> positions(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        partitions.forEach(tp -> positions.put(tp, consumer.position(tp)));
-        return positions;
     }
 
     private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates, at startup, the topics the collector writes to when they are missing: the compacted state topic, and the
+ * Creates, at startup, the topics the collector writes to when they are missing: the compacted state topic, the
+ * content references the listing hands to the fetchers ({@code o365.content-refs-partitions} partitions), and the
  * record topic of each configured content type (with the broker's default partitions and replication), so that the
  * collector does not depend on the broker's auto-creation. Existing topics are left exactly as they are.
  */
@@ -38,6 +39,9 @@ public class KafkaTopics extends ServiceSupport {
         wanted.add(new NewTopic(settings.stateTopic(), Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         wanted.add(new NewTopic(settings.deadLetterTopic(), Optional.empty(), Optional.empty()));
+        // the listing leader's work for every instance's fetchers: as many partitions as fetchers can share it
+        wanted.add(new NewTopic(settings.contentRefsTopic(), Optional.of(settings.contentRefsPartitions()),
+                Optional.empty()));
         for (String contentType : settings.contentTypes()) {
             wanted.add(new NewTopic(settings.topicFor(contentType), Optional.empty(), Optional.empty()));
         }

@@ -46,7 +46,11 @@ public final class CollectorProcess implements AutoCloseable {
         return dir;
     }
 
-    /** The environment that points the collector at a simulator and a broker, polling every 2 s. */
+    /**
+     * The environment that points the collector at a simulator and a broker, polling every 2 s, with a content-refs
+     * topic and a leader-election directory of its own. A test that restarts a collector, or runs several side by
+     * side, gives them the same content-refs topic and directory (as a deployment would).
+     */
     public static Map<String, String> environment(ManagementApiSimulator simulator, String brokers) {
         Map<String, String> env = new HashMap<>();
         env.put("O365_TENANT_ID", simulator.tenantId());
@@ -58,6 +62,13 @@ public final class CollectorProcess implements AutoCloseable {
         env.put("KAFKA_BROKERS", brokers);
         // a port of its own, so that tests and a running demo never collide
         env.put("O365_MANAGEMENT_PORT", String.valueOf(freePort()));
+        String run = Long.toHexString(System.nanoTime());
+        env.put("O365_CONTENT_REFS_TOPIC", "content-refs." + run);
+        try {
+            env.put("O365_CLUSTER_DIRECTORY", Files.createTempDirectory("collector-cluster").toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return env;
     }
 

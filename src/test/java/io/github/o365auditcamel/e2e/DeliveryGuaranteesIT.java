@@ -77,6 +77,7 @@ class DeliveryGuaranteesIT {
         Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
         env.put("O365_TOPIC_PREFIX", prefix);
         env.put("O365_STATE_TOPIC", prefix + "state");
+        env.put("O365_CONTENT_REFS_TOPIC", prefix + "content-refs");
         env.put("O365_INSTANCE_ID", instanceId);
         env.put("KAFKA_TRANSACTION_TIMEOUT", "15s");
         CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);

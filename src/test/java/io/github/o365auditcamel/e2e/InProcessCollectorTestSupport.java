@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Leader election of the tests' collectors: a directory of their own, not the user's default. */
+    private static final java.nio.file.Path CLUSTER_DIRECTORY = clusterDirectory();
 
     protected static EmbeddedKafkaBroker broker;
     protected static ManagementApiSimulator simulator;
@@ -65,6 +67,8 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
         props.put("o365.topic-prefix", topicPrefix());
         props.put("o365.state-topic", topicPrefix() + "state");
         props.put("o365.deadletter-topic", topicPrefix() + "deadletter");
+        props.put("o365.content-refs-topic", topicPrefix() + "content-refs");
+        props.put("o365.cluster-directory", CLUSTER_DIRECTORY.toString());
         props.put("kafka.brokers", broker.bootstrapServers());
         configure(props);
         return props;
@@ -79,6 +83,14 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
     protected List<String> recordTopics() {
         return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
                 .map(t -> topicPrefix() + t.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private static java.nio.file.Path clusterDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("collector-cluster");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     protected static String idOf(String json) {

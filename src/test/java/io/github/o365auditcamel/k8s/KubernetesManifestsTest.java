@@ -111,6 +111,25 @@ class KubernetesManifestsTest {
         for (String kind : List.of("ServiceAccount", "NetworkPolicy", "PodDisruptionBudget")) {
             assertTrue(objects.containsKey(kind + "/o365-audit-camel"), kind);
         }
+
+        // several replicas: one lists, elected through a Lease the pod's service account may keep
+        assertTrue(((Number) at(deployment, "spec", "replicas")).intValue() >= 2, "a standby for the listing");
+        assertTrue(settings.contains("o365.cluster = kubernetes"), settings);
+        Map<String, Object> role = objects.get("Role/o365-audit-camel-leader-election");
+        Set<String> leaseVerbs = new TreeSet<>();
+        for (Map<String, Object> rule : this.<Map<String, Object>>typed(list(role.get("rules")))) {
+            if (list(rule.get("resources")).contains("leases")) {
+                assertEquals(List.of("coordination.k8s.io"), rule.get("apiGroups"));
+                leaseVerbs.addAll(this.<String>typed(list(rule.get("verbs"))));
+            }
+        }
+        assertTrue(leaseVerbs.containsAll(List.of("get", "create", "update")), leaseVerbs.toString());
+        Map<String, Object> binding = objects.get("RoleBinding/o365-audit-camel-leader-election");
+        assertEquals(at(deployment, "spec", "template", "spec", "serviceAccountName"),
+                first(list(binding.get("subjects"))).get("name"));
+        // the Lease's candidates are the pods that carry the label the cluster service looks for
+        assertEquals("o365-audit-camel", at(deployment, "spec", "template", "metadata", "labels",
+                "app.kubernetes.io/name"));
     }
 
     @Test

@@ -33,13 +33,13 @@ class PollReportTest {
     @Test
     void whileCatchingUpABacklogEachWindowSaysHowFarBehindItIs() {
         report.cycleStarted("Audit.Exchange");
-        report.blobPublished("Audit.Exchange", 100, 0);
+        report.blobListed("Audit.Exchange");
         ListingWindow dayOne = new ListingWindow(NOW.minus(Duration.ofDays(6)), NOW.minus(Duration.ofDays(5)));
 
         String line = report.windowCompleted("Audit.Exchange", dayOne);
 
-        assertEquals("Audit.Exchange: catching up, 120.0 h behind: listed up to 2026-11-20T12:00:00Z; 1 blobs,"
-                + " 100 records so far in this poll", line);
+        assertEquals("Audit.Exchange: catching up, 120.0 h behind: listed up to 2026-11-20T12:00:00Z; 1 blobs"
+                + " listed so far in this poll", line);
     }
 
     @Test
@@ -51,12 +51,17 @@ class PollReportTest {
     @Test
     void theLineAfterAPollGivesCountsAndHowFarBehindTheCheckpointIs() {
         report.cycleStarted("DLP.All");
+        report.blobListed("DLP.All");
+        report.blobListed("DLP.All");
         report.blobPublished("DLP.All", 40, 2);
         report.blobDeadLettered("DLP.All");
 
         String line = report.cycleCompleted("DLP.All");
 
-        assertTrue(line.startsWith("DLP.All: 1 blobs, 40 records published (2 copies served twice dropped); 1 blobs"
-                + " dead-lettered, 0 gone or expired in 0.0 s; checkpoint 2026-11-25T11:59:30Z (30 s behind)"), line);
+        assertTrue(line.startsWith("DLP.All: 2 blobs listed in 0.0 s; 1 blobs, 40 records published (2 copies served"
+                + " twice dropped); 1 blobs dead-lettered, 0 gone or expired since the last poll; checkpoint"
+                + " 2026-11-25T11:59:30Z (30 s behind)"), line);
+        assertTrue(report.cycleCompleted("DLP.All").contains("; 0 blobs, 0 records published since the last poll"),
+                "the published counts start again after each line");
     }
 }
