@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.o365auditcamel.api.ManagementApiException;
 import io.github.o365auditcamel.auth.TokenRequestException;
 import io.github.o365auditcamel.progress.FailureReason;
+import io.github.o365auditcamel.publish.ConcurrentCopyException;
 import io.github.o365auditcamel.state.StateStoreException;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.KafkaException;
@@ -67,7 +68,7 @@ public class BlobFailures {
             }
             if (t instanceof ManagementApiException api) {
                 transientCause |= api.isRetryable();
-            } else if (t instanceof IOException) {
+            } else if (t instanceof IOException || t instanceof ConcurrentCopyException) {
                 transientCause = true;
             }
             if (t.getCause() == t) {

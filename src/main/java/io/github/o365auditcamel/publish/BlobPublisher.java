@@ -96,11 +96,14 @@ public class BlobPublisher extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        // fences a previous run of this instance and aborts the transactions it left open, before the state is read
+        // fences a previous run of this instance and aborts the transactions it left open, before the state is read;
+        // all at once, as each waits for a round trip to the transaction coordinator
+        List<String> slots = new java.util.ArrayList<>();
         for (int partition = 0; partition < settings.contentRefsPartitions(); partition++) {
-            producer(refsSlot(partition));
+            slots.add(refsSlot(partition));
         }
-        producer(RETRY_SLOT);
+        slots.add(RETRY_SLOT);
+        slots.parallelStream().forEach(this::producer);
         LOG.info("Transactional producers ready for {} content-refs partitions and the dead-letter retries"
                 + " (instance id {})", settings.contentRefsPartitions(), settings.instanceId());
     }
@@ -138,12 +141,13 @@ public class BlobPublisher extends ServiceSupport {
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
-            long remembered = recent == null ? 0 : recent.mark();
+            RecentRecordIds.BlobIds ids = recent == null ? null : recent.startBlob();
             try (BlobRecordStreamer.RecordIterator it = streamer.records(body)) {
                 producer.beginTransaction();
                 while (it.hasNext()) {
                     AuditRecord record = it.next();
-                    if (recent != null && recent.seenBefore(record.id(), System.currentTimeMillis())) {
+                    if (ids != null && ids.check(record.id(), System.currentTimeMillis())
+                            == RecentRecordIds.Verdict.DROP) {
                         duplicates++;
                         continue;
                     }
@@ -156,12 +160,15 @@ public class BlobPublisher extends ServiceSupport {
                     producer.send(stateStore.retryMarker(contentId, null));
                 }
                 consumed.addTo(producer);
+                if (ids != null && !ids.commit(System.currentTimeMillis())) {
+                    throw new ConcurrentCopyException(contentType + ": blob " + contentId + " shares records with a"
+                            + " blob published at the same moment; fetched again without them");
+                }
                 producer.commitTransaction();
             } catch (Exception e) {
-                if (recent != null) {
-                    // ids of the aborted records must not hide them when the blob is fetched again; the ids of
-                    // blobs committed before stay, or the service's copies of their records would slip through
-                    recent.forgetSince(remembered);
+                if (ids != null) {
+                    // the aborted records' ids must not hide them when the blob is fetched again
+                    ids.abandon();
                 }
                 if (e instanceof KafkaException) {
                     // the transaction's outcome may be unknown (a commit that timed out): the state store reads the

@@ -1,26 +1,45 @@
 package io.github.o365auditcamel.publish;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
  * The record Ids published recently, to drop the copies the service itself serves (the same record in two blobs).
  * Bounded in time (ids older than the window are forgotten) and in memory: at most {@code capacity} ids, the oldest
- * forgotten first, each kept as 128 bits in flat arrays (about 35 bytes an id: 100,000 ids take 3.5 MB).
- * Not thread-safe: one instance per content type, used under that content type's publishing lock.
+ * forgotten first, each kept as 128 bits in flat arrays (about 45 bytes an id: 100,000 ids take 4.5 MB).
+ * <p>
+ * Several blobs of one content type are published at the same time (one per fetcher), each in a transaction of its
+ * own, so an id is first <em>claimed</em> by the blob that sends it ({@link BlobIds#check}) and counts as published
+ * only once that blob commits ({@link BlobIds#commit}); an aborted blob's claims are dropped again
+ * ({@link BlobIds#abandon}), so that its records are sent when it is fetched again. A blob that meets a record
+ * claimed by another blob in flight waits until that one has committed (and drops the record) or aborted (and sends
+ * it). Only when waiting would close a circle (two blobs each holding a record the other wants) does it send the
+ * record as well; then the second of the two to commit finds the id committed by the first and must abort and fetch
+ * its blob again, so that the record reaches Kafka once. Thread-safe.
  */
 final class RecentRecordIds {
 
+    /** What a blob does with one of its records. */
+    enum Verdict { SEND, DROP }
+
+    private static final long COMMITTED = 0;
+    private static final long DEAD = -1;
+    /** The longest a blob waits for another to settle a record both hold, before it sends it too. */
+    static final long MAX_WAIT_MILLIS = 120_000;
+
     private final int capacity;
     private final long windowMillis;
-    // a ring of ids in arrival order, oldest at head
+    // a ring of ids in arrival order, oldest at head; owner: COMMITTED, DEAD (removed) or the claiming blob's token
     private final long[] high;
     private final long[] low;
     private final long[] seenAt;
+    private final long[] owner;
     private int head;
     private int size;
-    // how many ids were ever remembered: marks for forgetSince
-    private long added;
+    private int live;
+    private long nextToken = 1;
+    private final java.util.Map<Long, BlobIds> inFlight = new java.util.HashMap<>();
     // open addressing with linear probing: ring index + 1, 0 = empty
     private final int[] table;
     private final int mask;
@@ -34,54 +53,169 @@ final class RecentRecordIds {
         this.high = new long[capacity];
         this.low = new long[capacity];
         this.seenAt = new long[capacity];
+        this.owner = new long[capacity];
         int tableSize = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
         this.table = new int[tableSize];
         this.mask = tableSize - 1;
     }
 
-    /** True when the id was seen within the window; otherwise it is remembered now and false is returned. */
-    boolean seenBefore(String id, long nowMillis) {
+    /** The ids of one blob about to be published. */
+    synchronized BlobIds startBlob() {
+        BlobIds blob = new BlobIds(nextToken++);
+        inFlight.put(blob.token, blob);
+        return blob;
+    }
+
+    /** Ids remembered, committed or claimed. */
+    synchronized int size() {
+        return live;
+    }
+
+    /** Whether the id counts as published (committed within the window). */
+    synchronized boolean isCommitted(String id, long nowMillis) {
         evictOlderThan(nowMillis - windowMillis);
         long[] key = key(id);
         int slot = slotOf(key[0], key[1]);
-        if (table[slot] != 0) {
-            return true;
-        }
-        if (size == capacity) {
-            evictOldest();
-            slot = slotOf(key[0], key[1]);
-        }
-        int index = (head + size) % capacity;
-        high[index] = key[0];
-        low[index] = key[1];
-        seenAt[index] = nowMillis;
-        table[slot] = index + 1;
-        size++;
-        added++;
-        return false;
-    }
-
-    /** A mark taken before a blob's transaction: the ids remembered after it can be forgotten with forgetSince. */
-    long mark() {
-        return added;
+        return table[slot] != 0 && owner[table[slot] - 1] == COMMITTED;
     }
 
     /**
-     * Forgets the ids remembered since the mark, newest first: those of a transaction that was aborted, so that the
-     * blob's records are published when it is fetched again. Ids remembered before the mark stay.
+     * The ids one blob sends, claimed until its transaction commits or aborts. Kept as 16 bytes per record sent, so
+     * that the claims can be settled at the end.
      */
-    void forgetSince(long mark) {
-        long newer = Math.min(added - mark, size);
-        for (long i = 0; i < newer; i++) {
-            int newest = (head + size - 1) % capacity;
-            deleteSlot(slotOf(high[newest], low[newest]));
-            size--;
+    final class BlobIds {
+        private final long token;
+        private long[] sent = new long[128];
+        private int count;
+        private boolean committed;
+        // the blob this one waits for, to detect a circle
+        private BlobIds waitingFor;
+
+        private BlobIds(long token) {
+            this.token = token;
         }
-        added = mark;
+
+        /**
+         * Whether to send the record: not when its id is published already, or was sent earlier in this blob. Waits
+         * while another blob in flight holds it.
+         */
+        Verdict check(String id, long nowMillis) {
+            long[] key = key(id);
+            synchronized (RecentRecordIds.this) {
+                long waitUntil = System.currentTimeMillis() + MAX_WAIT_MILLIS;
+                while (true) {
+                    evictOlderThan(nowMillis - windowMillis);
+                    int slot = slotOf(key[0], key[1]);
+                    if (table[slot] == 0) {
+                        insert(key[0], key[1], nowMillis, token);
+                        break;
+                    }
+                    long o = owner[table[slot] - 1];
+                    if (o == COMMITTED || o == token) {
+                        return Verdict.DROP;
+                    }
+                    BlobIds other = inFlight.get(o);
+                    long wait = waitUntil - System.currentTimeMillis();
+                    if (other == null || other.waitsFor(this) || wait <= 0) {
+                        // sent here too; settled when the two commit
+                        break;
+                    }
+                    waitingFor = other;
+                    try {
+                        RecentRecordIds.this.wait(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    } finally {
+                        waitingFor = null;
+                    }
+                }
+            }
+            remember(key);
+            return Verdict.SEND;
+        }
+
+        /** Whether this blob waits, directly or through others, for the given one. */
+        private boolean waitsFor(BlobIds blob) {
+            for (BlobIds b = this; b != null; b = b.waitingFor) {
+                if (b == blob) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Marks this blob's ids published, just before its transaction commits; false, changing nothing, when
+         * another blob committed one of them since this blob sent it (then this blob must abort and be fetched
+         * again, to send no record twice).
+         */
+        boolean commit(long nowMillis) {
+            synchronized (RecentRecordIds.this) {
+                for (int i = 0; i < count; i += 2) {
+                    int slot = slotOf(sent[i], sent[i + 1]);
+                    if (table[slot] != 0 && owner[table[slot] - 1] == COMMITTED) {
+                        return false;
+                    }
+                }
+                inFlight.remove(token);
+                RecentRecordIds.this.notifyAll();
+                for (int i = 0; i < count; i += 2) {
+                    int slot = slotOf(sent[i], sent[i + 1]);
+                    if (table[slot] != 0) {
+                        owner[table[slot] - 1] = COMMITTED;
+                    } else {
+                        insert(sent[i], sent[i + 1], nowMillis, COMMITTED);
+                    }
+                }
+                committed = true;
+                return true;
+            }
+        }
+
+        /** The blob's transaction was aborted: its ids are not published, and another blob may send them. */
+        void abandon() {
+            synchronized (RecentRecordIds.this) {
+                for (int i = 0; i < count; i += 2) {
+                    int slot = slotOf(sent[i], sent[i + 1]);
+                    if (table[slot] != 0) {
+                        int index = table[slot] - 1;
+                        // after commit(), nobody else can have committed these ids: they are this blob's
+                        if (owner[index] == token || (committed && owner[index] == COMMITTED)) {
+                            deleteSlot(slot);
+                            owner[index] = DEAD;
+                            live--;
+                        }
+                    }
+                }
+                committed = false;
+                inFlight.remove(token);
+                RecentRecordIds.this.notifyAll();
+            }
+        }
+
+        private void remember(long[] key) {
+            if (count + 2 > sent.length) {
+                sent = Arrays.copyOf(sent, sent.length * 2);
+            }
+            sent[count++] = key[0];
+            sent[count++] = key[1];
+        }
     }
 
-    int size() {
-        return size;
+    private void insert(long hi, long lo, long nowMillis, long claimedBy) {
+        if (size == capacity) {
+            evictOldest();
+        }
+        int slot = slotOf(hi, lo);
+        int index = (head + size) % capacity;
+        high[index] = hi;
+        low[index] = lo;
+        seenAt[index] = nowMillis;
+        owner[index] = claimedBy;
+        table[slot] = index + 1;
+        size++;
+        live++;
     }
 
     private void evictOlderThan(long horizon) {
@@ -91,10 +225,12 @@ final class RecentRecordIds {
     }
 
     private void evictOldest() {
-        int slot = slotOf(high[head], low[head]);
+        if (owner[head] != DEAD) {
+            deleteSlot(slotOf(high[head], low[head]));
+            live--;
+        }
         head = (head + 1) % capacity;
         size--;
-        deleteSlot(slot);
     }
 
     /** Empties a table slot; backward-shift deletion keeps every probe sequence unbroken. */

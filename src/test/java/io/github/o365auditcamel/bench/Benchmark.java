@@ -50,6 +50,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Volume: args {@code blobs records recordBytes} or env BENCH_BLOBS (per content type), BENCH_RECORDS (per blob),
  * BENCH_RECORD_BYTES (approximate record size). BENCH_TIMEOUT_S caps the drain wait (default 900).
+ * BENCH_CONCURRENCY sets the collector's fetch concurrency (default: the collector's own, 4); BENCH_COLLECTOR_XMX its
+ * heap (default 512m); BENCH_COLLECTOR_OPTS adds JVM options (a flight recording, say).
+ * <p>BENCH_LARGE_BLOB_MB=300 measures one blob of that size instead (Audit.General only, collector heap 256m by
+ * default), and writes docs/benchmarks-large-blob.md.
  */
 public final class Benchmark {
 
@@ -67,10 +71,17 @@ public final class Benchmark {
         out = System.out;
         System.setOut(System.err);
 
-        int blobs = setting(args, 0, "BENCH_BLOBS", 40);
-        int recordsPerBlob = setting(args, 1, "BENCH_RECORDS", 1000);
+        int largeBlobMb = setting(new String[0], 9, "BENCH_LARGE_BLOB_MB", 0);
+        boolean largeBlob = largeBlobMb > 0;
+        int blobs = largeBlob ? 1 : setting(args, 0, "BENCH_BLOBS", 40);
         int recordBytes = setting(args, 2, "BENCH_RECORD_BYTES", 2000);
+        int recordsPerBlob = largeBlob ? (int) (largeBlobMb * 1024L * 1024L / recordBytes)
+                : setting(args, 1, "BENCH_RECORDS", 1000);
         long timeoutS = setting(new String[0], 9, "BENCH_TIMEOUT_S", 900);
+        int concurrency = setting(new String[0], 9, "BENCH_CONCURRENCY", 0);
+        String xmx = System.getenv().getOrDefault("BENCH_COLLECTOR_XMX", largeBlob ? "256m" : "512m");
+        String collectorOpts = System.getenv().getOrDefault("BENCH_COLLECTOR_OPTS", "");
+        List<String> contentTypes = largeBlob ? List.of("Audit.General") : ManagementApiSimulator.ALL_CONTENT_TYPES;
 
         Path jar = Path.of("target/o365-audit-camel.jar");
         if (!Files.exists(jar)) {
@@ -84,6 +95,7 @@ public final class Benchmark {
         try {
             broker = new EmbeddedKafkaBroker(kafkaDir, freePort()).start();
             simulator = ManagementApiSimulator.builder()
+                    .contentTypes(contentTypes)
                     .blobsPerContentType(blobs)
                     .recordsPerBlob(recordsPerBlob)
                     .recordSizeBytes(recordBytes)
@@ -94,12 +106,17 @@ public final class Benchmark {
             simulator.start();
             int expected = simulator.recordCount();
             say("broker " + broker.bootstrapServers() + ", simulator " + simulator.baseUrl() + " with " + expected
-                    + " records (" + ManagementApiSimulator.ALL_CONTENT_TYPES.size() + " content types x " + blobs
+                    + " records (" + contentTypes.size() + " content types x " + blobs
                     + " blobs x " + recordsPerBlob + " records of ~" + recordBytes + " bytes)");
 
             // ---------------------------------------------------------------- the collector
             int managementPort = freePort();
-            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx512m", "-jar", jar.toString())
+            List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + xmx));
+            if (!collectorOpts.isBlank()) {
+                command.addAll(List.of(collectorOpts.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile());
             Map<String, String> env = pb.environment();
@@ -115,9 +132,15 @@ public final class Benchmark {
             env.put("O365_TOPIC_PREFIX", PREFIX);
             env.put("O365_STATE_TOPIC", "bench.state");
             env.put("O365_DEADLETTER_TOPIC", "bench.deadletter");
+            env.put("O365_CONTENT_REFS_TOPIC", "bench.content-refs");
+            env.put("O365_CLUSTER_DIRECTORY", kafkaDir.resolve("cluster").toString());
+            env.put("O365_CONTENT_TYPES", String.join(",", contentTypes));
+            if (concurrency > 0) {
+                env.put("O365_FETCH_CONCURRENCY", String.valueOf(concurrency));
+            }
 
             List<String> topics = new ArrayList<>();
-            for (String type : ManagementApiSimulator.ALL_CONTENT_TYPES) {
+            for (String type : contentTypes) {
                 topics.add(PREFIX + type.toLowerCase(Locale.ROOT));
             }
             long count = 0;
@@ -181,12 +204,15 @@ public final class Benchmark {
                 say("baseline sent " + base.records + " records in " + String.format(Locale.ROOT, "%.2f", base.seconds)
                         + " s");
 
+                int blobGets = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
                 Result r = new Result(count, count / drainS, base.records / base.seconds,
                         valueBytes / (1024.0 * 1024.0) / drainS, cpuS, heapMb, rssMb, drainS, firstRecordS,
-                        valueBytes, base.bytes / (1024.0 * 1024.0) / base.seconds, blobs, recordsPerBlob, recordBytes);
+                        valueBytes, base.bytes / (1024.0 * 1024.0) / base.seconds, blobs, recordsPerBlob, recordBytes,
+                        contentTypes.size(), simulator.blobs().size(), blobGets,
+                        concurrency > 0 ? String.valueOf(concurrency) : "4 (default)", xmx, largeBlob);
                 out.println(r.json());
                 out.flush();
-                Path doc = Path.of("docs/benchmarks.md");
+                Path doc = Path.of(largeBlob ? "docs/benchmarks-large-blob.md" : "docs/benchmarks.md");
                 Files.createDirectories(doc.getParent());
                 Files.writeString(doc, r.markdown());
                 say("wrote " + doc);
@@ -367,14 +393,22 @@ public final class Benchmark {
 
     private record Result(long records, double recordsPerS, double baselinePerS, double mbPerS, double cpuS,
                           double peakHeapMb, double peakRssMb, double drainS, double firstRecordS, long valueBytes,
-                          double baselineMbPerS, int blobs, int recordsPerBlob, int recordBytes) {
+                          double baselineMbPerS, int blobs, int recordsPerBlob, int recordBytes, int contentTypes,
+                          int totalBlobs, int blobGets, String concurrency, String xmx, boolean largeBlob) {
+
+        /** Records per second from the first record to the last: start-up left out. */
+        double steadyPerS() {
+            return records / Math.max(drainS - firstRecordS, 1e-3);
+        }
 
         String json() {
             return String.format(Locale.ROOT, "{\"records\":%d,\"records_per_s\":%.1f,\"baseline_records_per_s\":%.1f,"
-                            + "\"ratio\":%.3f,\"mb_per_s\":%.2f,\"cpu_s\":%.2f,\"peak_heap_mb\":%.1f,"
-                            + "\"peak_rss_mb\":%.1f,\"drain_s\":%.2f}",
-                    records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, mbPerS, cpuS, peakHeapMb,
-                    peakRssMb, drainS);
+                            + "\"ratio\":%.3f,\"steady_records_per_s\":%.1f,\"steady_ratio\":%.3f,\"mb_per_s\":%.2f,"
+                            + "\"cpu_s\":%.2f,\"peak_heap_mb\":%.1f,\"peak_rss_mb\":%.1f,\"drain_s\":%.2f,"
+                            + "\"blobs\":%d,\"blob_gets\":%d,\"fetch_concurrency\":\"%s\",\"collector_xmx\":\"%s\"}",
+                    records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, steadyPerS(),
+                    steadyPerS() / baselinePerS, mbPerS, cpuS, peakHeapMb, peakRssMb, drainS, totalBlobs, blobGets,
+                    concurrency, xmx);
         }
 
         String markdown() {
@@ -394,7 +428,8 @@ public final class Benchmark {
             md.append("- **Setup.** An in-process single-node Kafka broker (KRaft, `EmbeddedKafkaBroker`) and the Office"
                     + " 365 Management API simulator (`ManagementApiSimulator`, fixed seed, one day of backlog, listing"
                     + " pages of 100 blobs) in the driver's JVM; the production jar, unchanged, as a child process"
-                    + " (`java -Xmx512m -jar target/o365-audit-camel.jar`, poll interval 2 s, client-side API rate"
+                    + " (`java -Xmx" + xmx + " -jar target/o365-audit-camel.jar`, poll interval 2 s, fetch concurrency "
+                    + concurrency + ", client-side API rate"
                     + " limit raised to 100,000 requests/min so it does not cap the run). Everything on one machine,"
                     + " so the collector shares the CPUs with the broker, the simulator and the counting consumer.\n");
             md.append("- **Collector.** Drain time is from starting the collector process (JVM start-up, Camel start,"
@@ -421,8 +456,9 @@ public final class Benchmark {
             md.append("## Latest run\n\n");
             md.append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append(" (UTC). Machine: ").append(machine)
                     .append(".\n\n");
-            md.append(String.format(Locale.ROOT, "Volume: 5 content types x %d blobs x %d records of ~%d bytes"
-                    + " (%,d records, %.1f MB of record values).%n%n", blobs, recordsPerBlob, recordBytes, records,
+            md.append(String.format(Locale.ROOT, "Volume: %d content types x %d blobs x %d records of ~%d bytes"
+                    + " (%,d records, %.1f MB of record values).%n%n", contentTypes, blobs, recordsPerBlob, recordBytes,
+                    records,
                     valueBytes / (1024.0 * 1024.0)));
             md.append("| Measure | Value |\n|---|---:|\n");
             md.append(row("records", String.format(Locale.ROOT, "%,d", records)));
@@ -438,6 +474,7 @@ public final class Benchmark {
             md.append(row("collector CPU (s)", String.format(Locale.ROOT, "%.2f", cpuS)));
             md.append(row("collector peak heap (MB)", String.format(Locale.ROOT, "%.1f", peakHeapMb)));
             md.append(row("collector peak RSS (MB)", String.format(Locale.ROOT, "%.1f", peakRssMb)));
+            md.append(row("blob GETs / blobs", String.format(Locale.ROOT, "%,d / %,d", blobGets, totalBlobs)));
             md.append("\nRecords per second:\n\n```\n");
             double max = Math.max(recordsPerS, baselinePerS);
             md.append(bar("collector", recordsPerS, max)).append(bar("baseline ", baselinePerS, max));

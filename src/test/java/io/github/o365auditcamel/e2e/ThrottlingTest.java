@@ -49,6 +49,9 @@ class ThrottlingTest extends InProcessCollectorTestSupport {
         props.put("o365.api.requests-per-minute", String.valueOf(REQUESTS_PER_MINUTE));
         props.put("o365.api.retry-delay-millis", "200");
         props.put("o365.api.max-retries", "10");
+        // listing is quick now that fetching is not part of the poll: polls every 2 s would spend most of the
+        // 4 requests a second on listings, and leave the fetchers waiting
+        props.put("o365.poll-interval", "6s");
     }
 
     @Test
