@@ -191,6 +191,12 @@ class KubernetesLeaseLeadershipTest {
                     "o365.client-secret", "not-a-secret", "o365.cluster", "kubernetes", "o365.instance-id", id);
             CollectorSettings settings = CollectorSettings.from(properties::get);
             leadership = new ListingLeadership(settings);
+            // shorter than Camel's defaults (lease 15 s, renewal deadline 10 s, retries every 2 s) to keep the test
+            // short; the same proportions
+            KubernetesClusterService service = (KubernetesClusterService) leadership.clusterService();
+            service.setLeaseDurationMillis(6000);
+            service.setRenewDeadlineMillis(4000);
+            service.setRetryPeriodMillis(1000);
             leadership.addTo(context);
             instances.add(this);
             context.start();

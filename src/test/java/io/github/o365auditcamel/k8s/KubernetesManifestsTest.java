@@ -127,6 +127,8 @@ class KubernetesManifestsTest {
         Map<String, Object> binding = objects.get("RoleBinding/o365-audit-camel-leader-election");
         assertEquals(at(deployment, "spec", "template", "spec", "serviceAccountName"),
                 first(list(binding.get("subjects"))).get("name"));
+        // the Lease needs the account's token, CA and namespace in the pod
+        assertEquals(Boolean.TRUE, at(deployment, "spec", "template", "spec", "automountServiceAccountToken"));
         // the Lease's candidates are the pods that carry the label the cluster service looks for
         assertEquals("o365-audit-camel", at(deployment, "spec", "template", "metadata", "labels",
                 "app.kubernetes.io/name"));
