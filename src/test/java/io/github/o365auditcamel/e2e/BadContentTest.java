@@ -42,7 +42,7 @@ class BadContentTest extends InProcessCollectorTestSupport {
 
     @BeforeAll
     static void startServices() throws Exception {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         foreignHost = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         foreignHost.createContext("/", exchange -> {
             foreignRequests.incrementAndGet();

@@ -31,7 +31,7 @@ class CollectorEndToEndTest extends InProcessCollectorTestSupport {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .blobsPerContentType(12)
                 .recordsPerBlob(40)

@@ -28,7 +28,7 @@ class FatalAnswerTest extends InProcessCollectorTestSupport {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .contentTypes(List.of("Audit.Exchange", "DLP.All"))
                 .blobsPerContentType(3)

@@ -32,7 +32,9 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
             simulator = null;
         }
         if (broker != null) {
-            broker.close();
+            if (!EmbeddedKafkaBroker.isShared(broker)) {
+                broker.close();
+            }
             broker = null;
         }
     }

@@ -77,7 +77,7 @@ class SecretsTest extends InProcessCollectorTestSupport {
         Configurator.setLevel("org.apache.camel", Level.DEBUG);
         logging.updateLoggers();
 
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .clientSecret(SECRET)
                 .contentTypes(List.of("Audit.Exchange", "Audit.General"))

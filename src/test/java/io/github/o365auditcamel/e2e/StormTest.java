@@ -29,7 +29,7 @@ class StormTest extends InProcessCollectorTestSupport {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .blobsPerContentType(10)
                 .recordsPerBlob(60)

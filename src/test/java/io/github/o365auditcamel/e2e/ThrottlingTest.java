@@ -27,7 +27,7 @@ class ThrottlingTest extends InProcessCollectorTestSupport {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .blobsPerContentType(6)
                 .recordsPerBlob(20)

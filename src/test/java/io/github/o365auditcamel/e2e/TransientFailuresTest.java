@@ -54,7 +54,7 @@ class TransientFailuresTest extends InProcessCollectorTestSupport {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .contentTypes(List.of("Audit.Exchange", "Audit.SharePoint"))
                 .blobsPerContentType(4)

@@ -172,6 +172,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    private static EmbeddedKafkaBroker shared;
+
+    /**
+     * One broker for the in-process tests of this JVM, started on first use and closed when the JVM exits: each test
+     * has topics of its own, and starting a broker per test class costs seconds. A test that stops or restarts the
+     * broker needs one of its own.
+     */
+    public static synchronized EmbeddedKafkaBroker shared() {
+        if (shared == null) {
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "embedded-kafka-shutdown"));
+            shared = broker;
+        }
+        return shared;
+    }
+
+    /** Whether this is the broker {@link #shared()} hands out, which only the JVM's exit closes. */
+    public static synchronized boolean isShared(EmbeddedKafkaBroker broker) {
+        return broker == shared;
+    }
+
     /**
      * Standalone broker: {@code EmbeddedKafkaBroker [port] [logDir]} (port defaults to 9092; without a log dir a
      * temporary one is used and deleted on exit). Prints the bootstrap servers and runs until the JVM is stopped.
