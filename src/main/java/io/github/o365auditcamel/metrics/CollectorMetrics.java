@@ -73,6 +73,14 @@ public class CollectorMetrics {
         completed(contentType, contentCreated);
     }
 
+    /**
+     * A blob's transaction was aborted because it shared records with another blob published at the same moment
+     * ({@code ConcurrentCopyException}): it is fetched again.
+     */
+    public void blobRefetchedForSharedRecords(String contentType) {
+        registry.counter("o365.blobs.refetched", CONTENT_TYPE, contentType, "reason", "shared-records").increment();
+    }
+
     /** One answer of the Management Activity API, classified. */
     public void apiResponse(String contentType, ApiOutcome outcome, String code, int status) {
         String type = contentType == null ? "none" : contentType;

@@ -161,6 +161,7 @@ public class BlobPublisher extends ServiceSupport {
                 }
                 consumed.addTo(producer);
                 if (ids != null && !ids.commit(System.currentTimeMillis())) {
+                    metrics.blobRefetchedForSharedRecords(contentType);
                     throw new ConcurrentCopyException(contentType + ": blob " + contentId + " shares records with a"
                             + " blob published at the same moment; fetched again without them");
                 }

@@ -72,6 +72,25 @@ public final class CollectorProcess implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The environment for a collector whose topics all start with {@code prefix}: records, state and content
+     * references, so that tests sharing a broker never see each other's, and collectors of one test (restarted, or
+     * side by side) share theirs. Each instance needs its own {@code O365_INSTANCE_ID} on top.
+     */
+    public static Map<String, String> environment(ManagementApiSimulator simulator, String brokers, String prefix) {
+        Map<String, String> env = environment(simulator, brokers);
+        env.put("O365_TOPIC_PREFIX", prefix);
+        env.put("O365_STATE_TOPIC", prefix + "state");
+        env.put("O365_CONTENT_REFS_TOPIC", prefix + "content-refs");
+        return env;
+    }
+
+    /** The record topic of every content type under {@code prefix}. */
+    public static List<String> recordTopics(String prefix) {
+        return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
+                .map(t -> prefix + t.toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
     public static CollectorProcess start(Path workDir, Map<String, String> env) throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: these tests run after 'mvn package' (mvn verify)");

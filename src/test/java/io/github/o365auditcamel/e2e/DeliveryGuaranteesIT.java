@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.RequestKind;
@@ -29,7 +24,6 @@ import org.junit.jupiter.api.TestInfo;
  */
 class DeliveryGuaranteesIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(150);
 
     private static EmbeddedKafkaBroker broker;
@@ -74,10 +68,7 @@ class DeliveryGuaranteesIT {
     }
 
     private CollectorProcess startCollector(String instanceId) throws Exception {
-        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
-        env.put("O365_TOPIC_PREFIX", prefix);
-        env.put("O365_STATE_TOPIC", prefix + "state");
-        env.put("O365_CONTENT_REFS_TOPIC", prefix + "content-refs");
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers(), prefix);
         env.put("O365_INSTANCE_ID", instanceId);
         env.put("KAFKA_TRANSACTION_TIMEOUT", "15s");
         CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
@@ -86,8 +77,7 @@ class DeliveryGuaranteesIT {
     }
 
     private List<String> topics() {
-        return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
-                .map(t -> prefix + t.toLowerCase(Locale.ROOT)).toList();
+        return CollectorProcess.recordTopics(prefix);
     }
 
     private TopicReader committedReader() {
@@ -96,66 +86,14 @@ class DeliveryGuaranteesIT {
 
     /** Waits until every served record is in Kafka, then checks each is there exactly once. */
     private void assertEveryRecordExactlyOnce(CollectorProcess collector) throws Exception {
-        int expected = simulator.recordCount();
-        try (TopicReader reader = committedReader()) {
-            reader.readUntil(r -> r.size() >= expected, DRAIN_TIMEOUT);
-            List<TopicReader.Record> records = reader.drain(Duration.ofSeconds(4));
-            Map<String, Long> copies = records.stream()
-                    .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
-            long duplicates = copies.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
-            Set<String> served = simulator.recordsByContentType().values().stream().flatMap(List::stream)
-                    .map(DeliveryGuaranteesIT::idOf).collect(Collectors.toSet());
-            long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
-            System.out.printf("%s: %d records served, %d in Kafka, %d lost, %d duplicates%n",
-                    prefix, served.size(), records.size(), lost, duplicates);
-            simulator.blobGetCounts().forEach((id, gets) -> {
-                if (gets != 1) {
-                    System.out.printf("  blob %s fetched %d times%n", id, gets);
-                }
-            });
-            if (lost > 0) {
-                // which blobs: how often each was fetched, and how many of its records are in Kafka
-                for (ManagementApiSimulator.Blob blob : simulator.blobs()) {
-                    long missing = simulator.records(blob.contentId()).stream().map(DeliveryGuaranteesIT::idOf)
-                            .filter(id -> !copies.containsKey(id)).count();
-                    if (missing > 0) {
-                        System.out.printf("  blob %s (%s, created %s): %d GETs, %d of %d records missing%n",
-                                blob.contentId(), blob.contentType(), blob.contentCreated(),
-                                simulator.blobGetCount(blob.contentId()), missing, blob.recordCount());
-                    }
-                }
-                try (TopicReader raw = new TopicReader(broker.bootstrapServers(), topics(), false)) {
-                    List<TopicReader.Record> all = raw.drain(Duration.ofSeconds(5));
-                    Map<String, Long> rawCopies = all.stream()
-                            .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
-                    long presentUncommitted = served.stream().filter(id -> !copies.containsKey(id))
-                            .filter(rawCopies::containsKey).count();
-                    System.out.printf("  read_uncommitted: %d records; %d of the lost ones are there%n",
-                            all.size(), presentUncommitted);
-                }
-                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> spec =
-                            new HashMap<>();
-                    for (String topic : topics()) {
-                        for (int p = 0; p < 3; p++) {
-                            spec.put(new org.apache.kafka.common.TopicPartition(topic, p),
-                                    org.apache.kafka.clients.admin.OffsetSpec.latest());
-                        }
-                    }
-                    var committed = admin.listOffsets(spec, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
-                    var uncommitted = admin.listOffsets(spec, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                            org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).all().get();
-                    committed.forEach((tp, info) -> System.out.printf("  %s LSO %d HW %d%n", tp, info.offset(),
-                            uncommitted.get(tp).offset()));
-                }
-                System.out.println(collector.output());
-            }
-            assertEquals(0, lost, "lost records");
-            assertEquals(0, duplicates, "duplicated records\n" + collector.output());
-            assertEquals(served.size(), records.size());
+        ExactlyOnceCheck.Outcome outcome = ExactlyOnceCheck.awaitEveryRecord(broker, topics(), simulator,
+                DRAIN_TIMEOUT, prefix);
+        if (outcome.lost() > 0) {
+            System.out.println(collector.output());
         }
+        assertEquals(0, outcome.lost(), "lost records");
+        assertEquals(0, outcome.duplicates(), "duplicated records\n" + collector.output());
+        assertEquals(outcome.served().size(), outcome.records().size());
     }
 
     private long committedCount() {
@@ -166,14 +104,6 @@ class DeliveryGuaranteesIT {
 
     private static long ofBlob(List<TopicReader.Record> records, String contentId) {
         return records.stream().filter(r -> contentId.equals(r.headers().get("o365.contentId"))).count();
-    }
-
-    private static String idOf(String json) {
-        try {
-            return JSON.readTree(json).get("Id").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

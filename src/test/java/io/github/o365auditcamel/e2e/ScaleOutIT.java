@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.BlobFailure;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.TestInfo;
  */
 class ScaleOutIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     private static final String LEADER_LINE = "now lists the content";
     private static final String INSTANCE_HEADER = "o365.instanceId";
@@ -90,10 +85,7 @@ class ScaleOutIT {
     }
 
     private CollectorProcess startCollector(String instanceId) throws Exception {
-        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
-        env.put("O365_TOPIC_PREFIX", prefix);
-        env.put("O365_STATE_TOPIC", prefix + "state");
-        env.put("O365_CONTENT_REFS_TOPIC", prefix + "content-refs");
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers(), prefix);
         env.put("O365_INSTANCE_ID", instanceId);
         env.put("O365_CLUSTER", "file");
         env.put("O365_CLUSTER_DIRECTORY", clusterDirectory.toString());
@@ -105,8 +97,7 @@ class ScaleOutIT {
     }
 
     private List<String> topics() {
-        return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
-                .map(t -> prefix + t.toLowerCase(Locale.ROOT)).toList();
+        return CollectorProcess.recordTopics(prefix);
     }
 
     private TopicReader committedReader() {
@@ -151,63 +142,20 @@ class ScaleOutIT {
      * published them; prints the summary.
      */
     private void assertEveryRecordExactlyOnceAndSpread(long startNanos) throws Exception {
-        int expected = simulator.recordCount();
-        try (TopicReader reader = committedReader()) {
-            reader.readUntil(r -> r.size() >= expected, DRAIN_TIMEOUT);
-            double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            List<TopicReader.Record> records = reader.drain(Duration.ofSeconds(4));
-            Map<String, Long> copies = records.stream()
-                    .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
-            long duplicates = copies.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
-            Set<String> served = simulator.recordsByContentType().values().stream().flatMap(List::stream)
-                    .map(ScaleOutIT::idOf).collect(Collectors.toSet());
-            long lost = served.stream().filter(id -> !copies.containsKey(id)).count();
-            Map<String, Long> perInstance = records.stream().collect(Collectors.groupingBy(
-                    r -> r.headers().getOrDefault(INSTANCE_HEADER, "(none)"), TreeMap::new, Collectors.counting()));
-            System.out.printf("%s: %d records served, %d in Kafka, %d lost, %d duplicates; records per instance %s;"
-                    + " all in Kafka %.1f s after the start%n",
-                    prefix, served.size(), records.size(), lost, duplicates, perInstance, elapsed);
-            simulator.blobGetCounts().forEach((id, gets) -> {
-                if (gets != 1) {
-                    System.out.printf("  blob %s fetched %d times%n", id, gets);
-                }
-            });
-            if (lost > 0) {
-                // which blobs: how often each was fetched, and how many of its records are in Kafka
-                for (ManagementApiSimulator.Blob blob : simulator.blobs()) {
-                    long missing = simulator.records(blob.contentId()).stream().map(ScaleOutIT::idOf)
-                            .filter(id -> !copies.containsKey(id)).count();
-                    if (missing > 0) {
-                        System.out.printf("  blob %s (%s, created %s): %d GETs, %d of %d records missing%n",
-                                blob.contentId(), blob.contentType(), blob.contentCreated(),
-                                simulator.blobGetCount(blob.contentId()), missing, blob.recordCount());
-                    }
-                }
-                try (TopicReader raw = new TopicReader(broker.bootstrapServers(), topics(), false)) {
-                    List<TopicReader.Record> all = raw.drain(Duration.ofSeconds(5));
-                    Map<String, Long> rawCopies = all.stream()
-                            .collect(Collectors.groupingBy(TopicReader.Record::key, Collectors.counting()));
-                    long presentUncommitted = served.stream().filter(id -> !copies.containsKey(id))
-                            .filter(rawCopies::containsKey).count();
-                    System.out.printf("  read_uncommitted: %d records; %d of the lost ones are there%n",
-                            all.size(), presentUncommitted);
-                }
-                System.out.println(outputs());
-            }
-            assertEquals(0, lost, "lost records");
-            assertEquals(0, duplicates, "duplicated records" + outputs());
-            assertEquals(served.size(), records.size());
-            assertTrue(perInstance.keySet().stream().filter(id -> !"(none)".equals(id)).count() >= 2,
-                    "records published by fewer than two instances: " + perInstance + outputs());
+        ExactlyOnceCheck.Outcome outcome = ExactlyOnceCheck.awaitEveryRecord(broker, topics(), simulator,
+                DRAIN_TIMEOUT, prefix);
+        Map<String, Long> perInstance = outcome.records().stream().collect(Collectors.groupingBy(
+                r -> r.headers().getOrDefault(INSTANCE_HEADER, "(none)"), TreeMap::new, Collectors.counting()));
+        System.out.printf("%s: records per instance %s; all in Kafka %.1f s after the start%n",
+                prefix, perInstance, (outcome.allArrivedNanos() - startNanos) / 1e9);
+        if (outcome.lost() > 0) {
+            System.out.println(outputs());
         }
-    }
-
-    private static String idOf(String json) {
-        try {
-            return JSON.readTree(json).get("Id").asText();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        assertEquals(0, outcome.lost(), "lost records");
+        assertEquals(0, outcome.duplicates(), "duplicated records" + outputs());
+        assertEquals(outcome.served().size(), outcome.records().size());
+        assertTrue(perInstance.keySet().stream().filter(id -> !"(none)".equals(id)).count() >= 2,
+                "records published by fewer than two instances: " + perInstance + outputs());
     }
 
     @Test
