@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.testing.LocalMachine;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -71,6 +72,8 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
         props.put("o365.deadletter-topic", topicPrefix() + "deadletter");
         props.put("o365.content-refs-topic", topicPrefix() + "content-refs");
         props.put("o365.cluster-directory", CLUSTER_DIRECTORY.toString());
+        // a port of its own: test JVMs run side by side, and Vert.x would share one port between them
+        props.put("o365.management-port", String.valueOf(LocalMachine.freePort()));
         props.put("kafka.brokers", broker.bootstrapServers());
         configure(props);
         return props;
