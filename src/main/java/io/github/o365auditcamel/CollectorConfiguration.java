@@ -1,6 +1,8 @@
 package io.github.o365auditcamel;
 
+import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 
 import io.github.o365auditcamel.api.ApiRateLimiter;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
@@ -28,6 +30,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
@@ -40,8 +43,11 @@ import org.apache.camel.spi.Registry;
  */
 public class CollectorConfiguration implements CamelConfiguration {
 
-    /** The one setting read past Camel's property parser, which logs values at DEBUG. */
-    private static final String SENSITIVE_PROPERTY = "o365.client-secret";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CollectorConfiguration.class);
+
+    /** The settings read past Camel's property parser, which logs values at DEBUG. */
+    private static final java.util.Set<String> SENSITIVE_PROPERTIES = java.util.Set.of("o365.client-secret",
+            "o365.proxy-password");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -80,6 +86,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         // one instance at a time lists (the master: endpoints of the listing routes); every instance fetches
         new ListingLeadership(settings).addTo(context);
 
+        useProxy(context, settings);
         TokenProvider tokenProvider = new TokenProvider(settings, metrics);
         SubscriptionTable subscriptionTable = new SubscriptionTable(settings);
         ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck();
@@ -111,9 +118,39 @@ public class CollectorConfiguration implements CamelConfiguration {
         }
     }
 
+    /**
+     * The token and API calls through the proxy, when one is set: Camel's http components (the API) and, in
+     * {@link TokenProvider}, the JDK's client (the login host). Set on the components rather than as endpoint or
+     * {@code camel.component.*} properties, so that the password is in no URI and passes no property parser.
+     */
+    private static void useProxy(CamelContext context, CollectorSettings settings) {
+        URI proxy = settings.proxy();
+        if (proxy == null) {
+            return;
+        }
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setProxyHost(proxy.getHost());
+            http.setProxyPort(proxy.getPort());
+            // the scheme of the proxy itself, not of the targets
+            http.setProxyAuthScheme(proxy.getScheme());
+            if (settings.proxyUsername() != null) {
+                http.setProxyAuthMethod("Basic");
+                http.setProxyAuthUsername(settings.proxyUsername());
+                http.setProxyAuthPassword(settings.proxyPassword());
+                // the JDK refuses Basic credentials for HTTPS tunnels through a proxy unless told otherwise
+                if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+                    System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+                }
+            }
+        }
+        LOG.info("Token and API calls go through the proxy {}{}", proxy,
+                settings.proxyUsername() == null ? "" : " as " + settings.proxyUsername());
+    }
+
     /** Reads and checks every setting from Camel's properties (files, environment, system properties). */
     public static CollectorSettings settingsFrom(PropertiesComponent properties) {
-        return CollectorSettings.from(key -> key.equals(SENSITIVE_PROPERTY)
+        return CollectorSettings.from(key -> SENSITIVE_PROPERTIES.contains(key)
                 ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
     }
 

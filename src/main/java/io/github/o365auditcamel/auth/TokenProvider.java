@@ -3,6 +3,10 @@ package io.github.o365auditcamel.auth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.Authenticator;
+import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
+import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,7 +55,29 @@ public class TokenProvider {
                 + "&scope=" + encode(settings.tokenScope());
         this.clock = clock;
         this.metrics = metrics;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = httpClient(settings);
+    }
+
+    /** The client for the login host: through the proxy, when one is set, with its credentials. */
+    private static HttpClient httpClient(CollectorSettings settings) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        URI proxy = settings.proxy();
+        if (proxy != null) {
+            builder.proxy(ProxySelector.of(new InetSocketAddress(proxy.getHost(), proxy.getPort())));
+            if (settings.proxyUsername() != null) {
+                String username = settings.proxyUsername();
+                char[] password = settings.proxyPassword().toCharArray();
+                builder.authenticator(new Authenticator() {
+                    @Override
+                    protected PasswordAuthentication getPasswordAuthentication() {
+                        // the proxy's credentials go to the proxy only
+                        return getRequestorType() == RequestorType.PROXY
+                                ? new PasswordAuthentication(username, password) : null;
+                    }
+                });
+            }
+        }
+        return builder.build();
     }
 
     /**

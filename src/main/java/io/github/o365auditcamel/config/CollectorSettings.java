@@ -46,7 +46,10 @@ public record CollectorSettings(
         int contentRefsPartitions,
         int fetchConcurrency,
         String cluster,
-        String clusterDirectory) {
+        String clusterDirectory,
+        URI proxy,
+        String proxyUsername,
+        String proxyPassword) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -102,11 +105,31 @@ public record CollectorSettings(
         if (clusterDirectory == null) {
             clusterDirectory = Path.of(System.getProperty("java.io.tmpdir"), "o365-audit-camel-cluster").toString();
         }
+        // the proxy for the token and API calls, O365_PROXY_URL; credentials from O365_PROXY_USERNAME and
+        // O365_PROXY_PASSWORD, else from the URL's user info
+        URI proxy = r.proxy("o365.proxy-url");
+        String proxyUsername = r.value("o365.proxy-username");
+        String proxyPassword = r.value("o365.proxy-password");
+        if (proxy != null && proxy.getRawUserInfo() != null) {
+            String[] userInfo = proxy.getRawUserInfo().split(":", 2);
+            if (proxyUsername == null) {
+                proxyUsername = decode(userInfo[0]);
+                proxyPassword = userInfo.length > 1 ? decode(userInfo[1]) : proxyPassword;
+            }
+        }
+        if (proxy != null) {
+            proxy = URI.create(proxy.getScheme() + "://" + proxy.getHost() + ":" + proxy.getPort());
+        }
+        if (proxyUsername != null && proxyPassword == null) {
+            throw new InvalidSettingException(variableOf("o365.proxy-password"),
+                    "is required with O365_PROXY_USERNAME but not set");
+        }
         return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
-                contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory);
+                contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
+                proxyPassword);
     }
 
     /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
@@ -117,6 +140,10 @@ public record CollectorSettings(
     /** The consumer group of every instance's blob fetchers (per content-refs topic, as its offsets are). */
     public String fetcherGroup() {
         return contentRefsTopic + ".fetchers." + tenantId;
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
@@ -176,7 +203,8 @@ public record CollectorSettings(
                 + ", apiRequestsPerMinute=" + apiRequestsPerMinute + ", managementPort=" + managementPort
                 + ", contentRefsTopic=" + contentRefsTopic + ", contentRefsPartitions=" + contentRefsPartitions
                 + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
-                + clusterDirectory + "]";
+                + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
+                + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + "]";
     }
 
     private static final class Reader {
@@ -184,6 +212,31 @@ public record CollectorSettings(
 
         Reader(Function<String, String> lookup) {
             this.lookup = lookup;
+        }
+
+        /**
+         * A proxy URL, {@code http(s)://[user:password@]host:port}, or null when unset. The environment's
+         * {@code HTTPS_PROXY} is not taken on its own: set {@code O365_PROXY_URL=$HTTPS_PROXY} to use it.
+         */
+        URI proxy(String property) {
+            String v = value(property);
+            String source = variableOf(property);
+            if (v == null) {
+                return null;
+            }
+            URI uri;
+            try {
+                uri = URI.create(v.trim());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(source, "is not a URL (http://host:port)");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getPort() < 0) {
+                // no value in the message: it may carry a password
+                throw new InvalidSettingException(source, "must be a proxy URL such as http://proxy.example.com:3128"
+                        + " (scheme, host and port)");
+            }
+            return uri;
         }
 
         private String value(String property) {

@@ -155,4 +155,28 @@ class CollectorSettingsTest {
         assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
         assertThrows(IllegalArgumentException.class, () -> Durations.parse("1.5h"));
     }
+
+    @Test
+    void aProxyUrlMayCarryItsCredentialsWhichNeverShowInTheSettingsText() {
+        values.put("o365.proxy-url", "http://svc%40corp:p%3Ass@proxy.corp.example:3128");
+
+        CollectorSettings s = settings();
+
+        assertEquals("http://proxy.corp.example:3128", s.proxy().toString());
+        assertEquals("svc@corp", s.proxyUsername());
+        assertEquals("p:ss", s.proxyPassword());
+        assertFalse(s.toString().contains("p:ss"), s.toString());
+    }
+
+    @Test
+    void aBadProxySettingIsNamedWithoutRepeatingItsValue() {
+        InvalidSettingException e = rejected("o365.proxy-url", "proxy.corp.example");
+        assertEquals("O365_PROXY_URL", e.variable());
+        values.put("o365.proxy-url", "http://user:secret@proxy.corp.example");
+        e = assertThrows(InvalidSettingException.class, this::settings);
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+
+        values.put("o365.proxy-url", "http://proxy.corp.example:3128");
+        assertEquals("O365_PROXY_PASSWORD", rejected("o365.proxy-username", "svc").variable());
+    }
 }
