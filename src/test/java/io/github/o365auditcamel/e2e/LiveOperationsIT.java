@@ -159,7 +159,8 @@ class LiveOperationsIT {
                     + "        - log:\n"
                     + "            message: \"configmap route published blob ${variable.contentId}\"\n"));
             kubelet.write(edited);
-            collector.awaitOutput("Started publish-records", Duration.ofSeconds(30));
+            // the reload, not the start: "Started publish-records" is logged at start-up too
+            collector.awaitOutput("Routes reloaded summary", Duration.ofSeconds(30));
             ManagementApiSimulator.Blob late = simulator.addBlobs("Audit.Exchange", 1, 5, Instant.now()).get(0);
             collector.awaitOutput("configmap route published blob " + late.contentId(), Duration.ofSeconds(60));
         }
