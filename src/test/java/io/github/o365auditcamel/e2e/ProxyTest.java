@@ -72,6 +72,11 @@ class ProxyTest extends InProcessCollectorTestSupport {
             assertEquals(served.size(), records.size(), "each record once");
         }
 
+        // the simulator's counts first: the proxy records a request before it forwards it, and the collector goes on
+        // polling, so what the proxy saw afterwards covers at least all of these
+        int simulatorTokens = simulator.tokenCallCount();
+        int simulatorBlobGets = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
+        int simulatorApiCalls = simulator.apiRequestTimes().size();
         List<String> forwarded = proxy.forwarded();
         long tokenCalls = forwarded.stream().filter(r -> r.startsWith("POST ") && r.contains("/oauth2/v2.0/token"))
                 .count();
@@ -82,10 +87,10 @@ class ProxyTest extends InProcessCollectorTestSupport {
         System.out.printf("through the proxy: %d token requests, %d subscription starts, %d listings, %d blob GETs;"
                 + " %d requests answered 407 first%n", tokenCalls, starts, listings, blobGets, proxy.challenged());
         // everything the simulator answered came through the proxy
-        assertEquals(simulator.tokenCallCount(), tokenCalls, "token requests");
-        assertEquals(simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum(), blobGets,
-                "blob GETs");
-        assertEquals(simulator.apiRequestTimes().size(), forwarded.size() - tokenCalls, "API calls");
+        assertEquals(simulatorTokens, tokenCalls, "token requests");
+        assertEquals(simulatorBlobGets, blobGets, "blob GETs");
+        assertTrue(forwarded.size() - tokenCalls >= simulatorApiCalls,
+                "API calls: " + simulatorApiCalls + " answered, " + (forwarded.size() - tokenCalls) + " forwarded");
         assertTrue(starts >= 2 && listings >= 2, forwarded.toString());
         // the proxy asked for credentials, and got them: both clients (the JDK's for the token, Camel's for the API)
         assertTrue(proxy.challenged() >= 2, "407 answers: " + proxy.challenged());

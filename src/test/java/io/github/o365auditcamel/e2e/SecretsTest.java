@@ -29,6 +29,7 @@ import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.PoisonKind;
+import io.github.o365auditcamel.testing.ForwardProxy;
 import org.apache.camel.Endpoint;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client secret never shows: the collector runs with a known secret through tokens that expire, throttling, a
- * revoked token and a poison blob, with its own and Camel's logging at DEBUG; then every log event (message and stack
+ * The client secret and the proxy's password never show: the collector runs with a known secret, behind a proxy
+ * with a known password, through tokens that expire, throttling, a revoked token and a poison blob, with its own and
+ * Camel's logging at DEBUG; then every log event (message and stack
  * trace), every endpoint URI, and every attribute of every JMX MBean (what Jolokia serves), plus Camel's route
  * dumps, and what Jolokia serves (its listing and every attribute it lets read), are searched for it.
  */
@@ -51,6 +53,9 @@ class SecretsTest extends InProcessCollectorTestSupport {
 
     private static final String PREFIX = "secrets.";
     private static final String SECRET = "Qx7~Kn2.Secret-Of-The-Test_9fLw31bZ";
+    /** The password of the company proxy the calls go through: a secret too. */
+    private static final String PROXY_PASSWORD = "Pr0xy~Pass.Of-The-Test_4kQz";
+    private static ForwardProxy proxy;
     private static final List<String> LOG_LINES = java.util.Collections.synchronizedList(new ArrayList<>());
     private static AbstractAppender capture;
 
@@ -90,10 +95,18 @@ class SecretsTest extends InProcessCollectorTestSupport {
                 .build();
         simulator.start();
         simulator.addPoisonBlob("Audit.General", PoisonKind.TRUNCATED, Instant.now().minus(Duration.ofHours(1)));
+        try {
+            proxy = new ForwardProxy("collector", PROXY_PASSWORD);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
     static void restoreLogging() {
+        if (proxy != null) {
+            proxy.close();
+        }
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         if (logging.getConfiguration().getRootLogger().getAppenders().get("secrets-capture") == null) {
             return;
@@ -116,6 +129,9 @@ class SecretsTest extends InProcessCollectorTestSupport {
         props.put("o365.content-types", "Audit.Exchange,Audit.General");
         props.put("o365.api.retry-delay-millis", "50");
         props.put("o365.api.max-retries", "10");
+        props.put("o365.proxy-url", proxy.url());
+        props.put("o365.proxy-username", "collector");
+        props.put("o365.proxy-password", PROXY_PASSWORD);
     }
 
     @Test
@@ -130,7 +146,11 @@ class SecretsTest extends InProcessCollectorTestSupport {
         }
         assertTrue(simulator.tokenCallCount() >= 2, "tokens were renewed, so the secret was sent more than once");
 
-        List<String> forms = List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8));
+        assertTrue(proxy.challenged() > 0 && !proxy.forwarded().isEmpty(), "the calls went through the proxy");
+        List<String> forms = List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8), PROXY_PASSWORD,
+                // as the Proxy-Authorization header carries it
+                java.util.Base64.getEncoder().encodeToString(("collector:" + PROXY_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)));
 
         // logs, at DEBUG, stack traces included
         List<String> lines;
