@@ -65,14 +65,13 @@ public class TokenProvider {
         if (proxy != null) {
             builder.proxy(ProxySelector.of(new InetSocketAddress(proxy.getHost(), proxy.getPort())));
             if (settings.proxyUsername() != null) {
-                String username = settings.proxyUsername();
-                char[] password = settings.proxyPassword().toCharArray();
+                PasswordAuthentication proxyCredentials = new PasswordAuthentication(settings.proxyUsername(),
+                        settings.proxyPassword().toCharArray());
                 builder.authenticator(new Authenticator() {
                     @Override
                     protected PasswordAuthentication getPasswordAuthentication() {
                         // the proxy's credentials go to the proxy only
-                        return getRequestorType() == RequestorType.PROXY
-                                ? new PasswordAuthentication(username, password) : null;
+                        return getRequestorType() == RequestorType.PROXY ? proxyCredentials : null;
                     }
                 });
             }

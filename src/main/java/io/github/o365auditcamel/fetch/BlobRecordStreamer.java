@@ -172,7 +172,7 @@ public class BlobRecordStreamer {
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0) {
-                keep(new byte[] {(byte) b}, 0, 1);
+                keep((byte) b);
             }
             return b;
         }
@@ -195,11 +195,20 @@ public class BlobRecordStreamer {
         }
 
         private void keep(byte[] buffer, int offset, int length) {
+            ensureRoom(length);
+            System.arraycopy(buffer, offset, kept, keptLength, length);
+            keptLength += length;
+        }
+
+        private void keep(byte b) {
+            ensureRoom(1);
+            kept[keptLength++] = b;
+        }
+
+        private void ensureRoom(int length) {
             if (keptLength + length > kept.length) {
                 kept = Arrays.copyOf(kept, Math.max(kept.length * 2, keptLength + length));
             }
-            System.arraycopy(buffer, offset, kept, keptLength, length);
-            keptLength += length;
         }
 
         /** Forgets what was read before the offset. */

@@ -76,11 +76,9 @@ public class BlobPublisher extends ServiceSupport {
         this.metrics = metrics;
     }
 
-    /** Exchange variable naming the producer a blob is published with (one transaction at a time per producer). */
-    public static final String SLOT_VARIABLE = "publisherSlot";
     /** Exchange variable holding camel-kafka's manual commit of the content reference being fetched. */
     public static final String CONSUMED_REF_VARIABLE = "consumedRef";
-    /** The slot of the dead-letter retries. */
+    /** The slot of blobs that come from no content reference: the dead-letter retries. */
     public static final String RETRY_SLOT = "deadletters";
 
     /** The transactional id of a slot's producer on this instance. */
@@ -129,9 +127,9 @@ public class BlobPublisher extends ServiceSupport {
         List<Header> headers = headersOf(blob);
 
         // one transaction at a time per producer; each fetcher has its own
-        String slot = slotOf(exchange);
-        KafkaProducer<String, byte[]> producer = producer(slot);
         ConsumedRef consumed = ConsumedRef.of(exchange);
+        String slot = consumed.slot();
+        KafkaProducer<String, byte[]> producer = producer(slot);
         RecentRecordIds recent = settings.dedupeEnabled()
                 ? recentIds.computeIfAbsent(contentType, t -> new RecentRecordIds(settings.dedupeCapacity(),
                         settings.dedupeWindow().toMillis()))
@@ -262,9 +260,9 @@ public class BlobPublisher extends ServiceSupport {
 
     private void commitHandled(Exchange exchange, Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry,
             Integer retry) {
-        String slot = slotOf(exchange);
-        KafkaProducer<String, byte[]> producer = producer(slot);
         ConsumedRef consumed = ConsumedRef.of(exchange);
+        String slot = consumed.slot();
+        KafkaProducer<String, byte[]> producer = producer(slot);
         synchronized (producer) {
             try {
                 producer.beginTransaction();
@@ -333,19 +331,6 @@ public class BlobPublisher extends ServiceSupport {
         producer.close(Duration.ZERO);
     }
 
-    /** A fetcher's producer: per content-refs partition, the dead-letter retries' own, or per content type. */
-    private static String slotOf(Exchange exchange) {
-        String slot = exchange.getVariable(SLOT_VARIABLE, String.class);
-        if (slot != null) {
-            return slot;
-        }
-        ConsumedRef consumed = ConsumedRef.of(exchange);
-        if (consumed.partition() != null) {
-            return refsSlot(consumed.partition().partition());
-        }
-        return "blobs-" + exchange.getVariable("contentType", String.class);
-    }
-
     /**
      * The content reference a blob was taken from, when it came from the content-refs topic: its offset joins the
      * blob's transaction, so the reference counts as consumed exactly when the blob counts as handled.
@@ -360,6 +345,11 @@ public class BlobPublisher extends ServiceSupport {
                         manual.getCamelExchangePayload().consumer);
             }
             return NONE;
+        }
+
+        /** The producer to publish with: its partition's, or the dead-letter retries' for a blob from no reference. */
+        String slot() {
+            return partition == null ? RETRY_SLOT : refsSlot(partition.partition());
         }
 
         /** Runs on the consumer's own thread: the fetch route is synchronous, from poll to commit. */
