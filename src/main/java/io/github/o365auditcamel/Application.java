@@ -22,6 +22,12 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        // a proxy's Basic credentials are also answered for HTTPS tunnels (the login host through O365_PROXY_URL);
+        // the JDK refuses them by default and reads this once, when its first HTTP client is built. They go to the
+        // proxy only (LoginHostClient answers proxy challenges alone)
+        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
         // no classpath scanning: the wiring is named in application.properties (camel.main.configuration-classes)
         Main main = new Main();
         // the first location that has a key wins: ./application.properties over the defaults packed in the jar
@@ -44,7 +50,7 @@ public final class Application {
         public void beforeConfigure(BaseMainSupport main) {
             PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
             try {
-                CollectorConfiguration.settingsFrom(properties);
+                CollectorConfiguration.allSettingsFrom(properties);
             } catch (InvalidSettingException e) {
                 System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
                 System.exit(EXIT_BAD_SETTING);

@@ -2,12 +2,14 @@ package io.github.o365auditcamel;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.o365auditcamel.api.ApiRateLimiter;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
 import io.github.o365auditcamel.auth.TokenProvider;
+import io.github.o365auditcamel.auth.TrustedCertificates;
 import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
@@ -18,13 +20,21 @@ import io.github.o365auditcamel.progress.CollectorReadinessCheck;
 import io.github.o365auditcamel.progress.ContentTypeHealthCheck;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.PollReport;
+import io.github.o365auditcamel.progress.SubscriptionTable;
 import io.github.o365auditcamel.publish.BlobPublisher;
 import io.github.o365auditcamel.publish.DeadLetterRetries;
-import io.github.o365auditcamel.progress.SubscriptionTable;
-import io.github.o365auditcamel.routes.ContentTypeRoutes;
+import io.github.o365auditcamel.routes.TenantRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import io.github.o365auditcamel.state.KafkaTopics;
 import io.github.o365auditcamel.state.PublishedBlobRepository;
+import io.github.o365auditcamel.tenancy.Tenant;
+import io.github.o365auditcamel.tenancy.TenantApis;
+import io.github.o365auditcamel.tenancy.TenantDeadLetters;
+import io.github.o365auditcamel.tenancy.TenantListingWindows;
+import io.github.o365auditcamel.tenancy.TenantPublishers;
+import io.github.o365auditcamel.tenancy.TenantRateLimits;
+import io.github.o365auditcamel.tenancy.TenantTokens;
+import io.github.o365auditcamel.tenancy.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,6 +45,8 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /**
  * Wires the collector's beans from the checked settings; the YAML routes refer to them by these names.
@@ -45,24 +57,20 @@ public class CollectorConfiguration implements CamelConfiguration {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CollectorConfiguration.class);
 
-    /** The settings read past Camel's property parser, which logs values at DEBUG. */
-    private static final java.util.Set<String> SENSITIVE_PROPERTIES = java.util.Set.of("o365.client-secret",
-            "o365.proxy-password");
+    /**
+     * Whether a setting is read past Camel's property parser, which logs values at DEBUG: client secrets and
+     * passwords, the top-level ones and each tenant's.
+     */
+    static boolean isSensitive(String property) {
+        return property.endsWith("client-secret") || property.endsWith("password");
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        CollectorSettings settings = settingsFrom(properties);
-        // values derived for the routes: timer periods in milliseconds
-        properties.addOverrideProperty("o365.poll-interval-millis",
-                String.valueOf(settings.pollInterval().toMillis()));
-        properties.addOverrideProperty("o365.deadletter.max-poll-interval-millis",
-                String.valueOf(DeadLetterRetries.maxPollIntervalMillis(settings)));
-        // ... and the names the routes share with the Java side: the listing's leadership, the fetchers' group
-        properties.addOverrideProperty("o365.listing-leadership", settings.listingLeadership());
-        properties.addOverrideProperty("o365.fetcher-group", settings.fetcherGroup());
-        properties.addOverrideProperty("o365.content-refs-topic", settings.contentRefsTopic());
-        properties.addOverrideProperty("o365.fetch-concurrency", String.valueOf(settings.fetchConcurrency()));
+        List<CollectorSettings> all = allSettingsFrom(properties);
+        // the settings every tenant shares (Kafka, the instance, management, cluster, proxy) are the same in each
+        CollectorSettings shared = all.get(0);
 
         // the metrics registry Camel serves at /observe/metrics: camel-micrometer-prometheus's, when it is already
         // there, or one it will find by this name
@@ -73,48 +81,107 @@ public class CollectorConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
-        CollectorMetrics metrics = new CollectorMetrics(meters, settings.contentTypes(), Clock.systemUTC());
+
+        // the proxy first: the tenants' token clients are built below
+        useProxy(context, shared);
 
         // started in this order, before the routes: the topics; the transactional producers, which abort what a
         // previous run of this instance left open; then the state, read from its topic
-        context.addService(new KafkaTopics(settings), true, true);
-        KafkaStateStore stateStore = new KafkaStateStore(settings);
+        context.addService(new KafkaTopics(all), true, true);
         BlobRecordStreamer streamer = new BlobRecordStreamer();
-        BlobPublisher publisher = new BlobPublisher(settings, stateStore, streamer, metrics);
-        context.addService(publisher, true, true);
-        context.addService(stateStore, true, true);
-        // one instance at a time lists (the master: endpoints of the listing routes); every instance fetches
-        new ListingLeadership(settings).addTo(context);
+        List<Tenant> tenantList = new ArrayList<>();
+        for (CollectorSettings settings : all) {
+            tenantList.add(tenant(settings, meters, streamer));
+        }
+        for (Tenant tenant : tenantList) {
+            context.addService(tenant.publisher(), true, true);
+        }
+        for (Tenant tenant : tenantList) {
+            context.addService(tenant.stateStore(), true, true);
+        }
+        Tenants tenants = new Tenants(tenantList);
+        // one instance at a time lists a tenant (the master: endpoints of the listing routes); every instance fetches
+        new ListingLeadership(all).addTo(context);
 
-        useProxy(context, settings);
-        TokenProvider tokenProvider = new TokenProvider(settings, metrics);
-        SubscriptionTable subscriptionTable = new SubscriptionTable(settings);
+        useTrustedCertificates(context, shared);
+        sizeConnectionPool(context, all);
+        SubscriptionTable subscriptionTable = new SubscriptionTable(all);
         ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck();
 
-        registry.bind("metrics", metrics);
-        registry.bind("settings", settings);
-        registry.bind("stateStore", stateStore);
-        registry.bind("publishedBlobs", new PublishedBlobRepository(stateStore));
-        registry.bind("tokenProvider", tokenProvider);
-        registry.bind("managementApi", new ManagementApi(settings));
-        registry.bind("apiResponses", new ApiResponseClassifier(metrics));
-        registry.bind("apiRateLimiter", new ApiRateLimiter(settings));
-        registry.bind("listingWindows", new ListingWindows(settings, stateStore));
-        registry.bind("blobPublisher", publisher);
+        registry.bind("tenants", tenants);
+        registry.bind("publishedBlobs", new PublishedBlobRepository(name -> tenants.get(name).stateStore()));
+        registry.bind("tokenProvider", new TenantTokens(tenants));
+        registry.bind("managementApi", new TenantApis(tenants));
+        registry.bind("apiResponses", new ApiResponseClassifier(name -> tenants.get(name).metrics()));
+        registry.bind("apiRateLimiter", new TenantRateLimits(tenants));
+        registry.bind("listingWindows", new TenantListingWindows(tenants));
+        registry.bind("blobPublisher", new TenantPublishers(tenants));
         registry.bind("blobFailures", new BlobFailures());
-        registry.bind("deadLetterRetries", new DeadLetterRetries(settings, stateStore));
+        registry.bind("deadLetterRetries", new TenantDeadLetters(tenants));
         registry.bind("subscriptionTable", subscriptionTable);
-        registry.bind("pollReport", new PollReport(stateStore));
+        registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore()));
         registry.bind("failureReason", new FailureReason());
         registry.bind("contentTypeHealth", contentTypeHealth);
-        registry.bind("contentTypeRoutes", new ContentTypeRoutes(settings.contentTypes()));
+        registry.bind("tenantRoutes", new TenantRoutes(all));
 
-        // readiness: Kafka, token and subscriptions; and no content type stopped by a fatal answer
+        // readiness: Kafka, each tenant's token and subscriptions; and no content type stopped by a fatal answer
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
         if (healthChecks != null) {
-            healthChecks.register(new CollectorReadinessCheck(settings, tokenProvider, subscriptionTable,
-                    Clock.systemUTC()));
+            healthChecks.register(new CollectorReadinessCheck(tenants, subscriptionTable, Clock.systemUTC()));
             healthChecks.register(contentTypeHealth);
+        }
+    }
+
+    /** A tenant's own beans: nothing in them is shared with another tenant. */
+    private static Tenant tenant(CollectorSettings settings, MeterRegistry meters, BlobRecordStreamer streamer) {
+        CollectorMetrics metrics = new CollectorMetrics(meters, settings.tenantName(), settings.contentTypes(),
+                Clock.systemUTC());
+        KafkaStateStore stateStore = new KafkaStateStore(settings);
+        return new Tenant(settings, metrics,
+                new TokenProvider(settings, metrics),
+                new ApiRateLimiter(settings),
+                new ManagementApi(settings),
+                stateStore,
+                new ListingWindows(settings, stateStore),
+                new BlobPublisher(settings, stateStore, streamer, metrics),
+                new DeadLetterRetries(settings, stateStore));
+    }
+
+    /**
+     * Extra certificate authorities ({@code o365.trusted-certificates}) for the API calls too (Camel's https
+     * component); {@link TokenProvider} uses them for the login host.
+     */
+    private static void useTrustedCertificates(CamelContext context, CollectorSettings settings) {
+        if (settings.trustedCertificates() == null) {
+            return;
+        }
+        TrustedCertificates trusted = TrustedCertificates.load(settings.trustedCertificates());
+        TrustManagersParameters trustManagers = new TrustManagersParameters();
+        trustManagers.setTrustManager(trusted.trustManager());
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setTrustManagers(trustManagers);
+        for (String scheme : List.of("http", "https")) {
+            context.getComponent(scheme, HttpComponent.class).setSslContextParameters(tls);
+        }
+        LOG.info("Trusting {} certificate(s) from {} besides the JVM's authorities", trusted.size(),
+                settings.trustedCertificates());
+    }
+
+    /**
+     * Enough HTTP connections to the API host for every tenant's fetchers, listings and retries at once: the tenants
+     * share the host, and a tenant waiting for a connection that another tenant's slow downloads hold would not be
+     * waiting on its own.
+     */
+    private static void sizeConnectionPool(CamelContext context, List<CollectorSettings> all) {
+        int needed = all.stream().mapToInt(t -> t.fetchConcurrency() + t.contentTypes().size() + 2).sum();
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            if (http.getConnectionsPerRoute() < needed) {
+                http.setConnectionsPerRoute(needed);
+            }
+            if (http.getMaxTotalConnections() < 2 * needed) {
+                http.setMaxTotalConnections(2 * needed);
+            }
         }
     }
 
@@ -138,7 +205,8 @@ public class CollectorConfiguration implements CamelConfiguration {
                 http.setProxyAuthMethod("Basic");
                 http.setProxyAuthUsername(settings.proxyUsername());
                 http.setProxyAuthPassword(settings.proxyPassword());
-                // the JDK refuses Basic credentials for HTTPS tunnels through a proxy unless told otherwise
+                // the JDK refuses Basic credentials for HTTPS tunnels through a proxy unless told otherwise; it reads
+                // this once, at its first HTTP client, which is why Application.main sets it first
                 if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
                     System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
                 }
@@ -148,9 +216,9 @@ public class CollectorConfiguration implements CamelConfiguration {
                 settings.proxyUsername() == null ? "" : " as " + settings.proxyUsername());
     }
 
-    /** Reads and checks every setting from Camel's properties (files, environment, system properties). */
-    public static CollectorSettings settingsFrom(PropertiesComponent properties) {
-        return CollectorSettings.from(key -> SENSITIVE_PROPERTIES.contains(key)
+    /** Reads and checks every tenant's settings from Camel's properties (files, environment, system properties). */
+    public static List<CollectorSettings> allSettingsFrom(PropertiesComponent properties) {
+        return CollectorSettings.allFrom(key -> isSensitive(key)
                 ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,9 +50,10 @@ public class ApiResponseClassifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY = 8192;
 
-    private final CollectorMetrics metrics;
+    private final Function<String, CollectorMetrics> metrics;
 
-    public ApiResponseClassifier(CollectorMetrics metrics) {
+    /** @param metrics each tenant's metrics, by tenant name (the exchange variable {@code tenant}) */
+    public ApiResponseClassifier(Function<String, CollectorMetrics> metrics) {
         this.metrics = metrics;
     }
 
@@ -67,8 +69,9 @@ public class ApiResponseClassifier {
         exchange.removeVariable(API_CODE_VARIABLE);
         message.removeHeader(Exchange.REDELIVERY_DELAY);
         String contentType = exchange.getVariable("contentType", String.class);
+        String tenant = exchange.getVariable("tenant", String.class);
         if (status >= 200 && status < 300) {
-            count(contentType, ApiOutcome.SUCCESS, null, status);
+            count(tenant, contentType, ApiOutcome.SUCCESS, null, status);
             return;
         }
         String body = readErrorBody(message.getBody());
@@ -83,7 +86,7 @@ public class ApiResponseClassifier {
             text = "an HTML page instead of JSON";
         }
         ApiOutcome outcome = classify(status, code);
-        count(contentType, outcome, code, status);
+        count(tenant, contentType, outcome, code, status);
         if (outcome == ApiOutcome.SUCCESS) {
             exchange.setVariable(API_CODE_VARIABLE, code);
             return;
@@ -109,9 +112,9 @@ public class ApiResponseClassifier {
         return false;
     }
 
-    private void count(String contentType, ApiOutcome outcome, String code, int status) {
-        if (metrics != null) {
-            metrics.apiResponse(contentType, outcome, code, status);
+    private void count(String tenant, String contentType, ApiOutcome outcome, String code, int status) {
+        if (metrics != null && tenant != null) {
+            metrics.apply(tenant).apiResponse(contentType, outcome, code, status);
         }
     }
 

@@ -1,82 +1,87 @@
 package io.github.o365auditcamel.auth;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.Authenticator;
-import java.net.InetSocketAddress;
-import java.net.PasswordAuthentication;
-import java.net.ProxySelector;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.net.MalformedURLException;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ClientCredentialParameters;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.IClientCredential;
+import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client-credentials tokens from the Microsoft identity platform (v2 endpoint), cached until shortly before they
- * expire. Camel's http OAuth support caches per request URL (a token per blob) and cannot drop a token the API
- * refused, so this small bean does the job: one token for every call, renewed early, dropped on a 401.
+ * Client-credentials tokens for one tenant from the Microsoft identity platform (v2 endpoint), through Microsoft's
+ * MSAL4J: with a client secret, or with a certificate (MSAL signs a fresh client assertion, RS256 with the
+ * certificate's thumbprint, for every token request). The token is kept here until shortly before it expires (a
+ * fifth of its lifetime, at most five minutes) or until the API refuses it (401). MSAL's own cache is not used: in
+ * 1.23 it misses whenever the login URL carries a port (a proxy, a test), as it stores the host and looks up
+ * host:port.
  */
 public class TokenProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenProvider.class);
-    private static final Duration MAX_RENEWAL_MARGIN = Duration.ofMinutes(5);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long REQUEST_TIMEOUT_SECONDS = 60;
 
-    private final URI tokenEndpoint;
-    private final String form;
-    private final Clock clock;
-    private final HttpClient http;
+    private final ConfidentialClientApplication application;
+    private static final java.time.Duration MAX_RENEWAL_MARGIN = java.time.Duration.ofMinutes(5);
 
+    private final ClientCredentialParameters fresh;
+    private final String tokenEndpoint;
     private final CollectorMetrics metrics;
-    private String accessToken;
     private volatile String lastFailure = "no token requested yet";
-    private Instant renewAt = Instant.MIN;
+    private String accessToken;
+    private java.time.Instant renewAt = java.time.Instant.MIN;
 
     public TokenProvider(CollectorSettings settings, CollectorMetrics metrics) {
-        this(settings, Clock.systemUTC(), metrics);
-    }
-
-    public TokenProvider(CollectorSettings settings, Clock clock, CollectorMetrics metrics) {
-        this.tokenEndpoint = URI.create(settings.tokenEndpoint());
-        this.form = "grant_type=client_credentials"
-                + "&client_id=" + encode(settings.clientId())
-                + "&client_secret=" + encode(settings.clientSecret())
-                + "&scope=" + encode(settings.tokenScope());
-        this.clock = clock;
         this.metrics = metrics;
-        this.http = httpClient(settings);
-    }
-
-    /** The client for the login host: through the proxy, when one is set, with its credentials. */
-    private static HttpClient httpClient(CollectorSettings settings) {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-        URI proxy = settings.proxy();
-        if (proxy != null) {
-            builder.proxy(ProxySelector.of(new InetSocketAddress(proxy.getHost(), proxy.getPort())));
-            if (settings.proxyUsername() != null) {
-                PasswordAuthentication proxyCredentials = new PasswordAuthentication(settings.proxyUsername(),
-                        settings.proxyPassword().toCharArray());
-                builder.authenticator(new Authenticator() {
-                    @Override
-                    protected PasswordAuthentication getPasswordAuthentication() {
-                        // the proxy's credentials go to the proxy only
-                        return getRequestorType() == RequestorType.PROXY ? proxyCredentials : null;
-                    }
-                });
+        this.tokenEndpoint = settings.tokenEndpoint();
+        IClientCredential credential;
+        if (settings.clientCertificate() != null) {
+            CertificateFile certificate = CertificateFile.load(settings.clientCertificate(),
+                    settings.clientCertificatePassword() == null ? new char[0]
+                            : settings.clientCertificatePassword().toCharArray());
+            credential = ClientCredentialFactory.createFromCertificateChain(certificate.privateKey(),
+                    certificate.chain());
+            LOG.info("Tenant {} ({}): app {} authenticates with the certificate {}, thumbprint {}, valid until {}",
+                    settings.tenantName(), settings.tenantId(), settings.clientId(), certificate.subject(),
+                    certificate.sha1Thumbprint(), certificate.notAfter());
+            if (certificate.notAfter().isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(30)))) {
+                LOG.warn("Tenant {}: the certificate {} expires on {}: upload its successor to the app registration"
+                        + " and mount it before then", settings.tenantName(), certificate.sha1Thumbprint(),
+                        certificate.notAfter());
             }
+        } else {
+            credential = ClientCredentialFactory.createFromSecret(settings.clientSecret());
+            LOG.info("Tenant {} ({}): app {} authenticates with a client secret", settings.tenantName(),
+                    settings.tenantId(), settings.clientId());
         }
-        return builder.build();
+        TrustedCertificates trusted = settings.trustedCertificates() == null ? null
+                : TrustedCertificates.load(settings.trustedCertificates());
+        try {
+            this.application = ConfidentialClientApplication.builder(settings.clientId(), credential)
+                    .authority(settings.loginUrl() + "/" + settings.tenantId() + "/")
+                    // the login host is known from the cloud setting: no discovery call to another host
+                    .instanceDiscovery(false)
+                    // the assertion names the certificate by thumbprint, as for a certificate uploaded to the app
+                    .sendX5c(false)
+                    // retries are the routes' business, as for every API call
+                    .disableInternalRetries()
+                    .httpClient(new LoginHostClient(settings.proxy(), settings.proxyUsername(),
+                            settings.proxyPassword(), trusted))
+                    .build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("login URL " + settings.loginUrl() + " is not a URL", e);
+        }
+        Set<String> scope = Set.of(settings.tokenScope());
+        this.fresh = ClientCredentialParameters.builder(scope).skipCache(true).build();
     }
 
     /**
@@ -92,85 +97,73 @@ public class TokenProvider {
         return "Bearer " + token();
     }
 
-    /** A valid access token, requested anew when none is cached or the cached one is about to expire. */
+    /** A valid access token: the one kept, or a new one when there is none, it is about to expire or was refused. */
     public synchronized String token() {
-        if (accessToken == null || !clock.instant().isBefore(renewAt)) {
-            requestToken();
+        java.time.Instant now = java.time.Instant.now();
+        if (accessToken != null && now.isBefore(renewAt)) {
+            return accessToken;
         }
+        IAuthenticationResult result;
+        try {
+            result = application.acquireToken(fresh).get(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(new TokenRequestException("interrupted while requesting a token from " + tokenEndpoint, e));
+        } catch (TimeoutException e) {
+            throw failed(new TokenRequestException("token endpoint " + tokenEndpoint + " did not answer within "
+                    + REQUEST_TIMEOUT_SECONDS + " s", e));
+        } catch (ExecutionException e) {
+            throw failed(describe(e.getCause() == null ? e : e.getCause()));
+        }
+        java.time.Instant expires = result.expiresOnDate().toInstant();
+        java.time.Duration lifetime = java.time.Duration.between(now, expires);
+        java.time.Duration margin = lifetime.dividedBy(5).compareTo(MAX_RENEWAL_MARGIN) < 0
+                ? lifetime.dividedBy(5) : MAX_RENEWAL_MARGIN;
+        accessToken = result.accessToken();
+        renewAt = expires.minus(margin);
+        lastFailure = null;
+        metrics.tokenRequested(true);
+        LOG.debug("Obtained an access token valid until {}", expires);
         return accessToken;
     }
 
-    /** Forgets the cached token, after the API refused it with a 401. */
+    /** Forgets the token, after the API refused it with a 401. */
     public synchronized void invalidate() {
         LOG.info("Management API refused the access token (401); requesting a new one");
         accessToken = null;
     }
 
-    private void requestToken() {
-        try {
-            requestTokenFromLoginHost();
-            lastFailure = null;
-            metrics.tokenRequested(true);
-        } catch (TokenRequestException e) {
-            lastFailure = e.getMessage();
-            metrics.tokenRequested(false);
-            throw e;
-        }
+    private TokenRequestException failed(TokenRequestException e) {
+        lastFailure = e.getMessage();
+        metrics.tokenRequested(false);
+        return e;
     }
 
-    private void requestTokenFromLoginHost() {
-        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint)
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new TokenRequestException("token endpoint " + tokenEndpoint + " unreachable: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TokenRequestException("interrupted while requesting a token from " + tokenEndpoint, e);
+    /** "token request refused by …: HTTP 401 invalid_client AADSTS7000215: Invalid client secret provided." */
+    private TokenRequestException describe(Throwable failure) {
+        if (failure instanceof MsalServiceException refusal) {
+            Integer status = refusal.statusCode();
+            return new TokenRequestException("token request refused by " + tokenEndpoint + ": HTTP "
+                    + (status == null ? "?" : status) + " " + (refusal.errorCode() + " "
+                    + firstLine(refusal.getMessage())).strip(), status == null ? -1 : status);
         }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() != 200 || body == null || !body.hasNonNull("access_token")) {
-            throw new TokenRequestException("token request refused by " + tokenEndpoint + ": HTTP "
-                    + response.statusCode() + " " + describeError(body, response.body()), response.statusCode());
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof java.io.IOException io) {
+                return new TokenRequestException("token endpoint " + tokenEndpoint + " unreachable: " + io, failure);
+            }
         }
-        Instant now = clock.instant();
-        // v2 sends expires_in as a number, v1 as a string
-        long lifetimeSeconds = body.path("expires_in").asLong(3599);
-        Duration lifetime = Duration.ofSeconds(Math.max(1, lifetimeSeconds));
-        Duration margin = lifetime.dividedBy(5).compareTo(MAX_RENEWAL_MARGIN) < 0
-                ? lifetime.dividedBy(5) : MAX_RENEWAL_MARGIN;
-        accessToken = body.get("access_token").asText();
-        renewAt = now.plus(lifetime).minus(margin);
-        LOG.debug("Obtained an access token valid for {} s", lifetimeSeconds);
+        // an answer that is no token and no Entra error (a gateway's HTML page, say)
+        return new TokenRequestException("token request to " + tokenEndpoint + " failed: "
+                + firstLine(failure.getMessage()), failure);
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
+    /** The first line of an error description (Entra appends trace and correlation ids on the next lines). */
+    static String firstLine(String description) {
+        if (description == null) {
+            return "";
         }
-    }
-
-    /** "invalid_client AADSTS7000215: Invalid client secret provided." — the first line of the description only. */
-    static String describeError(JsonNode body, String raw) {
-        if (body == null || !body.has("error")) {
-            String text = raw == null ? "" : raw.strip();
-            return text.length() > 200 ? text.substring(0, 200) + "…" : text;
-        }
-        String description = body.path("error_description").asText("");
-        int lineEnd = description.indexOf('\r') >= 0 ? description.indexOf('\r') : description.indexOf('\n');
-        String firstLine = lineEnd >= 0 ? description.substring(0, lineEnd) : description;
-        return (body.path("error").asText() + " " + firstLine).strip();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        int end = description.indexOf('\r') >= 0 ? description.indexOf('\r') : description.indexOf('\n');
+        String line = end >= 0 ? description.substring(0, end) : description;
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 }

@@ -1,6 +1,9 @@
 package io.github.o365auditcamel.cluster;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.github.o365auditcamel.config.CollectorSettings;
@@ -17,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who lists the tenant's content: one instance at a time, elected through Camel's cluster service, which the
- * listing routes use through the {@code master:} component (namespace {@link CollectorSettings#listingLeadership()}).
- * Every instance fetches; only the leader lists. {@code o365.cluster} picks the service:
+ * Who lists each tenant's content: one instance at a time per tenant, elected through Camel's cluster service, which
+ * the listing routes use through the {@code master:} component (namespace {@link CollectorSettings#listingLeadership()},
+ * one per tenant, so that the tenants' listings may well be spread over the instances). Every instance fetches; only
+ * a tenant's leader lists it. {@code o365.cluster} picks the service:
  * <ul>
  * <li>{@code file} (default): a lock file in {@code o365.cluster-directory}, for instances on one machine or on a
  * shared file system;</li>
@@ -34,12 +38,15 @@ public class ListingLeadership extends ServiceSupport {
     /** Label that the Deployment's pods carry, so that the Lease's candidates are the collector's pods only. */
     static final Map<String, String> POD_LABELS = Map.of("app.kubernetes.io/name", "o365-audit-camel");
 
+    private final List<CollectorSettings> tenants;
     private final CollectorSettings settings;
     private final CamelClusterService service;
-    private volatile boolean leader;
+    private final Set<String> leading = ConcurrentHashMap.newKeySet();
 
-    public ListingLeadership(CollectorSettings settings) {
-        this.settings = settings;
+    /** @param tenants every tenant's settings (the cluster settings are the same in each) */
+    public ListingLeadership(List<CollectorSettings> tenants) {
+        this.tenants = tenants;
+        this.settings = tenants.get(0);
         this.service = clusterService(settings);
     }
 
@@ -48,9 +55,9 @@ public class ListingLeadership extends ServiceSupport {
         return service;
     }
 
-    /** Whether this instance lists at the moment. */
-    public boolean isLeader() {
-        return leader;
+    /** Whether this instance lists the tenant's content at the moment. */
+    public boolean isLeader(String tenantName) {
+        return leading.contains(tenantName);
     }
 
     static CamelClusterService clusterService(CollectorSettings settings) {
@@ -76,22 +83,28 @@ public class ListingLeadership extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        CamelClusterView view = service.getView(settings.listingLeadership());
-        view.addEventListener((CamelClusterEventListener.Leadership) this::leadershipChanged);
-        LOG.info("Listing leadership: {} cluster service, namespace {}; this instance ({}) fetches in any case",
-                settings.cluster(), settings.listingLeadership(), settings.instanceId());
+        for (CollectorSettings tenant : tenants) {
+            CamelClusterView view = service.getView(tenant.listingLeadership());
+            view.addEventListener((CamelClusterEventListener.Leadership) (v, member) ->
+                    leadershipChanged(tenant, member));
+            LOG.info("Listing leadership of tenant {}: {} cluster service, namespace {}; this instance ({}) fetches in"
+                    + " any case", tenant.tenantId(), settings.cluster(), tenant.listingLeadership(),
+                    settings.instanceId());
+        }
     }
 
-    private void leadershipChanged(CamelClusterView view, CamelClusterMember member) {
+    private void leadershipChanged(CollectorSettings tenant, CamelClusterMember member) {
         boolean local = member != null && member.isLocal();
-        if (local && !leader) {
+        boolean wasLeader = leading.contains(tenant.tenantName());
+        if (local && !wasLeader) {
             LOG.info("This instance ({}) now lists the content of tenant {}", settings.instanceId(),
-                    settings.tenantId());
-        } else if (!local && leader) {
+                    tenant.tenantId());
+            leading.add(tenant.tenantName());
+        } else if (!local && wasLeader) {
             LOG.info("This instance ({}) no longer lists the content of tenant {}; it goes on fetching",
-                    settings.instanceId(), settings.tenantId());
+                    settings.instanceId(), tenant.tenantId());
+            leading.remove(tenant.tenantName());
         }
-        leader = local;
     }
 
     /** Adds the cluster service, then this, to the context: started before the routes. */

@@ -17,9 +17,12 @@ import java.util.regex.Pattern;
  * ({@code o365.tenant-id}) and the environment variable of the same name ({@code O365_TENANT_ID}) overrides it.
  */
 public record CollectorSettings(
+        String tenantName,
         String tenantId,
         String clientId,
         String clientSecret,
+        Path clientCertificate,
+        String clientCertificatePassword,
         Cloud cloud,
         String loginUrl,
         String apiUrl,
@@ -49,7 +52,9 @@ public record CollectorSettings(
         String clusterDirectory,
         URI proxy,
         String proxyUsername,
-        String proxyPassword) {
+        String proxyPassword,
+        Path trustedCertificates,
+        String topicLayout) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -61,6 +66,21 @@ public record CollectorSettings(
     private static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     private static final List<String> CLUSTERS = List.of("file", "kubernetes");
     private static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
+    private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,29}");
+    private static final List<String> TOPIC_LAYOUTS = List.of("shared", "per-tenant");
+
+    /** The name of the one tenant of a configuration without {@code o365.tenants}. */
+    public static final String DEFAULT_TENANT = "default";
+
+    /**
+     * The settings that each tenant of {@code o365.tenants} may set for itself, as {@code o365.tenant.<name>.<key>}
+     * ({@code O365_TENANT_<NAME>_<KEY>}); unset, a tenant takes the top-level value, except for its tenant id.
+     */
+    public static final List<String> TENANT_SETTINGS = List.of("o365.tenant-id", "o365.client-id",
+            "o365.client-secret", "o365.client-certificate", "o365.client-certificate-password", "o365.cloud",
+            "o365.login-url", "o365.api-url", "o365.content-types", "o365.publisher-id", "o365.poll-interval",
+            "o365.initial-lookback", "o365.topic-prefix", "o365.content-refs-topic", "o365.fetch-concurrency",
+            "o365.api.requests-per-minute");
 
     /**
      * Reads and checks every setting.
@@ -69,10 +89,93 @@ public record CollectorSettings(
      * @throws InvalidSettingException naming the first bad setting
      */
     public static CollectorSettings from(Function<String, String> lookup) {
-        Reader r = new Reader(lookup);
+        return allFrom(lookup).get(0);
+    }
+
+    /**
+     * The settings of every tenant: those named in {@code o365.tenants}, each with its own {@code o365.tenant.<name>.*}
+     * settings over the top-level ones, or else the one tenant of the top-level settings, named
+     * {@value #DEFAULT_TENANT}.
+     *
+     * @throws InvalidSettingException naming the first bad setting
+     */
+    public static List<CollectorSettings> allFrom(Function<String, String> lookup) {
+        String tenants = lookup.apply("o365.tenants");
+        if (tenants == null || tenants.isBlank()) {
+            return List.of(read(lookup, null));
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String part : tenants.split(",")) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!TENANT_NAME.matcher(name).matches()) {
+                throw new InvalidSettingException(variableOf("o365.tenants"), "names a tenant '" + name + "': a name"
+                        + " is lower-case letters, digits and '-' (at most 30), such as contoso or fabrikam-eu");
+            }
+            if (!names.add(name)) {
+                throw new InvalidSettingException(variableOf("o365.tenants"), "names tenant '" + name + "' twice");
+            }
+        }
+        if (names.isEmpty()) {
+            throw new InvalidSettingException(variableOf("o365.tenants"), "names no tenant");
+        }
+        String topLevelTenant = lookup.apply("o365.tenant-id");
+        if (topLevelTenant != null && !topLevelTenant.isBlank()) {
+            throw new InvalidSettingException(variableOf("o365.tenant-id"), "is set, but O365_TENANTS names the"
+                    + " tenants: give each its own, O365_TENANT_<NAME>_TENANT_ID");
+        }
+        List<CollectorSettings> all = new ArrayList<>();
+        Set<String> tenantIds = new LinkedHashSet<>();
+        for (String name : names) {
+            CollectorSettings tenant = read(lookup, name);
+            if (!tenantIds.add(tenant.tenantId())) {
+                throw new InvalidSettingException(variableOf(tenantKey(name, "o365.tenant-id")), "is the tenant id of"
+                        + " another tenant as well: " + tenant.tenantId());
+            }
+            all.add(tenant);
+        }
+        return List.copyOf(all);
+    }
+
+    /** {@code o365.tenant.<name>.client-id} for {@code o365.client-id}. */
+    public static String tenantKey(String tenantName, String property) {
+        return "o365.tenant." + tenantName + "." + property.substring("o365.".length());
+    }
+
+    private static CollectorSettings read(Function<String, String> lookup, String tenantName) {
+        Reader r = new Reader(lookup, tenantName);
         String tenantId = r.guid("o365.tenant-id", null);
         String clientId = r.guid("o365.client-id", null);
-        String clientSecret = r.required("o365.client-secret");
+        // a client secret or a certificate, not both
+        String clientSecret = r.value("o365.client-secret");
+        Path clientCertificate = r.path("o365.client-certificate");
+        String clientCertificatePassword = r.value("o365.client-certificate-password");
+        // a tenant's own credential replaces the top-level one of the other kind: a certificate tenant among tenants
+        // that share the top-level secret
+        if (r.isOwn("o365.client-certificate") && !r.isOwn("o365.client-secret")) {
+            clientSecret = null;
+        } else if (r.isOwn("o365.client-secret") && !r.isOwn("o365.client-certificate")) {
+            clientCertificate = null;
+            clientCertificatePassword = null;
+        }
+        if (clientSecret != null && clientCertificate != null) {
+            throw r.invalid("o365.client-certificate", "and " + r.source("o365.client-secret") + " are both set: the app"
+                    + " authenticates with a certificate or a client secret, not both");
+        }
+        if (clientSecret == null && clientCertificate == null) {
+            throw r.invalid("o365.client-secret", "is required but not set (or " + r.source("o365.client-certificate")
+                    + ", the path of a certificate and its key, PEM or PKCS#12)");
+        }
+        if (clientCertificate != null) {
+            try {
+                io.github.o365auditcamel.auth.CertificateFile.load(clientCertificate,
+                        clientCertificatePassword == null ? new char[0] : clientCertificatePassword.toCharArray());
+            } catch (IllegalArgumentException e) {
+                throw r.invalid("o365.client-certificate", "is not usable: " + e.getMessage());
+            }
+        }
         Cloud cloud = r.cloud("o365.cloud");
         String loginUrl = r.url("o365.login-url", cloud.loginUrl());
         String apiUrl = r.url("o365.api-url", cloud.apiUrl());
@@ -124,12 +227,22 @@ public record CollectorSettings(
             throw new InvalidSettingException(variableOf("o365.proxy-password"),
                     "is required with O365_PROXY_USERNAME but not set");
         }
-        return new CollectorSettings(tenantId, clientId, clientSecret, cloud, loginUrl, apiUrl, contentTypes,
+        Path trustedCertificates = r.path("o365.trusted-certificates");
+        if (trustedCertificates != null) {
+            try {
+                io.github.o365auditcamel.auth.TrustedCertificates.load(trustedCertificates);
+            } catch (IllegalArgumentException e) {
+                throw r.invalid("o365.trusted-certificates", "is not usable: " + e.getMessage());
+            }
+        }
+        String topicLayout = r.oneOf("o365.topic-layout", "shared", TOPIC_LAYOUTS);
+        return new CollectorSettings(tenantName == null ? DEFAULT_TENANT : tenantName, tenantId, clientId,
+                clientSecret, clientCertificate, clientCertificatePassword, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
-                proxyPassword);
+                proxyPassword, trustedCertificates, topicLayout);
     }
 
     /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
@@ -168,9 +281,19 @@ public record CollectorSettings(
         return delay.compareTo(deadLetterMaxRetryDelay()) > 0 ? deadLetterMaxRetryDelay() : delay;
     }
 
-    /** The Kafka topic of a content type's records: prefix plus the lower-case content type. */
+    /**
+     * The Kafka topic of a content type's records: prefix plus the lower-case content type, shared by every tenant
+     * ({@code o365.audit.exchange}); with {@code o365.topic-layout=per-tenant}, the tenant's name in between
+     * ({@code o365.contoso.audit.exchange}).
+     */
     public String topicFor(String contentType) {
-        return topicPrefix + contentType.toLowerCase(Locale.ROOT);
+        String type = contentType.toLowerCase(Locale.ROOT);
+        return topicLayout.equals("per-tenant") ? topicPrefix + tenantName + "." + type : topicPrefix + type;
+    }
+
+    /** Whether the app authenticates with a certificate (else with a client secret). */
+    public boolean usesCertificate() {
+        return clientCertificate != null;
     }
 
     /** The client-credentials scope: the cloud's Management API resource, independent of any URL override. */
@@ -191,7 +314,9 @@ public record CollectorSettings(
     @Override
     public String toString() {
         // the record's default toString would print the client secret
-        return "CollectorSettings[tenantId=" + tenantId + ", clientId=" + clientId + ", clientSecret=****"
+        return "CollectorSettings[tenantName=" + tenantName + ", tenantId=" + tenantId + ", clientId=" + clientId
+                + ", clientSecret=" + (clientSecret == null ? "null" : "****") + ", clientCertificate="
+                + clientCertificate + ", clientCertificatePassword=" + (clientCertificatePassword == null ? "null" : "****")
                 + ", cloud=" + cloud + ", loginUrl=" + loginUrl + ", apiUrl=" + apiUrl + ", contentTypes=" + contentTypes
                 + ", publisherId=" + publisherId + ", pollInterval=" + pollInterval + ", initialLookback="
                 + initialLookback + ", topicPrefix=" + topicPrefix + ", kafkaBrokers=" + kafkaBrokers
@@ -204,14 +329,53 @@ public record CollectorSettings(
                 + ", contentRefsTopic=" + contentRefsTopic + ", contentRefsPartitions=" + contentRefsPartitions
                 + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
-                + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + "]";
+                + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
+                + trustedCertificates + ", topicLayout=" + topicLayout + "]";
     }
 
     private static final class Reader {
         private final Function<String, String> lookup;
+        private final String tenantName;
 
-        Reader(Function<String, String> lookup) {
+        /** @param tenantName the tenant of {@code o365.tenants} whose settings are read, or null for the top level */
+        Reader(Function<String, String> lookup, String tenantName) {
             this.lookup = lookup;
+            this.tenantName = tenantName;
+        }
+
+        /**
+         * The property that sets this value: the tenant's own ({@code o365.tenant.contoso.client-id}) when it is set,
+         * and always for the tenant id; else the top-level one.
+         */
+        String effective(String property) {
+            if (tenantName == null || !TENANT_SETTINGS.contains(property)) {
+                return property;
+            }
+            String own = tenantKey(tenantName, property);
+            String v = lookup.apply(own);
+            return (v != null && !v.isBlank()) || property.equals("o365.tenant-id") ? own : property;
+        }
+
+        /** Whether the tenant sets this value itself (rather than taking the top-level one). */
+        boolean isOwn(String property) {
+            return tenantName != null && !effective(property).equals(property);
+        }
+
+        /** The environment variable that sets this value, for messages. */
+        String source(String property) {
+            return variableOf(effective(property));
+        }
+
+        Path path(String property) {
+            String v = value(property);
+            if (v == null) {
+                return null;
+            }
+            Path path = Path.of(v);
+            if (!java.nio.file.Files.isRegularFile(path)) {
+                throw invalid(property, "names no readable file: '" + v + "'");
+            }
+            return path;
         }
 
         /**
@@ -239,21 +403,13 @@ public record CollectorSettings(
             return uri;
         }
 
-        private String value(String property) {
-            String v = lookup.apply(property);
+        String value(String property) {
+            String v = lookup.apply(effective(property));
             return v == null || v.isBlank() ? null : v.trim();
         }
 
-        private InvalidSettingException invalid(String property, String problem) {
-            return new InvalidSettingException(variableOf(property), problem);
-        }
-
-        String required(String property) {
-            String v = value(property);
-            if (v == null) {
-                throw invalid(property, "is required but not set");
-            }
-            return v;
+        InvalidSettingException invalid(String property, String problem) {
+            return new InvalidSettingException(source(property), problem);
         }
 
         String guid(String property, String defaultValue) {
@@ -341,7 +497,7 @@ public record CollectorSettings(
         }
 
         String topicName(String property, String defaultValue, boolean prefix) {
-            String v = lookup.apply(property);
+            String v = lookup.apply(effective(property));
             // a prefix may deliberately be empty; a topic name may not
             if (v == null || (!prefix && v.isBlank())) {
                 v = defaultValue;

@@ -20,7 +20,7 @@ import org.apache.kafka.common.KafkaException;
  * stops the poll instead, so that nothing is dead-lettered because the collector's own side is down.
  * <p>
  * One blob that keeps failing is the blob's problem; several in a row are the service's. After
- * {@value #OUTAGE_THRESHOLD} blobs of a content type in a row failed that way, with no success in between, the poll
+ * {@value #OUTAGE_THRESHOLD} blobs of a tenant's content type in a row failed that way, with no success in between, the poll
  * stops instead (checkpoint unchanged), so that an outage of the API does not turn into a dead letter per blob.
  */
 public class BlobFailures {
@@ -35,8 +35,8 @@ public class BlobFailures {
      * Counts a blob that failed transiently; throws {@link ApiOutageException} when it is the
      * {@value #OUTAGE_THRESHOLD}th in a row for its content type, so that the poll stops instead of dead-lettering.
      */
-    public void failedTransiently(String contentType, Exchange exchange) {
-        int inARow = failuresInARow.computeIfAbsent(contentType, t -> new AtomicInteger())
+    public void failedTransiently(String tenant, String contentType, Exchange exchange) {
+        int inARow = failuresInARow.computeIfAbsent(tenant + "|" + contentType, t -> new AtomicInteger())
                 .incrementAndGet();
         if (inARow >= OUTAGE_THRESHOLD) {
             throw new ApiOutageException(inARow + " blobs in a row failed after their retries, the service looks down"
@@ -44,9 +44,9 @@ public class BlobFailures {
         }
     }
 
-    /** A blob of the content type was published: the count of failures in a row starts again. */
-    public void succeeded(String contentType) {
-        AtomicInteger count = failuresInARow.get(contentType);
+    /** A blob of the tenant's content type was published: the count of failures in a row starts again. */
+    public void succeeded(String tenant, String contentType) {
+        AtomicInteger count = failuresInARow.get(tenant + "|" + contentType);
         if (count != null) {
             count.set(0);
         }

@@ -13,8 +13,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The collector's own metrics, per content type, in the Micrometer registry that Camel serves at
- * {@code /observe/metrics} next to its route metrics. In Prometheus form:
+ * One tenant's metrics, per content type, in the Micrometer registry that Camel serves at
+ * {@code /observe/metrics} next to its route metrics. Every one carries the tenant's name as {@code tenant}
+ * ({@code default} for a configuration without {@code o365.tenants}). In Prometheus form:
  * <ul>
  * <li>{@code o365_records_published_total}, {@code o365_blobs_fetched_total}, {@code o365_fetched_bytes_total}
  * (the blob's JSON as read, after gzip), by {@code content_type};</li>
@@ -30,19 +31,27 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class CollectorMetrics {
 
     private static final String CONTENT_TYPE = "content_type";
+    private static final String TENANT = "tenant";
 
     private final MeterRegistry registry;
+    private final String tenant;
     private final Clock clock;
     private final Map<String, AtomicLong> newestCompleted = new ConcurrentHashMap<>();
 
     public CollectorMetrics(MeterRegistry registry, List<String> contentTypes, Clock clock) {
+        this(registry, io.github.o365auditcamel.config.CollectorSettings.DEFAULT_TENANT, contentTypes, clock);
+    }
+
+    public CollectorMetrics(MeterRegistry registry, String tenant, List<String> contentTypes, Clock clock) {
         this.registry = registry;
+        this.tenant = tenant;
         this.clock = clock;
         for (String contentType : contentTypes) {
             AtomicLong newest = newestCompleted.computeIfAbsent(contentType, t -> new AtomicLong(Long.MIN_VALUE));
             Gauge.builder("o365.checkpoint.lag", newest, this::lagSeconds)
                     .description("Now minus the contentCreated of the newest blob completed")
                     .baseUnit("seconds")
+                    .tag(TENANT, tenant)
                     .tag(CONTENT_TYPE, contentType)
                     .register(registry);
             // every content type shows from the start, with 0 until it has published something
@@ -62,14 +71,15 @@ public class CollectorMetrics {
 
     /** A blob went to the dead-letter topic; {@code retried}: it will be fetched again from there. */
     public void blobDeadLettered(String contentType, boolean retried, Instant contentCreated) {
-        registry.counter("o365.blobs.deadlettered", CONTENT_TYPE, contentType, "retried", String.valueOf(retried))
+        registry.counter("o365.blobs.deadlettered", TENANT, tenant, CONTENT_TYPE, contentType,
+                "retried", String.valueOf(retried))
                 .increment();
         completed(contentType, contentCreated);
     }
 
     /** A blob the service no longer has (gone, expired) was skipped. */
     public void blobSkipped(String contentType, Instant contentCreated) {
-        registry.counter("o365.blobs.skipped", CONTENT_TYPE, contentType).increment();
+        registry.counter("o365.blobs.skipped", TENANT, tenant, CONTENT_TYPE, contentType).increment();
         completed(contentType, contentCreated);
     }
 
@@ -78,37 +88,38 @@ public class CollectorMetrics {
      * ({@code ConcurrentCopyException}): it is fetched again.
      */
     public void blobRefetchedForSharedRecords(String contentType) {
-        registry.counter("o365.blobs.refetched", CONTENT_TYPE, contentType, "reason", "shared-records").increment();
+        registry.counter("o365.blobs.refetched", TENANT, tenant, CONTENT_TYPE, contentType,
+                "reason", "shared-records").increment();
     }
 
     /** One answer of the Management Activity API, classified. */
     public void apiResponse(String contentType, ApiOutcome outcome, String code, int status) {
         String type = contentType == null ? "none" : contentType;
-        registry.counter("o365.api.requests", CONTENT_TYPE, type, "outcome", outcome.name().toLowerCase(),
+        registry.counter("o365.api.requests", TENANT, tenant, CONTENT_TYPE, type, "outcome", outcome.name().toLowerCase(),
                 "code", code == null ? "none" : code, "status", Integer.toString(status)).increment();
         if ("AF429".equals(code) || status == 429) {
-            registry.counter("o365.api.throttled", CONTENT_TYPE, type).increment();
+            registry.counter("o365.api.throttled", TENANT, tenant, CONTENT_TYPE, type).increment();
         }
     }
 
     /** A token request to the login host: {@code success} or {@code failure}. */
     public void tokenRequested(boolean success) {
-        registry.counter("o365.token.refreshes", "result", success ? "success" : "failure").increment();
+        registry.counter("o365.token.refreshes", TENANT, tenant, "result", success ? "success" : "failure").increment();
     }
 
     private Counter recordsPublished(String contentType) {
         return Counter.builder("o365.records.published").description("Audit records published to Kafka")
-                .tag(CONTENT_TYPE, contentType).register(registry);
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
     private Counter blobsFetched(String contentType) {
         return Counter.builder("o365.blobs.fetched").description("Content blobs fetched and published")
-                .tag(CONTENT_TYPE, contentType).register(registry);
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
     private Counter bytesFetched(String contentType) {
         return Counter.builder("o365.fetched.bytes").description("Bytes of blob JSON read (after gzip)")
-                .baseUnit("bytes").tag(CONTENT_TYPE, contentType).register(registry);
+                .baseUnit("bytes").tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
     private void completed(String contentType, Instant contentCreated) {

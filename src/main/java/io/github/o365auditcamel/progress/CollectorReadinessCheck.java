@@ -6,34 +6,33 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.o365auditcamel.auth.TokenProvider;
-import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.tenancy.Tenant;
+import io.github.o365auditcamel.tenancy.Tenants;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Readiness of the collector: Kafka reachable, a token obtained, and every configured subscription enabled. Each
- * part is a detail of the result ({@code kafka}, {@code token}, {@code subscriptions}), with the reason when it
- * fails. Kafka is asked at most every {@value #KAFKA_CHECK_SECONDS} seconds, so that probes stay cheap.
+ * Readiness of the collector: Kafka reachable, and for every tenant a token obtained and every configured subscription
+ * enabled. Each part is a detail of the result ({@code kafka}, {@code token}, {@code subscriptions}; with several
+ * tenants {@code token.<tenant>} and {@code subscriptions.<tenant>}), with the reason when it fails. Kafka is asked at most every {@value #KAFKA_CHECK_SECONDS} seconds, so that probes stay cheap.
  */
 public class CollectorReadinessCheck extends AbstractHealthCheck {
 
     static final long KAFKA_CHECK_SECONDS = 10;
 
-    private final CollectorSettings settings;
-    private final TokenProvider tokens;
+    private final Tenants tenants;
+    private final String kafkaBrokers;
     private final SubscriptionTable subscriptions;
     private final Clock clock;
     private volatile Instant kafkaCheckedAt = Instant.MIN;
     private volatile String kafkaProblem = "not checked yet";
 
-    public CollectorReadinessCheck(CollectorSettings settings, TokenProvider tokens, SubscriptionTable subscriptions,
-            Clock clock) {
+    public CollectorReadinessCheck(Tenants tenants, SubscriptionTable subscriptions, Clock clock) {
         super("o365", "collector");
-        this.settings = settings;
-        this.tokens = tokens;
+        this.tenants = tenants;
+        this.kafkaBrokers = tenants.all().iterator().next().settings().kafkaBrokers();
         this.subscriptions = subscriptions;
         this.clock = clock;
     }
@@ -47,20 +46,25 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         String kafka = kafkaProblem();
-        String token = tokens.lastFailure();
-        Map<String, String> notEnabled = subscriptions.notEnabled();
         builder.detail("kafka", kafka == null ? "reachable" : kafka);
-        builder.detail("token", token == null ? "obtained" : token);
-        builder.detail("subscriptions", notEnabled.isEmpty() ? "enabled" : notEnabled.toString());
         StringBuilder problems = new StringBuilder();
         if (kafka != null) {
             problems.append("Kafka: ").append(kafka).append("; ");
         }
-        if (token != null) {
-            problems.append("token: ").append(token).append("; ");
-        }
-        if (!notEnabled.isEmpty()) {
-            problems.append("subscriptions not enabled: ").append(notEnabled).append("; ");
+        boolean several = tenants.all().size() > 1;
+        for (Tenant tenant : tenants.all()) {
+            String suffix = several ? "." + tenant.name() : "";
+            String of = several ? " of " + tenant.name() : "";
+            String token = tenant.tokenProvider().lastFailure();
+            Map<String, String> notEnabled = subscriptions.notEnabled(tenant.name());
+            builder.detail("token" + suffix, token == null ? "obtained" : token);
+            builder.detail("subscriptions" + suffix, notEnabled.isEmpty() ? "enabled" : notEnabled.toString());
+            if (token != null) {
+                problems.append("token").append(of).append(": ").append(token).append("; ");
+            }
+            if (!notEnabled.isEmpty()) {
+                problems.append("subscriptions").append(of).append(" not enabled: ").append(notEnabled).append("; ");
+            }
         }
         if (problems.length() == 0) {
             builder.up();
@@ -81,7 +85,7 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
 
     private String askKafka() {
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBrokers(),
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBrokers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-readiness"))) {
@@ -91,7 +95,7 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
             Thread.currentThread().interrupt();
             return "interrupted";
         } catch (Exception e) {
-            return settings.kafkaBrokers() + " unreachable: " + FailureReason.of(e);
+            return kafkaBrokers + " unreachable: " + FailureReason.of(e);
         }
     }
 }

@@ -21,17 +21,17 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
         super("o365", "content-types");
     }
 
-    /** Records that a content type's listing stopped for good, and why (the exchange's failure). */
-    public void stopped(String contentType, Exchange exchange) {
-        stopped.put(contentType, FailureReason.of(exchange));
+    /** Records that a tenant's content type listing stopped for good, and why (the exchange's failure). */
+    public void stopped(String tenant, String contentType, Exchange exchange) {
+        stopped.put(PollReport.label(tenant, contentType), FailureReason.of(exchange));
     }
 
-    /** A content type polls (again): it is no longer reported as stopped. */
-    public void polling(String contentType) {
-        stopped.remove(contentType);
+    /** A tenant's content type polls (again): it is no longer reported as stopped. */
+    public void polling(String tenant, String contentType) {
+        stopped.remove(PollReport.label(tenant, contentType));
     }
 
-    /** The stopped content types and their reasons. */
+    /** The stopped content types ({@code contoso Audit.Exchange} with several tenants) and their reasons. */
     public Map<String, String> stoppedContentTypes() {
         return Map.copyOf(stopped);
     }

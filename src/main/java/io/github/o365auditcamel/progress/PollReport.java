@@ -6,14 +6,16 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
+import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.listing.CheckpointStore;
 import io.github.o365auditcamel.listing.ListingWindow;
 
 /**
- * Counts, per content type, what the listing leader listed in a poll cycle and what this instance's fetchers published
- * since the previous cycle, for the one line logged after each cycle, and totals for anyone who wants them (tests,
- * the demo).
+ * Counts, per tenant and content type, what the listing leader listed in a poll cycle and what this instance's
+ * fetchers published since the previous cycle, for the one line logged after each cycle, and totals for anyone who
+ * wants them (tests, the demo).
  */
 public class PollReport {
 
@@ -32,36 +34,45 @@ public class PollReport {
     /** A listing window ending further behind now than this means a backlog is being caught up. */
     static final Duration CATCHING_UP = Duration.ofHours(1);
 
-    private final CheckpointStore checkpoints;
+    private final Function<String, CheckpointStore> checkpoints;
     private final Clock clock;
     private final Map<String, Counts> counts = new ConcurrentHashMap<>();
 
-    public PollReport(CheckpointStore checkpoints) {
+    /** @param checkpoints each tenant's cursors, by tenant name */
+    public PollReport(Function<String, CheckpointStore> checkpoints) {
         this(checkpoints, Clock.systemUTC());
     }
 
-    public PollReport(CheckpointStore checkpoints, Clock clock) {
+    public PollReport(Function<String, CheckpointStore> checkpoints, Clock clock) {
         this.checkpoints = checkpoints;
         this.clock = clock;
     }
 
-    private Counts of(String contentType) {
-        return counts.computeIfAbsent(contentType, k -> new Counts());
+    private Counts of(String tenant, String contentType) {
+        return counts.computeIfAbsent(tenant + "|" + contentType, k -> new Counts());
     }
 
-    public void cycleStarted(String contentType) {
-        Counts c = of(contentType);
+    /**
+     * How log lines name a tenant's content type: {@code Audit.Exchange} for the one tenant of a configuration without
+     * {@code o365.tenants}, {@code contoso Audit.Exchange} otherwise.
+     */
+    public static String label(String tenant, String contentType) {
+        return CollectorSettings.DEFAULT_TENANT.equals(tenant) ? contentType : tenant + " " + contentType;
+    }
+
+    public void cycleStarted(String tenant, String contentType) {
+        Counts c = of(tenant, contentType);
         c.listed.set(0);
         c.cycleStart = clock.instant();
     }
 
     /** A blob listed and handed to the fetchers. */
-    public void blobListed(String contentType) {
-        of(contentType).listed.incrementAndGet();
+    public void blobListed(String tenant, String contentType) {
+        of(tenant, contentType).listed.incrementAndGet();
     }
 
-    public void blobPublished(String contentType, long records, long duplicates) {
-        Counts c = of(contentType);
+    public void blobPublished(String tenant, String contentType, long records, long duplicates) {
+        Counts c = of(tenant, contentType);
         c.blobs.incrementAndGet();
         c.records.addAndGet(records);
         c.duplicates.addAndGet(duplicates);
@@ -69,22 +80,22 @@ public class PollReport {
         c.totalRecords.addAndGet(records);
     }
 
-    public void blobDeadLettered(String contentType) {
-        of(contentType).deadLettered.incrementAndGet();
+    public void blobDeadLettered(String tenant, String contentType) {
+        of(tenant, contentType).deadLettered.incrementAndGet();
     }
 
-    public void blobSkipped(String contentType) {
-        of(contentType).skipped.incrementAndGet();
+    public void blobSkipped(String tenant, String contentType) {
+        of(tenant, contentType).skipped.incrementAndGet();
     }
 
     /**
      * The line logged after a cycle: blobs listed, blobs and records this instance published since the last such
      * line, the checkpoint and how far behind now it is.
      */
-    public String cycleCompleted(String contentType) {
-        Counts c = of(contentType);
+    public String cycleCompleted(String tenant, String contentType) {
+        Counts c = of(tenant, contentType);
         Instant now = clock.instant();
-        String checkpoint = checkpoints.cursor(contentType)
+        String checkpoint = checkpoints.apply(tenant).cursor(contentType)
                 .map(cursor -> cursor + " (" + human(Duration.between(cursor, now)) + " behind)")
                 .orElse("none yet");
         long millis = c.cycleStart == null ? 0 : Duration.between(c.cycleStart, now).toMillis();
@@ -94,7 +105,7 @@ public class PollReport {
                     + " gone or expired";
         }
         String line = String.format("%s: %d blobs listed in %.1f s; %d blobs, %d records published%s since the last"
-                        + " poll; checkpoint %s; total %d blobs, %d records", contentType, c.listed.get(),
+                        + " poll; checkpoint %s; total %d blobs, %d records", label(tenant, contentType), c.listed.get(),
                 millis / 1000.0, c.blobs.getAndSet(0), c.records.getAndSet(0), duplicates, checkpoint,
                 c.totalBlobs.get(), c.totalRecords.get());
         c.duplicates.set(0);
@@ -107,14 +118,14 @@ public class PollReport {
      * After each listing window: while catching up a backlog (the window ends more than {@link #CATCHING_UP} behind
      * now), one line saying how far behind the collector still is; null otherwise, when there is nothing to say.
      */
-    public String windowCompleted(String contentType, ListingWindow window) {
+    public String windowCompleted(String tenant, String contentType, ListingWindow window) {
         Duration behind = Duration.between(window.end(), clock.instant());
         if (behind.compareTo(CATCHING_UP) <= 0) {
             return null;
         }
-        Counts c = of(contentType);
+        Counts c = of(tenant, contentType);
         return String.format("%s: catching up, %s behind: listed up to %s; %d blobs listed so far in this poll",
-                contentType, human(behind), window.end(), c.listed.get());
+                label(tenant, contentType), human(behind), window.end(), c.listed.get());
     }
 
     static String human(Duration d) {

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.config.CollectorSettings;
-import io.github.o365auditcamel.routes.ContentTypeRoutes;
+import io.github.o365auditcamel.routes.TenantRoutes;
 import org.apache.camel.Exchange;
 
-/** The outcome of starting each content type's subscription, rendered as the table logged at startup. */
+/** The outcome of starting each tenant's subscriptions, rendered per tenant as the table logged at startup. */
 public class SubscriptionTable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -20,17 +20,32 @@ public class SubscriptionTable {
     private record Row(String status, String webhook) {
     }
 
-    private final List<String> contentTypes;
+    private final Map<String, List<String>> contentTypes = new java.util.LinkedHashMap<>();
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
 
-    public SubscriptionTable(CollectorSettings settings) {
-        this.contentTypes = settings.contentTypes();
+    /** @param tenants every tenant's settings */
+    public SubscriptionTable(List<CollectorSettings> tenants) {
+        for (CollectorSettings tenant : tenants) {
+            contentTypes.put(tenant.tenantName(), tenant.contentTypes());
+        }
+    }
+
+    private static String key(String tenant, String contentType) {
+        return tenant + "|" + contentType;
+    }
+
+    private List<String> contentTypes(String tenant) {
+        List<String> types = contentTypes.get(tenant);
+        if (types == null) {
+            throw new IllegalArgumentException("no tenant named '" + tenant + "'");
+        }
+        return types;
     }
 
     /** Records the answer to {@code subscriptions/start}: a subscription object, or AF20024 (already enabled). */
-    public void started(String contentType, Exchange exchange) throws IOException {
+    public void started(String tenant, String contentType, Exchange exchange) throws IOException {
         if ("AF20024".equals(exchange.getVariable(ApiResponseClassifier.API_CODE_VARIABLE))) {
-            rows.put(contentType, new Row("enabled (already)", "-"));
+            rows.put(key(tenant, contentType), new Row("enabled (already)", "-"));
             return;
         }
         String body = exchange.getMessage().getBody(String.class);
@@ -39,26 +54,26 @@ public class SubscriptionTable {
         String webhookText = webhook.isObject()
                 ? webhook.path("address").asText("?") + " (" + webhook.path("status").asText("?") + ")"
                 : "none";
-        rows.put(contentType, new Row(subscription.path("status").asText("unknown"), webhookText));
+        rows.put(key(tenant, contentType), new Row(subscription.path("status").asText("unknown"), webhookText));
     }
 
-    public void failed(String contentType, Exception reason) {
-        rows.put(contentType, new Row("FAILED: " + FailureReason.of(reason), "-"));
+    public void failed(String tenant, String contentType, Exception reason) {
+        rows.put(key(tenant, contentType), new Row("FAILED: " + FailureReason.of(reason), "-"));
     }
 
     /** A listing of the content type succeeded, which proves its subscription is enabled whatever the start said. */
-    public void listed(String contentType) {
-        Row row = rows.get(contentType);
+    public void listed(String tenant, String contentType) {
+        Row row = rows.get(key(tenant, contentType));
         if (row == null || !isEnabled(row)) {
-            rows.put(contentType, new Row("enabled", row == null ? "-" : row.webhook()));
+            rows.put(key(tenant, contentType), new Row("enabled", row == null ? "-" : row.webhook()));
         }
     }
 
-    /** Content types whose subscription is not known to be enabled, with their status; for readiness. */
-    public Map<String, String> notEnabled() {
+    /** The tenant's content types whose subscription is not known to be enabled, with their status; for readiness. */
+    public Map<String, String> notEnabled(String tenant) {
         Map<String, String> out = new java.util.TreeMap<>();
-        for (String type : contentTypes) {
-            Row row = rows.get(type);
+        for (String type : contentTypes(tenant)) {
+            Row row = rows.get(key(tenant, type));
             if (row == null || !isEnabled(row)) {
                 out.put(type, row == null ? "not started yet" : row.status());
             }
@@ -74,19 +89,20 @@ public class SubscriptionTable {
      * The listing routes to start: all of them. A content type whose subscription could not be started is listed
      * too: its polls fail with the reason, one line each, and recover by themselves when the cause was passing.
      */
-    public List<String> listingRoutes() {
-        return contentTypes.stream().map(ContentTypeRoutes::routeIdFor).toList();
+    public List<String> listingRoutes(String tenant) {
+        return contentTypes(tenant).stream().map(type -> TenantRoutes.listingRouteId(tenant, type)).toList();
     }
 
-    /** One line per content type: content type, status, webhook. */
-    public String render() {
-        int width = Math.max("content type".length(),
-                contentTypes.stream().mapToInt(String::length).max().orElse(0));
-        StringBuilder table = new StringBuilder("Subscriptions:");
+    /** One line per content type of the tenant: content type, status, webhook. */
+    public String render(String tenant) {
+        List<String> types = contentTypes(tenant);
+        int width = Math.max("content type".length(), types.stream().mapToInt(String::length).max().orElse(0));
+        StringBuilder table = new StringBuilder(CollectorSettings.DEFAULT_TENANT.equals(tenant) ? "Subscriptions:"
+                : "Subscriptions of tenant " + tenant + ":");
         String format = "%n  %-" + width + "s  %-18s  %s";
         table.append(String.format(format, "content type", "status", "webhook"));
-        for (String contentType : contentTypes) {
-            Row row = rows.getOrDefault(contentType, new Row("not started", "-"));
+        for (String contentType : types) {
+            Row row = rows.getOrDefault(key(tenant, contentType), new Row("not started", "-"));
             table.append(String.format(format, contentType, row.status, row.webhook));
         }
         return table.toString();

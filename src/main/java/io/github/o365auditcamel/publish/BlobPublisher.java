@@ -221,6 +221,7 @@ public class BlobPublisher extends ServiceSupport {
             }
         }
         Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("tenant", settings.tenantName());
         letter.put("tenantId", settings.tenantId());
         letter.put("contentType", blob.contentType);
         letter.put("contentId", blob.contentId);
@@ -292,6 +293,7 @@ public class BlobPublisher extends ServiceSupport {
         return List.of(
                 header("o365.contentType", blob.contentType),
                 header("o365.contentId", blob.contentId),
+                header("o365.tenant", settings.tenantName()),
                 header("o365.tenantId", settings.tenantId()),
                 header("o365.instanceId", settings.instanceId()),
                 header("o365.contentCreated", blob.created == null ? "" : blob.created));

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates, at startup, the topics the collector writes to when they are missing: the compacted state topic, the
- * content references the listing hands to the fetchers ({@code o365.content-refs-partitions} partitions), and the
- * record topic of each configured content type (with the broker's default partitions and replication), so that the
+ * content references each tenant's listing hands to the fetchers ({@code o365.content-refs-partitions} partitions),
+ * and the record topic of each tenant's content types (with the broker's default partitions and replication), so that the
  * collector does not depend on the broker's auto-creation. Existing topics are left exactly as they are.
  */
 public class KafkaTopics extends ServiceSupport {
@@ -34,16 +34,28 @@ public class KafkaTopics extends ServiceSupport {
     private final String brokers;
     private final List<NewTopic> wanted = new ArrayList<>();
 
-    public KafkaTopics(CollectorSettings settings) {
-        this.brokers = settings.kafkaBrokers();
-        wanted.add(new NewTopic(settings.stateTopic(), Optional.of(1), Optional.empty())
+    /** @param tenants every tenant's settings (the state and dead-letter topics are the same in each) */
+    public KafkaTopics(List<CollectorSettings> tenants) {
+        CollectorSettings first = tenants.get(0);
+        this.brokers = first.kafkaBrokers();
+        Set<String> names = new java.util.HashSet<>();
+        add(names, new NewTopic(first.stateTopic(), Optional.of(1), Optional.empty())
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        wanted.add(new NewTopic(settings.deadLetterTopic(), Optional.empty(), Optional.empty()));
-        // the listing leader's work for every instance's fetchers: as many partitions as fetchers can share it
-        wanted.add(new NewTopic(settings.contentRefsTopic(), Optional.of(settings.contentRefsPartitions()),
-                Optional.empty()));
-        for (String contentType : settings.contentTypes()) {
-            wanted.add(new NewTopic(settings.topicFor(contentType), Optional.empty(), Optional.empty()));
+        add(names, new NewTopic(first.deadLetterTopic(), Optional.empty(), Optional.empty()));
+        for (CollectorSettings settings : tenants) {
+            // the listing leader's work for every instance's fetchers: as many partitions as fetchers can share it
+            add(names, new NewTopic(settings.contentRefsTopic(), Optional.of(settings.contentRefsPartitions()),
+                    Optional.empty()));
+            for (String contentType : settings.contentTypes()) {
+                add(names, new NewTopic(settings.topicFor(contentType), Optional.empty(), Optional.empty()));
+            }
+        }
+    }
+
+    private void add(Set<String> names, NewTopic topic) {
+        // tenants sharing a topic per content type ask for it once
+        if (names.add(topic.name())) {
+            wanted.add(topic);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.state;
 
 import java.time.Instant;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
@@ -8,7 +9,7 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The set of published blobs, as the repository of Camel's Idempotent Consumer EIP: the fetch route skips a blob
- * whose contentId is in it. The durable entry is the marker that {@code BlobPublisher} commits in the same Kafka
+ * whose key, {@code <tenant>|<contentId>}, is in it (each tenant's set lives in its own state). The durable entry is the marker that {@code BlobPublisher} commits in the same Kafka
  * transaction as the blob's records; {@link #add} only confirms it in memory, with the blob's {@code contentCreated}
  * (exchange variable {@value #CONTENT_CREATED_VARIABLE}) so that entries older than the retention can be dropped.
  */
@@ -16,10 +17,16 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
 
     public static final String CONTENT_CREATED_VARIABLE = "contentCreated";
 
-    private final KafkaStateStore store;
+    private final Function<String, KafkaStateStore> stores;
 
-    public PublishedBlobRepository(KafkaStateStore store) {
-        this.store = store;
+    /** @param stores each tenant's state, by tenant name */
+    public PublishedBlobRepository(Function<String, KafkaStateStore> stores) {
+        this.stores = stores;
+    }
+
+    /** The key of a tenant's blob: {@code <tenant>|<contentId>}. */
+    public static String key(String tenant, String contentId) {
+        return tenant + "|" + contentId;
     }
 
     @Override
@@ -29,22 +36,36 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
 
     @Override
     public boolean add(Exchange exchange, String key) {
-        if (store.isPublished(key)) {
+        Blob blob = ofKey(key);
+        if (blob.store().isPublished(blob.contentId())) {
             return false;
         }
-        store.rememberPublished(key, contentCreated(exchange));
+        blob.store().rememberPublished(blob.contentId(), contentCreated(exchange));
         return true;
     }
 
     @Override
     public boolean contains(String key) {
-        return store.isPublished(key);
+        Blob blob = ofKey(key);
+        return blob.store().isPublished(blob.contentId());
     }
 
     @Override
     public boolean remove(String key) {
         // only the memory: a marker in Kafka exists only if the blob's transaction committed
-        return store.forgetPublished(key);
+        Blob blob = ofKey(key);
+        return blob.store().forgetPublished(blob.contentId());
+    }
+
+    private record Blob(KafkaStateStore store, String contentId) {
+    }
+
+    private Blob ofKey(String key) {
+        int bar = key.indexOf('|');
+        if (bar <= 0) {
+            throw new IllegalArgumentException("not a <tenant>|<contentId> key: " + key);
+        }
+        return new Blob(stores.apply(key.substring(0, bar)), key.substring(bar + 1));
     }
 
     @Override

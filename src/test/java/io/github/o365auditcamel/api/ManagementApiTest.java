@@ -111,14 +111,14 @@ class ManagementApiTest {
         BlobFailures failures = new BlobFailures();
         Exchange exchange = new DefaultExchange(
                 new DefaultCamelContext());
-        failures.failedTransiently("Audit.Exchange", exchange);
-        failures.failedTransiently("Audit.Exchange", exchange);
-        failures.succeeded("Audit.Exchange");
-        failures.failedTransiently("Audit.Exchange", exchange);
-        failures.failedTransiently("Audit.Exchange", exchange);
-        failures.failedTransiently("Audit.General", exchange);
+        failures.failedTransiently("default", "Audit.Exchange", exchange);
+        failures.failedTransiently("default", "Audit.Exchange", exchange);
+        failures.succeeded("default", "Audit.Exchange");
+        failures.failedTransiently("default", "Audit.Exchange", exchange);
+        failures.failedTransiently("default", "Audit.Exchange", exchange);
+        failures.failedTransiently("default", "Audit.General", exchange);
         assertThrows(BlobFailures.ApiOutageException.class,
-                () -> failures.failedTransiently("Audit.Exchange", exchange));
+                () -> failures.failedTransiently("default", "Audit.Exchange", exchange));
     }
 
     @Test

@@ -34,7 +34,8 @@ class NationalCloudsTest {
         values.put("o365.cloud", cloud);
         if (simulator != null) {
             // the simulator stands in for the cloud's hosts; the scope stays the cloud's
-            values.put("o365.login-url", simulator.baseUrl());
+            values.put("o365.login-url", simulator.httpsBaseUrl());
+            values.put("o365.trusted-certificates", simulator.serverCertificateFile().toString());
             values.put("o365.api-url", simulator.baseUrl());
         }
         return CollectorSettings.from(values::get);

@@ -131,15 +131,15 @@ class KubernetesLeaseLeadershipTest {
 
         // one leader, and both instances know which
         Duration elected = await(Duration.ofSeconds(10), "one leader that both instances see", a, b,
-                () -> (a.leadership.isLeader() || b.leadership.isLeader()) && a.leaderSeen() != null
+                () -> (a.leadership.isLeader("default") || b.leadership.isLeader("default")) && a.leaderSeen() != null
                         && a.leaderSeen().equals(b.leaderSeen()));
-        Instance leader = a.leadership.isLeader() ? a : b;
+        Instance leader = a.leadership.isLeader("default") ? a : b;
         Instance follower = leader == a ? b : a;
         assertEquals(leader.id, leader.leaderSeen());
         LOG.info("{} leads after {} ms", leader.id, elected.toMillis());
         // and it stays so over two retry periods, in which the follower looks at the Lease again
         hold(Duration.ofMillis(2 * retryMillis + 500), "the same single leader", a, b,
-                () -> leader.leadership.isLeader() && !follower.leadership.isLeader()
+                () -> leader.leadership.isLeader("default") && !follower.leadership.isLeader("default")
                         && leader.id.equals(follower.leaderSeen()));
 
         // the Lease in the pods' namespace names the leader
@@ -159,7 +159,7 @@ class KubernetesLeaseLeadershipTest {
         api.pods().inNamespace(NAMESPACE).withName(leader.id).delete();
         // (the stopped instance's isLeader() keeps its last value, so only the follower is watched from here)
         Duration takeover = await(Duration.ofMillis(service.getLeaseDurationMillis() + 2 * retryMillis + 5000),
-                "the follower leads", follower, follower, () -> follower.leadership.isLeader()
+                "the follower leads", follower, follower, () -> follower.leadership.isLeader("default")
                         && follower.id.equals(follower.leaderSeen()));
         LOG.info("{} took over {} ms after {} stopped", follower.id, takeover.toMillis(), leader.id);
         Lease taken = api.leases().inNamespace(NAMESPACE).withName(leaseName).get();
@@ -190,7 +190,7 @@ class KubernetesLeaseLeadershipTest {
             Map<String, String> properties = Map.of("o365.tenant-id", TENANT, "o365.client-id", CLIENT,
                     "o365.client-secret", "not-a-secret", "o365.cluster", "kubernetes", "o365.instance-id", id);
             CollectorSettings settings = CollectorSettings.from(properties::get);
-            leadership = new ListingLeadership(settings);
+            leadership = new ListingLeadership(java.util.List.of(settings));
             // shorter than Camel's defaults (lease 15 s, renewal deadline 10 s, retries every 2 s) to keep the test
             // short; the same proportions
             KubernetesClusterService service = (KubernetesClusterService) leadership.clusterService();
@@ -224,7 +224,7 @@ class KubernetesLeaseLeadershipTest {
             throws InterruptedException {
         long start = System.nanoTime();
         while (true) {
-            assertFalse(a != b && a.leadership.isLeader() && b.leadership.isLeader(), "both instances lead");
+            assertFalse(a != b && a.leadership.isLeader("default") && b.leadership.isLeader("default"), "both instances lead");
             if (condition.getAsBoolean()) {
                 return Duration.ofNanos(System.nanoTime() - start);
             }
@@ -241,7 +241,7 @@ class KubernetesLeaseLeadershipTest {
             throws InterruptedException {
         long start = System.nanoTime();
         while (System.nanoTime() - start < time.toNanos()) {
-            assertFalse(a.leadership.isLeader() && b.leadership.isLeader(), "both instances lead");
+            assertFalse(a.leadership.isLeader("default") && b.leadership.isLeader("default"), "both instances lead");
             assertTrue(condition.getAsBoolean(), what + " no longer holds after "
                     + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
             TimeUnit.MILLISECONDS.sleep(50);

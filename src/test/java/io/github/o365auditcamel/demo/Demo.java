@@ -62,7 +62,9 @@ public final class Demo {
         env.put("O365_TENANT_ID", simulator.tenantId());
         env.put("O365_CLIENT_ID", simulator.clientId());
         env.put("O365_CLIENT_SECRET", simulator.clientSecret());
-        env.put("O365_LOGIN_URL", simulator.baseUrl());
+        // the login host over HTTPS, as Microsoft's token client insists, trusting the simulator's own certificate
+        env.put("O365_LOGIN_URL", simulator.httpsBaseUrl());
+        env.put("O365_TRUSTED_CERTIFICATES", simulator.serverCertificateFile().toString());
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", POLL.toSeconds() + "s");
         env.put("KAFKA_BROKERS", broker.bootstrapServers());

@@ -56,7 +56,8 @@ public final class CollectorProcess implements AutoCloseable {
         env.put("O365_TENANT_ID", simulator.tenantId());
         env.put("O365_CLIENT_ID", simulator.clientId());
         env.put("O365_CLIENT_SECRET", simulator.clientSecret());
-        env.put("O365_LOGIN_URL", simulator.baseUrl());
+        env.put("O365_LOGIN_URL", simulator.httpsBaseUrl());
+        env.put("O365_TRUSTED_CERTIFICATES", simulator.serverCertificateFile().toString());
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", "2s");
         env.put("KAFKA_BROKERS", brokers);

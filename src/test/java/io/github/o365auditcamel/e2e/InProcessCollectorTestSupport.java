@@ -64,7 +64,8 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
         props.put("o365.tenant-id", simulator.tenantId());
         props.put("o365.client-id", simulator.clientId());
         props.put("o365.client-secret", simulator.clientSecret());
-        props.put("o365.login-url", simulator.baseUrl());
+        props.put("o365.login-url", simulator.httpsBaseUrl());
+        props.put("o365.trusted-certificates", simulator.serverCertificateFile().toString());
         props.put("o365.api-url", simulator.baseUrl());
         props.put("o365.poll-interval", "2s");
         props.put("o365.topic-prefix", topicPrefix());

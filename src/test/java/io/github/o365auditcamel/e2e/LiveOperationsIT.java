@@ -73,7 +73,7 @@ class LiveOperationsIT {
             // health and metrics on the management port
             String base = "http://localhost:" + env.get("O365_MANAGEMENT_PORT");
             assertEquals(200, get(base + "/observe/health/ready").statusCode());
-            awaitMetric(base, "o365_records_published_total{content_type=\"Audit.Exchange\"} "
+            awaitMetric(base, "o365_records_published_total{content_type=\"Audit.Exchange\",tenant=\"default\"} "
                     + simulator.recordCount() + ".0");
 
             // a user edits the publishing route: one more log step
@@ -118,9 +118,9 @@ class LiveOperationsIT {
             assertEquals(simulator.recordCount(),
                     records.stream().map(TopicReader.Record::key).collect(Collectors.toSet()).size());
             // the reload kept the collector's metrics
-            awaitMetric(base, "o365_records_published_total{content_type=\"Audit.Exchange\"} "
+            awaitMetric(base, "o365_records_published_total{content_type=\"Audit.Exchange\",tenant=\"default\"} "
                     + simulator.recordCount() + ".0");
-            awaitMetric(base, "o365_checkpoint_lag_seconds{content_type=\"Audit.Exchange\"}");
+            awaitMetric(base, "o365_checkpoint_lag_seconds{content_type=\"Audit.Exchange\",tenant=\"default\"}");
             assertEquals(pid, collector.pid());
             assertTrue(collector.isAlive(), "no restart");
         }

@@ -85,8 +85,9 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         int generalRecords = simulator.recordsByContentType().get("Audit.General").size();
         // counters move just after a blob's transaction commits
         String metrics = await("/observe/metrics", r -> r.body().contains(
-                "o365_records_published_total{content_type=\"Audit.Exchange\"} " + exchangeRecords + ".0")
-                && r.body().contains("o365_records_published_total{content_type=\"Audit.General\"} "
+                "o365_records_published_total{content_type=\"Audit.Exchange\",tenant=\"default\"} "
+                + exchangeRecords + ".0") && r.body().contains(
+                "o365_records_published_total{content_type=\"Audit.General\",tenant=\"default\"} "
                 + generalRecords + ".0"), Duration.ofSeconds(10)).body();
         assertEquals(exchangeRecords, (int) value(metrics, "o365_records_published_total", "Audit.Exchange"));
         assertEquals(4, (int) value(metrics, "o365_blobs_fetched_total", "Audit.Exchange"));
@@ -94,7 +95,7 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         double lag = value(metrics, "o365_checkpoint_lag_seconds", "Audit.Exchange");
         assertTrue(lag > 0 && lag < 7 * 3600, "lag: " + lag);
         assertTrue(metrics.contains("o365_api_requests_total{code=\"none\",content_type=\"Audit.Exchange\","
-                + "outcome=\"success\",status=\"200\"}"), "successful API calls counted");
+                + "outcome=\"success\",status=\"200\",tenant=\"default\"}"), "successful API calls counted");
         assertEquals(simulator.throttledCount(), (int) sum(metrics, "o365_api_throttled_total"),
                 "every throttled answer counted");
         assertTrue(sum(metrics, "o365_token_refreshes_total") >= 1);

@@ -3,6 +3,7 @@ package io.github.o365auditcamel.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Behind a company proxy that demands Basic authentication: the token request and every API call (subscriptions,
- * listings, blobs) go through the proxy with its credentials, and every record arrives once.
+ * Behind a company proxy that demands Basic authentication: the token requests (https, in CONNECT tunnels to the
+ * login host) and every API call (subscriptions, listings, blobs; plain http) go through the proxy with its
+ * credentials, and every record arrives once.
  */
 class ProxyTest extends InProcessCollectorTestSupport {
 
@@ -78,19 +80,31 @@ class ProxyTest extends InProcessCollectorTestSupport {
         int simulatorBlobGets = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
         int simulatorApiCalls = simulator.apiRequestTimes().size();
         List<String> forwarded = proxy.forwarded();
-        long tokenCalls = forwarded.stream().filter(r -> r.startsWith("POST ") && r.contains("/oauth2/v2.0/token"))
+        // the token requests go over https, in CONNECT tunnels to the simulator's https listener: the proxy sees
+        // the tunnels, not what goes through them
+        String loginAuthority = URI.create(simulator.httpsBaseUrl()).getAuthority();
+        List<String> connects = forwarded.stream().filter(r -> r.startsWith("CONNECT ")).toList();
+        List<String> requests = forwarded.stream().filter(r -> !r.startsWith("CONNECT ")).toList();
+        long blobGets = requests.stream().filter(r -> r.startsWith("GET ") && r.contains("/activity/feed/audit/"))
                 .count();
-        long blobGets = forwarded.stream().filter(r -> r.startsWith("GET ") && r.contains("/activity/feed/audit/"))
-                .count();
-        long listings = forwarded.stream().filter(r -> r.contains("/activity/feed/subscriptions/content")).count();
-        long starts = forwarded.stream().filter(r -> r.contains("/activity/feed/subscriptions/start")).count();
-        System.out.printf("through the proxy: %d token requests, %d subscription starts, %d listings, %d blob GETs;"
-                + " %d requests answered 407 first%n", tokenCalls, starts, listings, blobGets, proxy.challenged());
+        long listings = requests.stream().filter(r -> r.contains("/activity/feed/subscriptions/content")).count();
+        long starts = requests.stream().filter(r -> r.contains("/activity/feed/subscriptions/start")).count();
+        System.out.printf("through the proxy: %d tunnels (for %d token requests), %d subscription starts, %d listings,"
+                + " %d blob GETs; %d requests answered 407 first%n", proxy.tunnels(), simulatorTokens, starts,
+                listings, blobGets, proxy.challenged());
+        // the token: at least one tunnel to the login host, and only there
+        assertTrue(simulatorTokens >= 1, "token requests: " + simulatorTokens);
+        assertTrue(proxy.tunnels() >= 1, "tunnels: " + proxy.tunnels());
+        assertEquals(Set.of("CONNECT " + loginAuthority), Set.copyOf(connects), "tunnels to the login host only");
+        // the API calls: in the clear, to the API host only, no token request among them
+        String apiRoot = simulator.baseUrl() + "/api/";
+        List<String> others = requests.stream()
+                .filter(r -> !r.substring(r.indexOf(' ') + 1).startsWith(apiRoot)).toList();
+        assertEquals(List.of(), others, "forwarded requests that are no API calls to " + simulator.baseUrl());
         // everything the simulator answered came through the proxy
-        assertEquals(simulatorTokens, tokenCalls, "token requests");
         assertEquals(simulatorBlobGets, blobGets, "blob GETs");
-        assertTrue(forwarded.size() - tokenCalls >= simulatorApiCalls,
-                "API calls: " + simulatorApiCalls + " answered, " + (forwarded.size() - tokenCalls) + " forwarded");
+        assertTrue(requests.size() >= simulatorApiCalls,
+                "API calls: " + simulatorApiCalls + " answered, " + requests.size() + " forwarded");
         assertTrue(starts >= 2 && listings >= 2, forwarded.toString());
         // the proxy asked for credentials, and got them: both clients (the JDK's for the token, Camel's for the API)
         assertTrue(proxy.challenged() >= 2, "407 answers: " + proxy.challenged());

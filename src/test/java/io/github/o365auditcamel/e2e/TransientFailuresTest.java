@@ -20,6 +20,7 @@ import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.BlobFailure;
 import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.tenancy.Tenants;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -163,7 +164,8 @@ class TransientFailuresTest extends InProcessCollectorTestSupport {
         assertEquals(1, simulator.blobFailureCount(slow));
         // first poll: 1 try + 2 retries; then the retry from the dead-letter topic: 1 try + 2 retries
         assertEquals(6, simulator.blobFailureCount(neverHeals));
-        KafkaStateStore state = context.getRegistry().lookupByNameAndType("stateStore", KafkaStateStore.class);
+        KafkaStateStore state = context.getRegistry().lookupByNameAndType("tenants", Tenants.class)
+                .get("default").stateStore();
         assertNull(state.pendingRetry(healsLater), "published: no retry pending");
         assertNull(state.pendingRetry(neverHeals), "given up on: no retry pending");
     }

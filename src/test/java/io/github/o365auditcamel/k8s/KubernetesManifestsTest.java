@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.testing.TestCertificate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -150,6 +152,52 @@ class KubernetesManifestsTest {
         assertNotEquals(at(objects.get("Deployment/o365-audit-camel-tenant-b"), "spec", "selector"),
                 at(render("k8s").get("Deployment/o365-audit-camel"), "spec", "selector"),
                 "the two tenants' pods are told apart");
+    }
+
+    @Test
+    void theTenantsOverlayTakesEveryTenantFromItsSecretAndMountsTheCertificateReadable() throws Exception {
+        Map<String, Map<String, Object>> objects = render("k8s/overlays/tenants");
+
+        Map<String, Object> pod = cast((Map<?, ?>) at(objects.get("Deployment/o365-audit-camel"), "spec",
+                "template", "spec"));
+        Map<String, Object> container = first(list(pod.get("containers")));
+        Map<String, String> env = new TreeMap<>();
+        for (Map<String, Object> e : this.<Map<String, Object>>typed(list(container.get("env")))) {
+            env.put((String) e.get("name"), (String) e.get("value"));
+        }
+        assertFalse(env.containsKey("O365_TENANT_ID"), "no top-level tenant next to O365_TENANTS: " + env);
+        assertFalse(env.containsKey("O365_CLIENT_SECRET"));
+        assertEquals("o365-audit-camel-tenants", at(first(list(container.get("envFrom"))), "secretRef", "name"));
+        // the certificate path lies in a read-only mount of the certificate Secret, readable by the pod's group
+        String certificate = env.get("O365_TENANT_FABRIKAM_CLIENT_CERTIFICATE");
+        Map<String, Object> mount = this.<Map<String, Object>>typed(list(container.get("volumeMounts"))).stream()
+                .filter(m -> certificate.startsWith(m.get("mountPath") + "/")).findFirst().orElseThrow();
+        assertEquals(Boolean.TRUE, mount.get("readOnly"));
+        Map<String, Object> volume = this.<Map<String, Object>>typed(list(pod.get("volumes"))).stream()
+                .filter(v -> v.get("name").equals(mount.get("name"))).findFirst().orElseThrow();
+        assertEquals("o365-audit-camel-fabrikam-certificate", at(volume, "secret", "secretName"));
+        int mode = ((Number) at(volume, "secret", "defaultMode")).intValue();
+        assertTrue((mode & 0040) != 0, "group-readable for the pod's fsGroup: " + Integer.toOctalString(mode));
+
+        // the example Secret, with the overlay's certificate variable, is a configuration the collector accepts
+        Map<String, String> variables = new TreeMap<>();
+        List<Object> examples = new ArrayList<>();
+        new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(
+                Path.of("k8s/overlays/tenants/secret.example.yaml"))).forEach(examples::add);
+        cast((Map<?, ?>) at(cast((Map<?, ?>) examples.get(0)), "stringData"))
+                .forEach((k, v) -> variables.put(k, String.valueOf(v)));
+        Path pem = TestCertificate.generate("fabrikam")
+                .writePem(Files.createTempFile("fabrikam", ".pem"));
+        variables.put("O365_TENANT_FABRIKAM_CLIENT_CERTIFICATE", pem.toString());
+        List<CollectorSettings> tenants =
+                CollectorSettings.allFrom(
+                        p -> variables.get(CollectorSettings.variableOf(p)));
+        Files.delete(pem);
+        assertEquals(List.of("contoso", "fabrikam"), tenants.stream()
+                .map(CollectorSettings::tenantName).toList());
+        assertFalse(tenants.get(0).usesCertificate());
+        assertTrue(tenants.get(1).usesCertificate());
+        assertEquals(io.github.o365auditcamel.config.Cloud.GCC_HIGH, tenants.get(1).cloud());
     }
 
     private static Map<String, Map<String, Object>> render(String dir) throws IOException, InterruptedException {

@@ -28,15 +28,15 @@ class PollReportTest {
         public void advance(String contentType, Instant to) {
         }
     };
-    private final PollReport report = new PollReport(checkpoints, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final PollReport report = new PollReport(tenant -> checkpoints, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void whileCatchingUpABacklogEachWindowSaysHowFarBehindItIs() {
-        report.cycleStarted("Audit.Exchange");
-        report.blobListed("Audit.Exchange");
+        report.cycleStarted("default", "Audit.Exchange");
+        report.blobListed("default", "Audit.Exchange");
         ListingWindow dayOne = new ListingWindow(NOW.minus(Duration.ofDays(6)), NOW.minus(Duration.ofDays(5)));
 
-        String line = report.windowCompleted("Audit.Exchange", dayOne);
+        String line = report.windowCompleted("default", "Audit.Exchange", dayOne);
 
         assertEquals("Audit.Exchange: catching up, 120.0 h behind: listed up to 2026-11-20T12:00:00Z; 1 blobs"
                 + " listed so far in this poll", line);
@@ -44,24 +44,37 @@ class PollReportTest {
 
     @Test
     void aWindowThatReachesTheRecentPastSaysNothing() {
-        assertNull(report.windowCompleted("Audit.Exchange",
+        assertNull(report.windowCompleted("default", "Audit.Exchange",
                 new ListingWindow(NOW.minus(Duration.ofHours(2)), NOW.minusSeconds(5))));
     }
 
     @Test
     void theLineAfterAPollGivesCountsAndHowFarBehindTheCheckpointIs() {
-        report.cycleStarted("DLP.All");
-        report.blobListed("DLP.All");
-        report.blobListed("DLP.All");
-        report.blobPublished("DLP.All", 40, 2);
-        report.blobDeadLettered("DLP.All");
+        report.cycleStarted("default", "DLP.All");
+        report.blobListed("default", "DLP.All");
+        report.blobListed("default", "DLP.All");
+        report.blobPublished("default", "DLP.All", 40, 2);
+        report.blobDeadLettered("default", "DLP.All");
 
-        String line = report.cycleCompleted("DLP.All");
+        String line = report.cycleCompleted("default", "DLP.All");
 
         assertTrue(line.startsWith("DLP.All: 2 blobs listed in 0.0 s; 1 blobs, 40 records published (2 copies served"
                 + " twice dropped); 1 blobs dead-lettered, 0 gone or expired since the last poll; checkpoint"
                 + " 2026-11-25T11:59:30Z (30 s behind)"), line);
-        assertTrue(report.cycleCompleted("DLP.All").contains("; 0 blobs, 0 records published since the last poll"),
+        assertTrue(report.cycleCompleted("default", "DLP.All").contains("; 0 blobs, 0 records published since the last poll"),
                 "the published counts start again after each line");
+    }
+
+    @Test
+    void withSeveralTenantsALineNamesItsTenantAndCountsOnlyItsBlobs() {
+        report.cycleStarted("contoso", "Audit.Exchange");
+        report.blobListed("contoso", "Audit.Exchange");
+        report.blobPublished("fabrikam", "Audit.Exchange", 7, 0);
+
+        String line = report.cycleCompleted("contoso", "Audit.Exchange");
+
+        assertTrue(line.startsWith("contoso Audit.Exchange: 1 blobs listed in 0.0 s; 0 blobs, 0 records published"),
+                line);
+        assertTrue(report.cycleCompleted("fabrikam", "Audit.Exchange").contains("1 blobs, 7 records published"));
     }
 }

@@ -7,8 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsServer;
+import io.github.o365auditcamel.testing.TestCertificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +24,11 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,14 +60,59 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * In-process simulator of the Microsoft identity platform token endpoint (v1 and v2, client-credentials with a client
- * secret) and of the Office 365 Management Activity API ({@code /api/v1.0/{tenant}/activity/feed/...}), faithful to
- * {@code /work/shared/o365-api.md} sections 1, 3, 4, 5 and 8.
+ * secret or a certificate) and of the Office 365 Management Activity API
+ * ({@code /api/v1.0/{tenant}/activity/feed/...}), faithful to {@code /work/shared/o365-api.md} sections 1, 3, 4, 5
+ * and 8.
  *
- * <p>One HTTP server on {@code 127.0.0.1} serves both: use {@link #baseUrl()} as login URL and as API URL.
+ * <p>One HTTP server on {@code 127.0.0.1} serves both: use {@link #baseUrl()} as login URL and as API URL (or
+ * {@link #httpsBaseUrl()}, see below).
  * Start with {@link #start()}, stop with {@link #close()}. All public methods are thread-safe.
  *
- * <p>Counters: {@link #tokenCallCount()} counts every request to a token endpoint; {@link #totalApiCalls()} every
- * request under {@code /api/}; {@link #listCallCount()} every authenticated {@code GET subscriptions/content};
+ * <p>HTTPS, for clients that refuse a plain-http authority (MSAL4J): with {@link Builder#https(boolean)} the simulator
+ * also listens on a second, free port of {@code 127.0.0.1} with TLS ({@link #httpsBaseUrl()}), serving exactly the same
+ * endpoints and state, with a self-signed server certificate made at {@link #start()} (subject alternative names IP
+ * {@code 127.0.0.1} and DNS {@code localhost}) that a client must trust: {@link #serverCertificate()},
+ * {@link #serverCertificatePem()}. Every URL the simulator writes (the {@code contentUri} of listings, the
+ * {@code NextPageUri} header) and the token endpoint URL a client assertion's {@code aud} must name use the scheme and
+ * port the request arrived on: a client that uses the https URL sees only https URLs.
+ *
+ * <p>Client credentials: a client secret (form field {@code client_secret} or HTTP Basic) or a certificate: form fields
+ * {@code client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer} and {@code client_assertion=}
+ * a JWT signed with the key of a certificate registered for the app ({@link Builder#clientCertificate},
+ * {@link TenantSpec#clientCertificate}), checked as Entra does (reference section 1.2; the checks and their error
+ * codes are listed in {@code ClientAssertionVerifier}): RS256 with {@code x5t} or {@code x5t#S256}, PS256 with
+ * {@code x5t#S256}; {@code aud} the token endpoint URL the request was sent to (scheme, host and port as the request
+ * arrived, the tenant as in the path, {@code /oauth2/v2.0/token} or {@code /oauth2/token}); {@code iss} = {@code sub} =
+ * client id; {@code exp} after now and {@code nbf} at most 5 minutes ahead (the simulator's clock); a {@code jti}. A
+ * request with both a client secret and a client assertion gets 400 {@code invalid_request} AADSTS700025 (Entra's
+ * answer to that is undocumented; 700025 is its documented code for a credential that must not be presented, there
+ * by a public client). A certificate token is like a secret one except that its {@code appidacr} claim is {@code "2"} (a
+ * secret's is {@code "1"}). The v2 endpoint accepts the scope {@code <cloudResource>/.default} alone or together with
+ * the OpenID scopes {@code openid}, {@code profile} and {@code offline_access}, which MSAL4J always adds and Entra
+ * ignores for client credentials.
+ *
+ * <p>Tenants: the Builder's own settings describe the primary tenant; {@link Builder#tenant(TenantSpec)} adds more, all
+ * on the same host and port, as all real tenants share {@code login.microsoftonline.com} and {@code manage.office.com}.
+ * Each tenant has its own app registration (client id, secret, certificates), records (with its
+ * {@code OrganizationId} and domain), blobs, subscriptions, listings and page tokens, permissions, {@link Faults} and
+ * counters; {@link #tenant(String)} is the view of one of them. The tenant in a token endpoint's path (GUID or
+ * domain) selects the tenant whose app registration is checked (unknown: AADSTS90002); the tenant GUID in an API path
+ * selects the tenant whose content is served, and must be the token's tenant (else AF20010, as for any GUID that is
+ * not the token's). Global, shared by all tenants: the listeners and their thread pool, the issued tokens, the
+ * settings not in {@link TenantSpec} (cloud resource, page size, token lifetime, retention, record size, ...), the
+ * clock, {@link #stallNext} (the next such request of any tenant) and {@link #slowResponseDelay}.
+ *
+ * <p>The top-level content, failure-injection and counter methods ({@link #addBlobs}, {@link #faults(Faults)},
+ * {@link #totalApiCalls()}, ...) are those of the primary tenant: the same as {@code tenant(tenantId()).x()}. A
+ * request whose path names no tenant of the simulator (an unknown GUID, a malformed one, a domain on the API) is
+ * counted in, and faulted by the {@link Faults} of, the primary tenant, so that a single-tenant simulator counts
+ * exactly as it always did; the counts of all tenants add up to every request. {@link #revokeTokens()} is the one
+ * exception: it revokes the tokens of every tenant ({@link Tenant#revokeTokens()} those of one).
+ *
+ * <p>Counters (each tenant's own; the top-level ones the primary tenant's): {@link #tokenCallCount()} counts every
+ * request to a token endpoint, {@link #certificateTokenCount()} the tokens issued for a client assertion;
+ * {@link #totalApiCalls()} every request under {@code /api/}; {@link #listCallCount()} every authenticated
+ * {@code GET subscriptions/content};
  * {@link #startCallCount()} every authenticated {@code POST subscriptions/start} (including AF20024 answers);
  * {@link #blobGetCount(String)} only successful (200) blob downloads (never a request faulted by {@link Faults} or
  * failed by {@link #failBlob}); {@link #throttledCount()}, {@link #serverErrorCount()}, {@link #timeoutCount()} and
@@ -97,7 +153,8 @@ import java.util.zip.GZIPOutputStream;
  * reset) before the status line, or before the announced {@code Content-Length}.
  *
  * <p>Simplifications: no webhooks (a {@code /start} body with a webhook gets AF20021), no rate-based throttling (only
- * the random one of {@link Faults}), no certificate (client_assertion) flow, a blob's body never changes once added.
+ * the random one of {@link Faults}), no instance or OpenID discovery endpoints, no check of a client certificate's
+ * validity dates or of a reused {@code jti}, a blob's body never changes once added.
  * {@code subscriptions/notifications} returns {@code []}.
  */
 public final class ManagementApiSimulator implements AutoCloseable {
@@ -120,23 +177,18 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private static final Duration MAX_WINDOW = Duration.ofHours(24);
     private static final int MAX_PAGE_TOKENS = 100_000;
     private static final String NO_PUBLISHER = "00000000-0000-0000-0000-000000000000";
+    /** Scopes MSAL adds to every request; Entra ignores them for client credentials. */
+    private static final Set<String> OPENID_SCOPES = Set.of("openid", "profile", "offline_access");
     private static final String GATEWAY_PAGE =
             "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
     /** injectFault's codes for a dropped connection (not HTTP statuses). */
     private static final int DROP_BEFORE = -1;
     private static final int DROP_MID = -2;
 
-    // ------------------------------------------------------------------ configuration
+    // ------------------------------------------------------------------ configuration (shared by every tenant)
     private final int configuredPort;
-    private final String tenantId;
-    private final String tenantDomain;
-    private final String clientId;
-    private final String clientSecret;
+    private final boolean https;
     private final String cloudResource;
-    private final List<String> contentTypes;
-    private final int blobsPerContentType;
-    private final int recordsPerBlob;
-    private final Duration backlog;
     private final int pageSize;
     private final Duration tokenLifetime;
     private final boolean shuffleListings;
@@ -148,56 +200,27 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private final boolean subscriptionsInitiallyEnabled;
     private final Clock clock;
 
-    // ------------------------------------------------------------------ state
+    // ------------------------------------------------------------------ state (shared by every tenant)
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Object generationLock = new Object();
-    private final Random random;               // guarded by generationLock
-    private final RecordFactory records;       // guarded by generationLock
-    private final Random listingRandom;        // guarded by itself
-    private final Random faultRandom;          // guarded by itself
     private final SecureRandom secureRandom = new SecureRandom();
-    private final String region;
-
-    private final ConcurrentHashMap<String, StoredBlob> blobsById = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, NavigableSet<StoredBlob>> blobsByType = new ConcurrentHashMap<>();
-    /** Types that got normal blobs (possibly none) through addBlobs/start: the keys of recordsByContentType(). */
-    private final Set<String> recordTypes = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, String> subscriptions = new ConcurrentHashMap<>(); // type -> enabled|disabled
+    /** The Builder's own tenant: what the top-level content, fault and counter methods act on. */
+    private final Tenant primary;
+    /** Every tenant: the primary first, then those of Builder.tenant in the order they were added. */
+    private final List<Tenant> tenants;
+    /** Every tenant by its lower-cased GUID and by its lower-cased domain. */
+    private final Map<String, Tenant> tenantsByKey = new HashMap<>();
     private final ConcurrentHashMap<String, IssuedToken> tokens = new ConcurrentHashMap<>();
-    private final Map<String, PageRef> pageTokens = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PageRef> eldest) {
-            return size() > MAX_PAGE_TOKENS;
-        }
-    });
-    private final AtomicInteger listingSessions = new AtomicInteger();
-
-    private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
-    private final AtomicInteger listCalls = new AtomicInteger();
-    private final Map<String, AtomicInteger> listCallsByType = new ConcurrentHashMap<>();
-    private final Set<String> withheldPermissions = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger gzippedBlobGets = new AtomicInteger();
-    private final AtomicInteger servedCopies = new AtomicInteger();
-    private final AtomicInteger tokenCalls = new AtomicInteger();
-    private final AtomicInteger startCalls = new AtomicInteger();
-    private final AtomicInteger apiCalls = new AtomicInteger();
-    private final AtomicInteger recordTotal = new AtomicInteger();
-    private final AtomicInteger throttledCalls = new AtomicInteger();
-    private final AtomicInteger serverErrorCalls = new AtomicInteger();
-    private final AtomicInteger timeoutCalls = new AtomicInteger();
-    private final AtomicInteger droppedConnections = new AtomicInteger();
-    private final ConcurrentHashMap<String, PlannedFailure> plannedFailures = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicInteger> blobFailures = new ConcurrentHashMap<>();
     private volatile Duration slowResponseDelay;
-    private final List<Instant> apiRequestTimes = new ArrayList<>(); // guarded by itself
-    private volatile Faults faults;
 
     private final ConcurrentHashMap<RequestKind, Stall> pendingStalls = new ConcurrentHashMap<>();
     private final Set<Stall> activeStalls = ConcurrentHashMap.newKeySet();
 
     private volatile HttpServer server;
+    private volatile HttpsServer httpsServer;
     private volatile ExecutorService executor;
     private volatile int boundPort = -1;
+    private volatile int boundHttpsPort = -1;
+    private volatile TestCertificate serverCertificate;
 
     /**
      * A listed blob. {@code contentCreated}/{@code contentExpiration} have millisecond precision. {@code recordCount}
@@ -278,17 +301,17 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private record PageRef(ListingSession session, int index) {
     }
 
+    /** The settings of one tenant, defaults filled in. */
+    private record TenantSettings(String tenantId, String tenantDomain, String clientId, String clientSecret,
+                                  List<X509Certificate> clientCertificates, List<String> contentTypes,
+                                  int blobsPerContentType, int recordsPerBlob, Duration backlog, long seed,
+                                  Faults faults) {
+    }
+
     private ManagementApiSimulator(Builder b) {
         this.configuredPort = b.port;
-        this.tenantId = b.tenantId;
-        this.tenantDomain = b.tenantDomain;
-        this.clientId = b.clientId;
-        this.clientSecret = b.clientSecret;
+        this.https = b.https;
         this.cloudResource = stripTrailingSlash(b.cloudResource);
-        this.contentTypes = List.copyOf(b.contentTypes);
-        this.blobsPerContentType = b.blobsPerContentType;
-        this.recordsPerBlob = b.recordsPerBlob;
-        this.backlog = b.backlog;
         this.pageSize = b.pageSize;
         this.tokenLifetime = b.tokenLifetime;
         this.shuffleListings = b.shuffleListings;
@@ -299,15 +322,42 @@ public final class ManagementApiSimulator implements AutoCloseable {
         this.duplicateRecordShare = b.duplicateRecordShare;
         this.subscriptionsInitiallyEnabled = b.subscriptionsInitiallyEnabled;
         this.clock = b.clock;
-        long seed = b.seed != null ? b.seed : System.nanoTime();
-        this.random = new Random(seed);
-        this.listingRandom = new Random(seed * 31 + 7);
-        this.faultRandom = new Random(seed * 131 + 17);
-        this.faults = b.faults;
         this.slowResponseDelay = b.slowResponseDelay;
-        this.records = new RecordFactory(tenantId, tenantDomain, new Random(seed ^ 0x5DEECE66DL));
-        String[] regions = {"na0036", "na0047", "emea0026", "emea0029", "emea0036", "can0014"};
-        this.region = regions[new Random(seed).nextInt(regions.length)];
+        long seed = b.seed != null ? b.seed : System.nanoTime();
+        List<Tenant> all = new ArrayList<>();
+        all.add(new Tenant(new TenantSettings(b.tenantId, b.tenantDomain, b.clientId, b.clientSecret,
+                List.copyOf(b.clientCertificates), List.copyOf(b.contentTypes), b.blobsPerContentType,
+                b.recordsPerBlob, b.backlog, seed, b.faults)));
+        for (TenantSpec spec : b.tenants) {
+            int n = all.size() + 1; // the primary is tenant 1
+            List<X509Certificate> certificates = spec.clientCertificates();
+            all.add(new Tenant(new TenantSettings(spec.tenantId(),
+                    orElse(spec.tenantDomainOrNull(), "tenant" + n + "-sim.onmicrosoft.com"),
+                    orElse(spec.clientIdOrNull(), b.clientId),
+                    orElse(spec.clientSecretOrNull(), b.clientSecret),
+                    certificates.isEmpty() ? List.copyOf(b.clientCertificates) : certificates,
+                    orElse(spec.contentTypesOrNull(), List.copyOf(b.contentTypes)),
+                    orElse(spec.blobsPerContentTypeOrNull(), b.blobsPerContentType),
+                    orElse(spec.recordsPerBlobOrNull(), b.recordsPerBlob),
+                    orElse(spec.backlogOrNull(), b.backlog),
+                    // a seed of its own: the same seed would give two tenants the same records and contentIds
+                    orElse(spec.seedOrNull(), seed + 0x9E3779B97F4A7C15L * (n - 1)),
+                    Faults.none())));
+        }
+        for (Tenant t : all) {
+            if (tenantsByKey.putIfAbsent(t.tenantId.toLowerCase(Locale.ROOT), t) != null) {
+                throw new IllegalArgumentException("two tenants with the id " + t.tenantId);
+            }
+            if (tenantsByKey.putIfAbsent(t.tenantDomain.toLowerCase(Locale.ROOT), t) != null) {
+                throw new IllegalArgumentException("two tenants with the domain " + t.tenantDomain);
+            }
+        }
+        this.tenants = List.copyOf(all);
+        this.primary = all.get(0);
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     public static Builder builder() {
@@ -316,54 +366,92 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     // ================================================================== lifecycle
 
-    /** Generates the initial backlog and binds 127.0.0.1 on the configured port (0 = a free port). */
+    /**
+     * Generates the initial backlog of every tenant and binds 127.0.0.1 on the configured port (0 = a free port); with
+     * {@link Builder#https(boolean)} also makes the server certificate and binds a second, free port with TLS.
+     */
     public synchronized void start() {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        Instant now = now();
-        Instant last = now.minus(Duration.ofMinutes(1));
-        Instant first = backlog.compareTo(Duration.ofMinutes(1)) > 0 ? now.minus(backlog) : last;
-        for (String type : contentTypes) {
-            blobsByType.computeIfAbsent(type, t -> new ConcurrentSkipListSet<>(BY_CREATED));
-            recordTypes.add(type);
-            for (int i = 0; i < blobsPerContentType; i++) {
-                Instant created = blobsPerContentType == 1 ? last
-                        : first.plusMillis(Duration.between(first, last).toMillis() * i / (blobsPerContentType - 1));
-                addBlobs(type, 1, recordsPerBlob, created);
-            }
-            if (subscriptionsInitiallyEnabled) {
-                subscriptions.put(type, "enabled");
-            }
+        for (Tenant t : tenants) {
+            t.generateBacklog();
         }
+        AtomicInteger threads = new AtomicInteger();
+        // 16 threads, shared by both listeners: a held exchange (stallNext) occupies one of them
+        ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "o365-api-simulator-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        HttpServer s;
         try {
-            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", configuredPort), 128);
-            AtomicInteger threads = new AtomicInteger();
-            // 16 threads: a held exchange (stallNext) occupies one of them
-            ExecutorService pool = Executors.newFixedThreadPool(16, r -> {
-                Thread t = new Thread(r, "o365-api-simulator-" + threads.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            s.setExecutor(pool);
-            s.createContext("/", this::handle);
-            s.start();
-            this.executor = pool;
-            this.boundPort = s.getAddress().getPort();
-            this.server = s;
+            s = HttpServer.create(new InetSocketAddress("127.0.0.1", configuredPort), 128);
         } catch (IOException e) {
+            pool.shutdownNow();
             throw new UncheckedIOException("cannot bind 127.0.0.1:" + configuredPort, e);
         }
-        LOG.info("Office 365 Management API simulator listening on {} (tenant {})", baseUrl(), tenantId);
+        s.setExecutor(pool);
+        s.createContext("/", this::handle);
+        HttpsServer tls = null;
+        if (https) {
+            try {
+                TestCertificate certificate = TestCertificate.generate("o365-api-simulator", "127.0.0.1", "localhost");
+                tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+                tls.setHttpsConfigurator(new HttpsConfigurator(serverSslContext(certificate)));
+                tls.setExecutor(pool);
+                tls.createContext("/", this::handle);
+                this.serverCertificate = certificate;
+            } catch (IOException | GeneralSecurityException e) {
+                pool.shutdownNow();
+                s.stop(0);
+                throw new IllegalStateException("cannot start the https listener on 127.0.0.1", e);
+            }
+        }
+        s.start();
+        this.executor = pool;
+        this.boundPort = s.getAddress().getPort();
+        this.server = s;
+        if (tls != null) {
+            tls.start();
+            this.boundHttpsPort = tls.getAddress().getPort();
+            this.httpsServer = tls;
+        }
+        LOG.info("Office 365 Management API simulator listening on {}{} (tenants {})", baseUrl(),
+                tls != null ? " and " + httpsBaseUrl() : "", tenantIds());
     }
 
-    /** Stops the server (idempotent). Held exchanges (see {@link #stallNext}) are aborted: their connections closed. */
+    /** A TLS context presenting that certificate and its key (a key store in memory). */
+    private static SSLContext serverSslContext(TestCertificate certificate)
+            throws IOException, GeneralSecurityException {
+        char[] password = "simulator".toCharArray();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", certificate.keyPair().getPrivate(), password,
+                new Certificate[] {certificate.certificate()});
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, password);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        return context;
+    }
+
+    /**
+     * Stops both listeners (idempotent). Held exchanges (see {@link #stallNext}) are aborted: their connections
+     * closed.
+     */
     @Override
     public synchronized void close() {
+        serverCertificateFile = null;
         HttpServer s = server;
         if (s != null) {
             s.stop(0); // closes every connection, held ones included, before their handlers wake up below
             server = null;
+        }
+        HttpsServer tls = httpsServer;
+        if (tls != null) {
+            tls.stop(0);
+            httpsServer = null;
         }
         pendingStalls.clear();
         for (Stall stall : activeStalls) {
@@ -388,26 +476,110 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
+    /**
+     * {@code https://127.0.0.1:<port>}: the login URL and the API URL over TLS (the same endpoints and state as
+     * {@link #baseUrl()}); a client must trust {@link #serverCertificate()}.
+     *
+     * @throws IllegalStateException when https is off ({@link Builder#https(boolean)}) or before {@link #start()}
+     */
+    public String httpsBaseUrl() {
+        requireHttps();
+        return "https://127.0.0.1:" + boundHttpsPort;
+    }
+
+    /**
+     * The self-signed certificate of the https listener (made at {@link #start()}, valid from an hour before for a
+     * day; subject alternative names IP 127.0.0.1 and DNS localhost): what a client must trust.
+     *
+     * @throws IllegalStateException when https is off or before {@link #start()}
+     */
+    public X509Certificate serverCertificate() {
+        requireHttps();
+        return serverCertificate.certificate();
+    }
+
+    /** {@link #serverCertificate()} as PEM ({@code -----BEGIN CERTIFICATE-----}), e.g. for a trust store file. */
+    public String serverCertificatePem() {
+        requireHttps();
+        return serverCertificate.certificatePem();
+    }
+
+    /**
+     * {@link #serverCertificatePem()} in a temporary file (written once), for the collector's
+     * {@code o365.trusted-certificates}.
+     */
+    public synchronized java.nio.file.Path serverCertificateFile() {
+        requireHttps();
+        if (serverCertificateFile == null) {
+            try {
+                serverCertificateFile = java.nio.file.Files.createTempFile("o365-simulator-", ".pem");
+                serverCertificateFile.toFile().deleteOnExit();
+                java.nio.file.Files.writeString(serverCertificateFile, serverCertificatePem());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return serverCertificateFile;
+    }
+
+    private java.nio.file.Path serverCertificateFile;
+
+    private void requireHttps() {
+        if (!https) {
+            throw new IllegalStateException("https is off: ManagementApiSimulator.builder().https(true)");
+        }
+        if (boundHttpsPort < 0) {
+            throw new IllegalStateException("not started");
+        }
+    }
+
+    /** The base URL the request arrived on: {@link #httpsBaseUrl()} over TLS, else {@link #baseUrl()}. */
+    private String baseUrlOf(HttpExchange ex) {
+        return ex instanceof HttpsExchange ? httpsBaseUrl() : baseUrl();
+    }
+
+    /** The primary tenant's id. */
     public String tenantId() {
-        return tenantId;
+        return primary.tenantId;
     }
 
+    /** The primary tenant's client id. */
     public String clientId() {
-        return clientId;
+        return primary.clientId;
     }
 
+    /** The primary tenant's client secret. */
     public String clientSecret() {
-        return clientSecret;
+        return primary.clientSecret;
     }
 
-    /** A verified domain of the tenant, accepted in place of the GUID on the token endpoints only. */
+    /** A verified domain of the primary tenant, accepted in place of the GUID on the token endpoints only. */
     public String tenantDomain() {
-        return tenantDomain;
+        return primary.tenantDomain;
     }
 
     /** The resource / scope prefix accepted by the token endpoints, e.g. {@code https://manage.office.com}. */
     public String cloudResource() {
         return cloudResource;
+    }
+
+    /** Every tenant's id: the primary's first, then those of {@link Builder#tenant} in the order they were added. */
+    public List<String> tenantIds() {
+        return tenants.stream().map(t -> t.tenantId).toList();
+    }
+
+    /**
+     * The view of one tenant (the primary one included), by its GUID (case-insensitive).
+     *
+     * @throws IllegalArgumentException for an id that is no tenant's
+     */
+    public Tenant tenant(String tenantId) {
+        Tenant t = tenantId == null || !GUID.matcher(tenantId).matches() ? null
+                : tenantsByKey.get(tenantId.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new IllegalArgumentException("no tenant " + tenantId + "; tenants: " + tenantIds());
+        }
+        return t;
     }
 
     // ================================================================== content
@@ -419,73 +591,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * most 5 minutes before contentCreated), as the real service does.
      */
     public List<Blob> addBlobs(String contentType, int blobCount, int recordsPerBlob, Instant contentCreated) {
-        if (!ALL_CONTENT_TYPES.contains(contentType)) {
-            throw new IllegalArgumentException("not a content type: " + contentType);
-        }
-        if (blobCount < 0 || recordsPerBlob < 1) {
-            throw new IllegalArgumentException("blobCount >= 0 and recordsPerBlob >= 1 required");
-        }
-        Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-        NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
-        recordTypes.add(contentType);
-        List<Blob> added = new ArrayList<>(blobCount);
-        synchronized (generationLock) {
-            for (int n = 0; n < blobCount; n++) {
-                NewId newId = newContentId(contentType, created);
-                Instant aggregationStart = newId.aggregationStart();
-                String id = newId.id();
-                if (blobsById.containsKey(id)) {
-                    n--;
-                    continue;
-                }
-                ByteArrayOutputStream body = new ByteArrayOutputStream(recordsPerBlob * (recordSizeBytes + 64));
-                int[] offsets = new int[recordsPerBlob * 2];
-                body.write('[');
-                // the service's own duplicates: some records served again, verbatim, in a later blob
-                StoredBlob source = duplicateRecordShare > 0 ? lastDeliverable(set) : null;
-                List<String> earlier = source != null ? source.records() : List.of();
-                int fresh = 0;
-                for (int r = 0; r < recordsPerBlob; r++) {
-                    if (r > 0) {
-                        body.write(',');
-                    }
-                    byte[] rec;
-                    if (!earlier.isEmpty() && random.nextDouble() < duplicateRecordShare) {
-                        rec = earlier.get(random.nextInt(earlier.size())).getBytes(StandardCharsets.UTF_8);
-                        servedCopies.incrementAndGet();
-                    } else {
-                        rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
-                        fresh++;
-                    }
-                    offsets[2 * r] = body.size();
-                    body.writeBytes(rec);
-                    offsets[2 * r + 1] = body.size();
-                }
-                body.write(']');
-                Blob blob = new Blob(contentType, id, created, aggregationStart.plus(retention), recordsPerBlob);
-                StoredBlob stored = new StoredBlob(blob, body.toByteArray(), offsets);
-                blobsById.put(id, stored);
-                blobGets.putIfAbsent(id, new AtomicInteger());
-                set.add(stored);
-                recordTotal.addAndGet(fresh);
-                added.add(blob);
-            }
-        }
-        return added;
+        return primary.addBlobs(contentType, blobCount, recordsPerBlob, contentCreated);
     }
 
     private record NewId(String id, Instant aggregationStart) {
-    }
-
-    /** A realistic contentId (reference, section 4.5) for a blob created at {@code created}; caller holds generationLock. */
-    private NewId newContentId(String contentType, Instant created) {
-        Instant aggregationStart = random.nextInt(10) < 3 ? created
-                : created.minusMillis(1 + random.nextInt(5 * 60_000));
-        String t2 = ApiTime.CONTENT_ID.format(created) + digits(6);
-        String t1 = aggregationStart.equals(created) ? t2 : ApiTime.CONTENT_ID.format(aggregationStart) + digits(6);
-        String under = contentType.replace('.', '_');
-        String id = t1 + "$" + t2 + "$" + under.toLowerCase(Locale.ROOT) + "$" + under + "$" + region;
-        return new NewId(id, aggregationStart);
     }
 
     /** The deliverable blob with the latest contentCreated (the source of the service's own duplicates), or null. */
@@ -507,78 +616,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * {@link #records(String)} returns an empty list for it; its {@link Blob#recordCount()} is 0.
      */
     public Blob addPoisonBlob(String contentType, PoisonKind kind, Instant contentCreated) {
-        if (!ALL_CONTENT_TYPES.contains(contentType)) {
-            throw new IllegalArgumentException("not a content type: " + contentType);
-        }
-        Objects.requireNonNull(kind, "kind");
-        Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-        NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
-        synchronized (generationLock) {
-            NewId newId;
-            do {
-                newId = newContentId(contentType, created);
-            } while (blobsById.containsKey(newId.id()));
-            byte[] body = poisonBody(contentType, kind, created);
-            Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
-            StoredBlob stored = new StoredBlob(blob, body, new int[0],
-                    kind == PoisonKind.NOT_JSON ? HTML : JSON_UTF8, kind, null);
-            blobsById.put(blob.contentId(), stored);
-            blobGets.putIfAbsent(blob.contentId(), new AtomicInteger());
-            set.add(stored);
-            return blob;
-        }
-    }
-
-    /** Caller holds generationLock. */
-    private byte[] poisonBody(String contentType, PoisonKind kind, Instant created) {
-        switch (kind) {
-            case NOT_AN_ARRAY:
-                return RecordFactory.utf8("{\"error\":\"The content could not be retrieved. Retry the request.\"}");
-            case NOT_JSON:
-                return RecordFactory.utf8("<html><body>Service Unavailable</body></html>");
-            case TRUNCATED: {
-                ByteArrayOutputStream body = new ByteArrayOutputStream(POISON_RECORDS * (recordSizeBytes + 64));
-                body.write('[');
-                for (int r = 0; r < 11; r++) {
-                    byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
-                    if (r > 0) {
-                        body.write(',');
-                    }
-                    if (r < 10) {
-                        body.writeBytes(rec);
-                    } else {
-                        // cut in the middle of the 11th record, on a character boundary
-                        String text = new String(rec, StandardCharsets.UTF_8);
-                        body.writeBytes(text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-                return body.toByteArray();
-            }
-            case RECORD_WITHOUT_ID: {
-                ByteArrayOutputStream body = new ByteArrayOutputStream(POISON_RECORDS * (recordSizeBytes + 64));
-                body.write('[');
-                for (int r = 0; r < POISON_RECORDS; r++) {
-                    byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
-                    if (r == 6) {
-                        try {
-                            ObjectNode node = (ObjectNode) mapper.readTree(rec);
-                            node.remove("Id");
-                            rec = mapper.writeValueAsBytes(node);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                    if (r > 0) {
-                        body.write(',');
-                    }
-                    body.writeBytes(rec);
-                }
-                body.write(']');
-                return body.toByteArray();
-            }
-            default:
-                throw new IllegalArgumentException("unknown poison kind " + kind);
-        }
+        return primary.addPoisonBlob(contentType, kind, contentCreated);
     }
 
     /**
@@ -589,24 +627,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * is 0, {@link #records(String)} is empty) and absent from {@link #blobGetCounts()}.
      */
     public Blob addForeignBlob(String contentType, String foreignBaseUrl, Instant contentCreated) {
-        if (!ALL_CONTENT_TYPES.contains(contentType)) {
-            throw new IllegalArgumentException("not a content type: " + contentType);
-        }
-        String base = stripTrailingSlash(Objects.requireNonNull(foreignBaseUrl, "foreignBaseUrl"));
-        Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-        NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
-        synchronized (generationLock) {
-            NewId newId;
-            do {
-                newId = newContentId(contentType, created);
-            } while (blobsById.containsKey(newId.id()));
-            Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
-            String uri = base + "/api/v1.0/" + tenantId + "/activity/feed/audit/" + blob.contentId();
-            StoredBlob stored = new StoredBlob(blob, new byte[0], new int[0], JSON_UTF8, null, uri);
-            blobsById.put(blob.contentId(), stored);
-            set.add(stored);
-            return blob;
-        }
+        return primary.addForeignBlob(contentType, foreignBaseUrl, contentCreated);
     }
 
     /**
@@ -619,43 +640,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown contentId or a foreign blob (not served here)
      */
     public void expireBlob(String contentId) {
-        StoredBlob b = blobsById.get(contentId);
-        if (b == null) {
-            throw new IllegalArgumentException("unknown contentId " + contentId);
-        }
-        if (b.foreignUri != null) {
-            throw new IllegalArgumentException("a foreign blob is not served by this simulator: " + contentId);
-        }
-        synchronized (generationLock) {
-            if (b.expired) {
-                return;
-            }
-            boolean wasDeliverable = b.deliverable();
-            b.expired = true;
-            if (!wasDeliverable) {
-                return;
-            }
-            Set<String> gone = new java.util.HashSet<>(b.records());
-            if (duplicateRecordShare > 0) {
-                // a record the service served again in another (still deliverable) blob stays deliverable
-                for (StoredBlob other : blobsByType.get(b.blob.contentType())) {
-                    if (gone.isEmpty()) {
-                        break;
-                    }
-                    if (other != b && other.deliverable()) {
-                        other.records().forEach(gone::remove);
-                    }
-                }
-            }
-            recordTotal.addAndGet(-gone.size());
-        }
+        primary.expireBlob(contentId);
     }
 
     /** Every blob (poison, foreign and expired ones included), oldest contentCreated first. */
     public List<Blob> blobs() {
-        List<StoredBlob> all = new ArrayList<>(blobsById.values());
-        all.sort(BY_CREATED);
-        return all.stream().map(s -> s.blob).toList();
+        return primary.blobs();
     }
 
     /**
@@ -665,25 +655,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * normal blobs (the initial backlog's types and those passed to {@link #addBlobs}).
      */
     public Map<String, List<String>> recordsByContentType() {
-        Map<String, List<String>> out = new TreeMap<>();
-        blobsByType.forEach((type, set) -> {
-            if (!recordTypes.contains(type)) {
-                return;
-            }
-            java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
-            for (StoredBlob b : set) {
-                if (b.deliverable()) {
-                    distinct.addAll(b.records());
-                }
-            }
-            out.put(type, new ArrayList<>(distinct));
-        });
-        return out;
+        return primary.recordsByContentType();
     }
 
     /** How many records were served again in a later blob (the service's own duplicates). */
     public int servedCopyCount() {
-        return servedCopies.get();
+        return primary.servedCopyCount();
     }
 
     /**
@@ -691,46 +668,38 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * poison or a foreign blob (none of their records are deliverable).
      */
     public List<String> records(String contentId) {
-        StoredBlob b = blobsById.get(contentId);
-        if (b == null) {
-            throw new IllegalArgumentException("unknown contentId " + contentId);
-        }
-        return b.records();
+        return primary.records(contentId);
     }
 
     /** The number of distinct deliverable records: the total size of {@link #recordsByContentType()}'s lists. */
     public int recordCount() {
-        return recordTotal.get();
+        return primary.recordCount();
     }
 
     // ================================================================== counters
 
     /** Number of successful (200) GETs of that blob. */
     public int blobGetCount(String contentId) {
-        AtomicInteger c = blobGets.get(contentId);
-        return c == null ? 0 : c.get();
+        return primary.blobGetCount(contentId);
     }
 
     /** contentId -> successful GETs, for every blob served here (0 for never fetched ones; foreign blobs left out). */
     public Map<String, Integer> blobGetCounts() {
-        Map<String, Integer> out = new HashMap<>();
-        blobGets.forEach((id, c) -> out.put(id, c.get()));
-        return out;
+        return primary.blobGetCounts();
     }
 
     /** Successful blob GETs that asked for, and got, a gzip-compressed body. */
     public int gzippedBlobGetCount() {
-        return gzippedBlobGets.get();
+        return primary.gzippedBlobGetCount();
     }
 
     public int listCallCount() {
-        return listCalls.get();
+        return primary.listCallCount();
     }
 
     /** Listing calls for one content type (valid content type parameter), answered or not. */
     public int listCallCount(String contentType) {
-        AtomicInteger count = listCallsByType.get(contentType);
-        return count == null ? 0 : count.get();
+        return primary.listCallCount(contentType);
     }
 
     /**
@@ -739,17 +708,17 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * GET of that content type is answered 401 AF10001, even with a fresh token.
      */
     public void withholdPermission(String contentType) {
-        withheldPermissions.add(Objects.requireNonNull(contentType, "contentType"));
+        primary.withholdPermission(contentType);
     }
 
     /** The permission a content type needs is granted (again); see {@link #withholdPermission}. */
     public void grantPermission(String contentType) {
-        withheldPermissions.remove(contentType);
+        primary.grantPermission(contentType);
     }
 
-    /** Answers AF10001 when the content type's permission is withheld, and returns false; true otherwise. */
-    private boolean requirePermission(HttpExchange ex, String type) throws IOException {
-        if (!withheldPermissions.contains(type)) {
+    /** Answers AF10001 when the content type's permission is withheld in t, and returns false; true otherwise. */
+    private boolean requirePermission(HttpExchange ex, Tenant t, String type) throws IOException {
+        if (!t.withheldPermissions.contains(type)) {
             return true;
         }
         String needed = type.equals("DLP.All") ? "ActivityFeed.ReadDlp" : "ActivityFeed.Read";
@@ -759,52 +728,62 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Requests to a token endpoint of the primary tenant (or of no tenant of the simulator), answered or not, whatever
+     * the credential.
+     */
     public int tokenCallCount() {
-        return tokenCalls.get();
+        return primary.tokenCallCount();
+    }
+
+    /**
+     * Tokens the primary tenant issued for a client assertion (certificate credential); a subset of the successful
+     * {@link #tokenCallCount()} requests.
+     */
+    public int certificateTokenCount() {
+        return primary.certificateTokenCount();
     }
 
     public int startCallCount() {
-        return startCalls.get();
+        return primary.startCallCount();
     }
 
     /** Requests under {@code /api/} (token endpoint calls excluded). */
     public int totalApiCalls() {
-        return apiCalls.get();
+        return primary.totalApiCalls();
     }
 
     public Set<String> enabledSubscriptions() {
-        Set<String> out = new TreeSet<>();
-        subscriptions.forEach((type, status) -> {
-            if ("enabled".equals(status)) {
-                out.add(type);
-            }
-        });
-        return out;
+        return primary.enabledSubscriptions();
     }
 
     // ================================================================== failure injection
 
     /** Marks a subscription disabled (as a tenant admin would): content calls then get AF20023 until /start. */
     public void disableSubscription(String contentType) {
-        subscriptions.computeIfPresent(contentType, (t, s) -> "disabled");
+        primary.disableSubscription(contentType);
     }
 
     /** Removes a subscription (as if someone else deleted it): content calls then get AF20022 until /start. */
     public void removeSubscription(String contentType) {
-        subscriptions.remove(contentType);
+        primary.removeSubscription(contentType);
     }
 
-    /** Makes every token issued so far invalid (API calls answer 401 until a new token is fetched). */
+    /**
+     * Makes every token issued so far, for every tenant, invalid (API calls answer 401 until a new token is fetched);
+     * {@link Tenant#revokeTokens()} revokes those of one tenant.
+     */
     public void revokeTokens() {
         tokens.clear();
     }
 
     /**
-     * Faults injected into API calls (everything under {@code /api/}, not the token endpoint). Settable at any time
-     * with {@link #faults(Faults)}; default {@link #none()}.
+     * Faults injected into one tenant's API calls (everything under {@code /api/} whose path names that tenant, not
+     * the token endpoint). Settable at any time with {@link #faults(Faults)} (the primary tenant, which also gets the
+     * requests naming no tenant of the simulator) or {@link Tenant#faults(Faults)}; default {@link #none()}.
      *
      * <p>Decided per API request, on arrival, before any other processing (authentication included), with a random
-     * generator seeded from the simulator's seed: with probability {@code throttleShare} the answer is
+     * generator of the tenant, seeded from the tenant's seed: with probability {@code throttleShare} the answer is
      * {@code throttleStatus} (429 or 403) with {@code {"error":{"code":"AF429","message":"Too many requests.
      * Method=<GetBlob|GetContents|StartSubscription|...>, PublisherId=<the request's PublisherIdentifier, else
      * 00000000-0000-0000-0000-000000000000>"}}} and, when {@code retryAfterSeconds} is not null, a
@@ -887,14 +866,17 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
     }
 
-    /** Replaces the injected faults (see {@link Faults}); takes effect for requests arriving from now on. */
+    /**
+     * Replaces the faults injected into the primary tenant's API calls (see {@link Faults}); takes effect for requests
+     * arriving from now on. Each tenant has its own: {@link Tenant#faults(Faults)}.
+     */
     public void faults(Faults faults) {
-        this.faults = Objects.requireNonNull(faults, "faults");
+        primary.faults(faults);
     }
 
     /** API calls answered with AF429 (see {@link Faults}). */
     public int throttledCount() {
-        return throttledCalls.get();
+        return primary.throttledCount();
     }
 
     /**
@@ -902,12 +884,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * {@link BlobFailure#HTML_502}.
      */
     public int serverErrorCount() {
-        return serverErrorCalls.get();
+        return primary.serverErrorCount();
     }
 
     /** API calls answered 408, by {@link Faults#timeoutShare()} or by {@link BlobFailure#STATUS_408}. */
     public int timeoutCount() {
-        return timeoutCalls.get();
+        return primary.timeoutCount();
     }
 
     /**
@@ -917,7 +899,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * {@link #close()} are not counted.
      */
     public int droppedConnectionCount() {
-        return droppedConnections.get();
+        return primary.droppedConnectionCount();
     }
 
     /**
@@ -925,9 +907,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * a copy, for rate checks. Token endpoint calls are not included.
      */
     public List<Instant> apiRequestTimes() {
-        synchronized (apiRequestTimes) {
-            return List.copyOf(apiRequestTimes);
-        }
+        return primary.apiRequestTimes();
     }
 
     /**
@@ -988,19 +968,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * @throws NullPointerException     for a null kind
      */
     public void failBlob(String contentId, BlobFailure kind, int times) {
-        Objects.requireNonNull(kind, "kind");
-        StoredBlob b = requireBlob(contentId);
-        if (b.foreignUri != null) {
-            throw new IllegalArgumentException("a foreign blob is not served by this simulator: " + contentId);
-        }
-        if (times < 0) {
-            throw new IllegalArgumentException("times must be >= 0: " + times);
-        }
-        if (times == 0) {
-            plannedFailures.remove(contentId);
-        } else {
-            plannedFailures.put(contentId, new PlannedFailure(kind, times));
-        }
+        primary.failBlob(contentId, kind, times);
     }
 
     /**
@@ -1010,8 +978,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown contentId
      */
     public void healBlob(String contentId) {
-        requireBlob(contentId);
-        plannedFailures.remove(contentId);
+        primary.healBlob(contentId);
     }
 
     /**
@@ -1021,9 +988,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown contentId
      */
     public int blobFailureCount(String contentId) {
-        requireBlob(contentId);
-        AtomicInteger c = blobFailures.get(contentId);
-        return c == null ? 0 : c.get();
+        return primary.blobFailureCount(contentId);
     }
 
     /**
@@ -1041,36 +1006,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return slowResponseDelay;
     }
 
-    private StoredBlob requireBlob(String contentId) {
-        StoredBlob b = contentId == null ? null : blobsById.get(contentId);
-        if (b == null) {
-            throw new IllegalArgumentException("unknown contentId " + contentId);
-        }
-        return b;
-    }
-
     private static Duration requireNonNegative(Duration d, String what) {
         Objects.requireNonNull(d, what);
         if (d.isNegative()) {
             throw new IllegalArgumentException(what + " must not be negative: " + d);
         }
         return d;
-    }
-
-    /** Uses up one pending failure of that blob, atomically, and counts it; null if none is pending. */
-    private BlobFailure claimBlobFailure(String contentId) {
-        BlobFailure[] claimed = new BlobFailure[1];
-        plannedFailures.computeIfPresent(contentId, (id, plan) -> {
-            claimed[0] = plan.kind();
-            if (plan.remaining() == Integer.MAX_VALUE) {
-                return plan;
-            }
-            return plan.remaining() <= 1 ? null : new PlannedFailure(plan.kind(), plan.remaining() - 1);
-        });
-        if (claimed[0] != null) {
-            blobFailures.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
-        }
-        return claimed[0];
     }
 
     /** The requests {@link #stallNext} can hold. */
@@ -1171,8 +1112,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     // ================================================================== HTTP
 
+    /** Both listeners' handler. */
     private void handle(HttpExchange ex) {
-        boolean isApi = false;
+        Tenant counted = null; // the tenant an API request counts in
         try {
             byte[] body = ex.getRequestBody().readAllBytes();
             String rawPath = ex.getRequestURI().getRawPath();
@@ -1188,13 +1130,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
             } else if (segs.size() >= 5 && segs.get(0).equals("api")
                     && (segs.get(1).equals("v1.0") || segs.get(1).equals("v1"))
                     && segs.get(3).equals("activity") && segs.get(4).equals("feed")) {
-                isApi = true;
-                apiCalls.incrementAndGet();
-                synchronized (apiRequestTimes) {
-                    apiRequestTimes.add(now());
+                counted = apiTenant(segs.get(2));
+                counted.apiCalls.incrementAndGet();
+                synchronized (counted.apiRequestTimes) {
+                    counted.apiRequestTimes.add(now());
                 }
                 List<String> op = segs.subList(5, segs.size());
-                if (!injectFault(ex, op, query)) {
+                if (!injectFault(ex, counted, op, query)) {
                     api(ex, segs.get(2), op, query, body);
                 }
             } else {
@@ -1204,8 +1146,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
             try {
                 if (ex.getResponseCode() < 0) {
                     apiError(ex, 500, "AF50000", "An internal error occurred. Retry the request.");
-                    if (isApi) {
-                        serverErrorCalls.incrementAndGet();
+                    if (counted != null) {
+                        counted.serverErrorCalls.incrementAndGet();
                     }
                 }
             } catch (Throwable ignored) {
@@ -1216,11 +1158,28 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The tenant an API path names (its GUID, case-insensitive); the primary tenant when it names none, so that a
+     * request to an unknown or malformed tenant counts, and is faulted, as it always was in a single-tenant simulator.
+     */
+    private Tenant apiTenant(String pathTenant) {
+        Tenant t = GUID.matcher(pathTenant).matches() ? tenantsByKey.get(pathTenant.toLowerCase(Locale.ROOT)) : null;
+        return t != null ? t : primary;
+    }
+
+    /** The tenant a token endpoint path names (GUID or verified domain, case-insensitive), or null. */
+    private Tenant tokenTenant(String pathTenant) {
+        return tenantsByKey.get(pathTenant.toLowerCase(Locale.ROOT));
+    }
+
     // ------------------------------------------------------------------ fault injection
 
-    /** Answers the request with an injected fault (see {@link Faults}) and returns true, or returns false. */
-    private boolean injectFault(HttpExchange ex, List<String> op, Map<String, String> q) throws IOException {
-        Faults f = faults;
+    /**
+     * Answers the request with a fault injected by t's {@link Faults} (drawn from t's generator, counted in t) and
+     * returns true, or returns false.
+     */
+    private boolean injectFault(HttpExchange ex, Tenant t, List<String> op, Map<String, String> q) throws IOException {
+        Faults f = t.faults;
         if (!f.any()) {
             return false;
         }
@@ -1229,11 +1188,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return false; // a stalled request is never faulted
         }
         // a blob GET that can be dropped mid-body: the blob is served here
-        StoredBlob blob = stallable == RequestKind.BLOB ? blobsById.get(op.get(1)) : null;
+        StoredBlob blob = stallable == RequestKind.BLOB ? t.blobsById.get(op.get(1)) : null;
         if (blob != null && blob.foreignUri != null) {
             blob = null;
         }
         int status;
+        Random faultRandom = t.faultRandom;
         synchronized (faultRandom) {
             if (f.throttleShare() > 0 && faultRandom.nextDouble() < f.throttleShare()) {
                 status = f.throttleStatus();
@@ -1250,11 +1210,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
         }
         switch (status) {
-            case 408 -> requestTimeout(ex);
-            case DROP_BEFORE -> dropBeforeResponse(ex);
+            case 408 -> requestTimeout(ex, t);
+            case DROP_BEFORE -> dropBeforeResponse(ex, t);
             case DROP_MID -> {
                 boolean gzip = acceptsGzip(ex.getRequestHeaders());
-                dropMidBody(ex, payload(blob, gzip), gzip, blob.mediaType);
+                dropMidBody(ex, t, payload(blob, gzip), gzip, blob.mediaType);
             }
             case 429, 403 -> {
                 String publisher = q.get("publisheridentifier");
@@ -1262,28 +1222,28 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 if (f.retryAfterSeconds() != null) {
                     ex.getResponseHeaders().set("Retry-After", Integer.toString(f.retryAfterSeconds()));
                 }
-                throttledCalls.incrementAndGet();
+                t.throttledCalls.incrementAndGet();
                 apiError(ex, status, "AF429", "Too many requests. Method=" + operationName(ex.getRequestMethod(), op)
                         + ", PublisherId=" + publisher);
             }
             case 500, 503 -> {
-                serverErrorCalls.incrementAndGet();
+                t.serverErrorCalls.incrementAndGet();
                 apiError(ex, status, "AF50000", "An internal error occurred. Retry the request.");
             }
-            default -> gatewayError(ex);
+            default -> gatewayError(ex, t);
         }
         return true;
     }
 
-    /** 502 with the HTML gateway page; counts as a server error. */
-    private void gatewayError(HttpExchange ex) throws IOException {
-        serverErrorCalls.incrementAndGet();
+    /** 502 with the HTML gateway page; counts as a server error of t. */
+    private void gatewayError(HttpExchange ex, Tenant t) throws IOException {
+        t.serverErrorCalls.incrementAndGet();
         sendApi(ex, 502, RecordFactory.utf8(GATEWAY_PAGE), false, HTML);
     }
 
-    /** 408 with a JSON error body; counts in timeoutCount(). */
-    private void requestTimeout(HttpExchange ex) throws IOException {
-        timeoutCalls.incrementAndGet();
+    /** 408 with a JSON error body; counts in t's timeoutCount(). */
+    private void requestTimeout(HttpExchange ex, Tenant t) throws IOException {
+        t.timeoutCalls.incrementAndGet();
         apiError(ex, 408, "RequestTimeout", "The request timed out. Retry the request.");
     }
 
@@ -1291,8 +1251,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * Closes the connection without any response byte. HttpExchange.close() before sendResponseHeaders closes the
      * underlying connection (no response can be sent any more); handle()'s own close() is then a no-op.
      */
-    private void dropBeforeResponse(HttpExchange ex) {
-        droppedConnections.incrementAndGet();
+    private void dropBeforeResponse(HttpExchange ex, Tenant t) {
+        t.droppedConnections.incrementAndGet();
         ex.close();
     }
 
@@ -1302,8 +1262,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
      * fixed-length body not fully written fails to close the body stream ("insufficient bytes written") and closes
      * the connection instead. An IOException while writing (the client went away) propagates.
      */
-    private void dropMidBody(HttpExchange ex, byte[] payload, boolean gzip, String mediaType) throws IOException {
-        droppedConnections.incrementAndGet();
+    private void dropMidBody(HttpExchange ex, Tenant t, byte[] payload, boolean gzip, String mediaType)
+            throws IOException {
+        t.droppedConnections.incrementAndGet();
         apiHeaders(ex, gzip, mediaType);
         ex.sendResponseHeaders(200, payload.length);
         OutputStream out = ex.getResponseBody();
@@ -1353,8 +1314,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ token endpoint
 
+    /**
+     * A token endpoint request ({@code tenant}: the path's tenant, as sent). Counted in the tenant it names, or in the
+     * primary tenant when it names none. Never faulted.
+     */
     private void token(HttpExchange ex, String tenant, boolean v2, byte[] body) throws IOException {
-        tokenCalls.incrementAndGet();
+        Tenant t = tokenTenant(tenant);
+        (t != null ? t : primary).tokenCalls.incrementAndGet();
         if (!ex.getRequestMethod().equals("POST")) {
             aadError(ex, 400, "invalid_request", 900561,
                     "The endpoint only accepts POST, OPTIONS requests. Received a " + ex.getRequestMethod() + " request.");
@@ -1365,7 +1331,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
                     "Specified tenant identifier '" + tenant + "' is neither a valid DNS name, nor a valid external domain.");
             return;
         }
-        if (!tenant.equalsIgnoreCase(tenantId) && !tenant.equalsIgnoreCase(tenantDomain)) {
+        if (t == null) {
             aadError(ex, 400, "invalid_request", 90002, "Tenant '" + tenant + "' not found. Check to make sure you have "
                     + "the correct tenant ID and are signing into the correct cloud. Check with your subscription "
                     + "administrator, this may happen if there are no active subscriptions for the tenant.");
@@ -1413,7 +1379,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 missingParameter(ex, "scope");
                 return;
             }
-            if (!scope.trim().equals(cloudResource + "/.default")) {
+            if (!isClientCredentialsScope(scope)) {
                 aadError(ex, 400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter. "
                         + "The provided value for the input parameter 'scope' is not valid. The scope " + scope
                         + " is not valid. Client credential flows must have a scope value with /.default suffixed to "
@@ -1428,41 +1394,55 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
             if (!stripTrailingSlash(resource.trim()).equals(cloudResource)) {
                 aadError(ex, 400, "invalid_resource", 500011, "The resource principal named " + resource + " was not "
-                        + "found in the tenant named " + tenantDomain + ". This can happen if the application has not "
-                        + "been installed by the administrator of the tenant or consented to by any user in the tenant. "
-                        + "You might have sent your authentication request to the wrong tenant.");
+                        + "found in the tenant named " + t.tenantDomain + ". This can happen if the application has "
+                        + "not been installed by the administrator of the tenant or consented to by any user in the "
+                        + "tenant. You might have sent your authentication request to the wrong tenant.");
                 return;
             }
         }
-        if (!id.equalsIgnoreCase(clientId)) {
+        if (!id.equalsIgnoreCase(t.clientId)) {
             aadError(ex, 400, "unauthorized_client", 700016, "Application with identifier '" + id + "' was not found in "
-                    + "the directory '" + tenantDomain + "'. This can happen if the application has not been installed "
-                    + "by the administrator of the tenant or consented to by any user in the tenant. You may have sent "
-                    + "your authentication request to the wrong tenant.");
-            return;
-        }
-        if (form.containsKey("client_assertion")) {
-            aadError(ex, 401, "invalid_client", 700027, "Client assertion failed signature validation. (Reason - The key "
-                    + "was not found.)");
+                    + "the directory '" + t.tenantDomain + "'. This can happen if the application has not been "
+                    + "installed by the administrator of the tenant or consented to by any user in the tenant. You may "
+                    + "have sent your authentication request to the wrong tenant.");
             return;
         }
         String secret = form.get("client_secret") != null ? form.get("client_secret") : basicSecret;
-        if (secret == null) {
-            aadError(ex, 401, "invalid_client", 7000218,
-                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-            return;
-        }
-        if (!secret.equals(clientSecret)) {
-            aadError(ex, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent "
-                    + "in the request is the client secret value, not the client secret ID, for a secret added to app '"
-                    + clientId + "'.");
-            return;
+        String assertion = form.get("client_assertion");
+        String assertionType = form.get("client_assertion_type");
+        boolean certificate = assertion != null || assertionType != null;
+        if (certificate) {
+            if (secret != null) {
+                // Entra's answer to two credentials is undocumented; 700025 is its code for a credential that must
+                // not be presented (RFC 6749 section 2.3: one authentication method per request)
+                aadError(ex, 400, "invalid_request", 700025, "Only one client credential may be presented: the "
+                        + "request has both a 'client_secret' and a 'client_assertion'.");
+                return;
+            }
+            if (!verifyAssertion(ex, t, tenant, v2, assertionType, assertion)) {
+                return;
+            }
+        } else {
+            if (secret == null) {
+                aadError(ex, 401, "invalid_client", 7000218,
+                        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+                return;
+            }
+            if (!secret.equals(t.clientSecret)) {
+                aadError(ex, 401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being "
+                        + "sent in the request is the client secret value, not the client secret ID, for a secret added "
+                        + "to app '" + t.clientId + "'.");
+                return;
+            }
         }
         Instant now = now();
         long lifetimeSeconds = Math.max(0, tokenLifetime.toSeconds());
-        String accessToken = newAccessToken(now);
-        tokens.put(accessToken, new IssuedToken(tenantId, now.plus(tokenLifetime).toEpochMilli()));
+        String accessToken = newAccessToken(now, t, certificate);
+        tokens.put(accessToken, new IssuedToken(t.tenantId, now.plus(tokenLifetime).toEpochMilli()));
         pruneTokens(now);
+        if (certificate) {
+            t.certificateTokens.incrementAndGet();
+        }
         ObjectNode out = mapper.createObjectNode();
         out.put("token_type", "Bearer");
         if (v2) {
@@ -1477,6 +1457,63 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         out.put("access_token", accessToken);
         sendToken(ex, 200, mapper.writeValueAsBytes(out));
+    }
+
+    /**
+     * The v2 scope of client credentials: {@code <cloudResource>/.default}, alone or with the OpenID scopes
+     * {@code openid}, {@code profile} and {@code offline_access} (MSAL4J adds all three to every request, Entra
+     * ignores them for client credentials).
+     */
+    private boolean isClientCredentialsScope(String scope) {
+        int resources = 0;
+        for (String s : scope.trim().split("\\s+")) {
+            if (s.equals(cloudResource + "/.default")) {
+                resources++;
+            } else if (!OPENID_SCOPES.contains(s)) {
+                return false;
+            }
+        }
+        return resources == 1;
+    }
+
+    /**
+     * Checks the client assertion of a certificate request against t's certificates (see
+     * {@link ClientAssertionVerifier} for the checks and their answers); answers and returns false when refused. A
+     * missing {@code client_assertion_type} or {@code client_assertion} gets 400 AADSTS900144 (missing parameter), a
+     * type other than {@code urn:ietf:params:oauth:client-assertion-type:jwt-bearer} 400 {@code invalid_request}
+     * AADSTS50027 (Entra's code for that is undocumented). The {@code aud} may name the endpoint with the simulator's
+     * base URL the request arrived on ({@code https://127.0.0.1:<port>}) or with the request's Host header (e.g.
+     * {@code localhost:<port>}), and the tenant as in the path.
+     */
+    private boolean verifyAssertion(HttpExchange ex, Tenant t, String pathTenant, boolean v2, String type,
+                                    String assertion) throws IOException {
+        if (isBlank(type)) {
+            missingParameter(ex, "client_assertion_type");
+            return false;
+        }
+        if (!type.trim().equals(ClientAssertionVerifier.JWT_BEARER)) {
+            aadError(ex, 400, "invalid_request", 50027, "JWT token is invalid or malformed. (The "
+                    + "client_assertion_type '" + type + "' is not supported; use '" + ClientAssertionVerifier.JWT_BEARER
+                    + "'.)");
+            return false;
+        }
+        if (isBlank(assertion)) {
+            missingParameter(ex, "client_assertion");
+            return false;
+        }
+        String endpoint = "/" + pathTenant + (v2 ? "/oauth2/v2.0/token" : "/oauth2/token");
+        Set<String> audiences = new java.util.LinkedHashSet<>();
+        audiences.add(baseUrlOf(ex) + endpoint);
+        String host = ex.getRequestHeaders().getFirst("Host");
+        if (!isBlank(host)) {
+            audiences.add((ex instanceof HttpsExchange ? "https://" : "http://") + host.trim() + endpoint);
+        }
+        ClientAssertionVerifier.Rejection refused = t.assertionVerifier.verify(assertion, t.clientId, audiences, now());
+        if (refused != null) {
+            aadError(ex, refused.status(), refused.error(), refused.code(), refused.message());
+            return false;
+        }
+        return true;
     }
 
     private void missingParameter(HttpExchange ex, String name) throws IOException {
@@ -1511,8 +1548,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         send(ex, status, body);
     }
 
-    /** An unsigned-looking JWT with the claims of an app-only manage.office.com token; validated by lookup only. */
-    private String newAccessToken(Instant now) {
+    /**
+     * An unsigned-looking JWT with the claims of an app-only manage.office.com token for t's app; validated by lookup
+     * only. {@code appidacr} tells how the app authenticated: "1" with a secret, "2" with a certificate.
+     */
+    private String newAccessToken(Instant now, Tenant t, boolean certificate) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         ObjectNode header = mapper.createObjectNode();
         header.put("typ", "JWT");
@@ -1522,20 +1562,23 @@ public final class ManagementApiSimulator implements AutoCloseable {
         ObjectNode claims = mapper.createObjectNode();
         long iat = now.getEpochSecond();
         claims.put("aud", cloudResource);
-        claims.put("iss", "https://sts.windows.net/" + tenantId + "/");
+        claims.put("iss", "https://sts.windows.net/" + t.tenantId + "/");
         claims.put("iat", iat);
         claims.put("nbf", iat);
         claims.put("exp", iat + Math.max(0, tokenLifetime.toSeconds()));
-        claims.put("appid", clientId);
-        claims.put("appidacr", "1");
-        claims.put("idp", "https://sts.windows.net/" + tenantId + "/");
-        claims.put("oid", "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
+        claims.put("appid", t.clientId);
+        claims.put("appidacr", certificate ? "2" : "1");
+        claims.put("idp", "https://sts.windows.net/" + t.tenantId + "/");
+        // the app's service principal: one object per tenant
+        String servicePrincipal = t == primary ? "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+                : java.util.UUID.nameUUIDFromBytes(RecordFactory.utf8("service-principal:" + t.tenantId)).toString();
+        claims.put("oid", servicePrincipal);
         ArrayNode roles = claims.putArray("roles");
         roles.add("ActivityFeed.Read");
         roles.add("ActivityFeed.ReadDlp");
         roles.add("ServiceHealth.Read");
-        claims.put("sub", "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
-        claims.put("tid", tenantId);
+        claims.put("sub", servicePrincipal);
+        claims.put("tid", t.tenantId);
         byte[] uti = new byte[16];
         byte[] signature = new byte[256];
         secureRandom.nextBytes(uti);
@@ -1612,22 +1655,24 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return;
         }
         if (!tenant.equalsIgnoreCase(token.tenant())) {
+            // also a token of another tenant of this simulator: the path must name the token's own tenant
             apiError(ex, 400, "AF20010", "The tenant ID passed in the URL (" + tenant
                     + ") does not match the tenant ID passed in the access token (" + token.tenant() + ").");
             return;
         }
+        Tenant t = tenantsByKey.get(token.tenant().toLowerCase(Locale.ROOT)); // the path's tenant too
         String publisher = q.get("publisheridentifier");
         if (!isBlank(publisher) && !GUID.matcher(publisher.trim()).matches()) {
             apiError(ex, 400, "AF20002", "Invalid parameter type: PublisherIdentifier. Expected type: guid.");
             return;
         }
         switch (route) {
-            case "start" -> startSubscription(ex, q, body);
-            case "stop" -> stopSubscription(ex, q);
-            case "list" -> listSubscriptions(ex);
-            case "content" -> listContent(ex, tenant, q);
-            case "notifications" -> listNotifications(ex, q);
-            case "audit" -> getBlob(ex, op.get(1));
+            case "start" -> startSubscription(ex, t, q, body);
+            case "stop" -> stopSubscription(ex, t, q);
+            case "list" -> listSubscriptions(ex, t);
+            case "content" -> listContent(ex, t, tenant, q);
+            case "notifications" -> listNotifications(ex, t, q);
+            case "audit" -> getBlob(ex, t, op.get(1));
             default -> sendApi(ex, 200, RecordFactory.utf8(RecordFactory.sensitiveTypesJson()), false);
         }
     }
@@ -1654,9 +1699,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return null;
     }
 
-    /** Answers AF20022/AF20023 unless the subscription is enabled. */
-    private boolean requireEnabled(HttpExchange ex, String type) throws IOException {
-        String status = subscriptions.get(type);
+    /** Answers AF20022/AF20023 unless t's subscription is enabled. */
+    private boolean requireEnabled(HttpExchange ex, Tenant t, String type) throws IOException {
+        String status = t.subscriptions.get(type);
         if (status == null) {
             apiError(ex, 400, "AF20022", "No subscription found for the specified content type.");
             return false;
@@ -1668,10 +1713,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return true;
     }
 
-    private void startSubscription(HttpExchange ex, Map<String, String> q, byte[] body) throws IOException {
-        startCalls.incrementAndGet();
+    private void startSubscription(HttpExchange ex, Tenant t, Map<String, String> q, byte[] body) throws IOException {
+        t.startCalls.incrementAndGet();
         String type = contentTypeParameter(ex, q);
-        if (type == null || !requirePermission(ex, type)) {
+        if (type == null || !requirePermission(ex, t, type)) {
             return;
         }
         String text = new String(body, StandardCharsets.UTF_8).trim();
@@ -1693,8 +1738,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
         }
         boolean changed;
-        synchronized (subscriptions) {
-            changed = !"enabled".equals(subscriptions.put(type, "enabled"));
+        synchronized (t.subscriptions) {
+            changed = !"enabled".equals(t.subscriptions.put(type, "enabled"));
         }
         if (!changed) {
             apiError(ex, 400, "AF20024", "The subscription is already enabled. No property change.");
@@ -1703,13 +1748,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
         sendApi(ex, 200, mapper.writeValueAsBytes(subscriptionJson(type, "enabled")), false);
     }
 
-    private void stopSubscription(HttpExchange ex, Map<String, String> q) throws IOException {
+    private void stopSubscription(HttpExchange ex, Tenant t, Map<String, String> q) throws IOException {
         String type = contentTypeParameter(ex, q);
         if (type == null) {
             return;
         }
-        synchronized (subscriptions) {
-            if (subscriptions.computeIfPresent(type, (t, s) -> "disabled") == null) {
+        synchronized (t.subscriptions) {
+            if (t.subscriptions.computeIfPresent(type, (k, status) -> "disabled") == null) {
                 apiError(ex, 400, "AF20022", "No subscription found for the specified content type.");
                 return;
             }
@@ -1718,10 +1763,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
         ex.sendResponseHeaders(200, -1);
     }
 
-    private void listSubscriptions(HttpExchange ex) throws IOException {
+    private void listSubscriptions(HttpExchange ex, Tenant t) throws IOException {
         ArrayNode out = mapper.createArrayNode();
         for (String type : ALL_CONTENT_TYPES) {
-            String status = subscriptions.get(type);
+            String status = t.subscriptions.get(type);
             if (status != null) {
                 out.add(subscriptionJson(type, status));
             }
@@ -1782,13 +1827,14 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 + "than 7 days in the past.");
     }
 
-    private void listContent(HttpExchange ex, String tenant, Map<String, String> q) throws IOException {
-        listCalls.incrementAndGet();
+    /** A listing of t's content ({@code tenant}: the path's tenant, as sent, for the NextPageUri). */
+    private void listContent(HttpExchange ex, Tenant t, String tenant, Map<String, String> q) throws IOException {
+        t.listCalls.incrementAndGet();
         String type = contentTypeParameter(ex, q);
         if (type != null) {
-            listCallsByType.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+            t.listCallsByType.computeIfAbsent(type, k -> new AtomicInteger()).incrementAndGet();
         }
-        if (type == null || !requirePermission(ex, type) || !requireEnabled(ex, type)) {
+        if (type == null || !requirePermission(ex, t, type) || !requireEnabled(ex, t, type)) {
             return;
         }
         Window w = window(ex, q);
@@ -1799,7 +1845,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         ListingSession session;
         int index;
         if (!isBlank(nextPage)) {
-            PageRef ref = pageTokens.get(nextPage.trim());
+            PageRef ref = t.pageTokens.get(nextPage.trim());
             if (ref == null || !ref.session().contentType().equals(type) || !ref.session().start().equals(w.start())
                     || !ref.session().end().equals(w.end())) {
                 apiError(ex, 400, "AF20031", "Invalid nextPage Input: " + nextPage + ".");
@@ -1808,18 +1854,18 @@ public final class ManagementApiSimulator implements AutoCloseable {
             session = ref.session();
             index = ref.index();
         } else {
-            session = newListing(type, w);
+            session = newListing(t, type, w);
             index = 0;
         }
         if (index + 1 < session.pages().size()) {
             String token = session.pageTokens()[index + 1];
-            ex.getResponseHeaders().set("NextPageUri", baseUrl() + "/api/v1.0/" + tenant
+            ex.getResponseHeaders().set("NextPageUri", baseUrlOf(ex) + "/api/v1.0/" + tenant
                     + "/activity/feed/subscriptions/content?contentType=" + encode(type)
                     + "&startTime=" + encode(session.startText()) + "&endTime=" + encode(session.endText())
                     + "&nextPage=" + token);
         }
         ArrayNode out = mapper.createArrayNode();
-        String prefix = baseUrl() + "/api/v1.0/" + tenantId + "/activity/feed/audit/";
+        String prefix = baseUrlOf(ex) + "/api/v1.0/" + t.tenantId + "/activity/feed/audit/";
         for (StoredBlob b : session.pages().get(index)) {
             ObjectNode item = out.addObject();
             item.put("contentType", b.blob.contentType());
@@ -1836,10 +1882,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
         sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
     }
 
-    private ListingSession newListing(String type, Window w) {
+    private ListingSession newListing(Tenant t, String type, Window w) {
         Instant now = now();
         List<StoredBlob> unique = new ArrayList<>();
-        NavigableSet<StoredBlob> set = blobsByType.get(type);
+        NavigableSet<StoredBlob> set = t.blobsByType.get(type);
         if (set != null) {
             for (StoredBlob b : set.subSet(probe(w.start()), true, probe(w.end()), false)) {
                 if (!b.created().isAfter(now)) {
@@ -1849,6 +1895,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         int perPage = repeatBlobsInListing && pageSize >= 2 ? pageSize - 1 : pageSize;
         List<List<StoredBlob>> pages = new ArrayList<>();
+        Random listingRandom = t.listingRandom;
         synchronized (listingRandom) {
             for (int from = 0; from < unique.size() || from == 0; from += perPage) {
                 List<StoredBlob> page = new ArrayList<>(unique.subList(from, Math.min(unique.size(), from + perPage)));
@@ -1868,11 +1915,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         if (pages.size() > 1) {
             // opaque, shaped like the documentation's example "2015101900R022885001761"
             String prefix = ApiTime.CONTENT_ID.format(w.start()).substring(0, 8) + "00R"
-                    + String.format(Locale.ROOT, "%09d", listingSessions.incrementAndGet() % 1_000_000_000);
-            synchronized (pageTokens) {
+                    + String.format(Locale.ROOT, "%09d", t.listingSessions.incrementAndGet() % 1_000_000_000);
+            synchronized (t.pageTokens) {
                 for (int i = 1; i < pages.size(); i++) {
                     pageTokenValues[i] = prefix + String.format(Locale.ROOT, "%03d", i);
-                    pageTokens.put(pageTokenValues[i], new PageRef(session, i));
+                    t.pageTokens.put(pageTokenValues[i], new PageRef(session, i));
                 }
             }
         }
@@ -1883,16 +1930,16 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return new StoredBlob(new Blob("", "", created, created, 0), new byte[0], new int[0]);
     }
 
-    private void listNotifications(HttpExchange ex, Map<String, String> q) throws IOException {
+    private void listNotifications(HttpExchange ex, Tenant t, Map<String, String> q) throws IOException {
         String type = contentTypeParameter(ex, q);
-        if (type == null || !requireEnabled(ex, type) || window(ex, q) == null) {
+        if (type == null || !requireEnabled(ex, t, type) || window(ex, q) == null) {
             return;
         }
         sendApi(ex, 200, RecordFactory.utf8("[]"), false);
     }
 
-    private void getBlob(HttpExchange ex, String contentId) throws IOException {
-        StoredBlob b = blobsById.get(contentId);
+    private void getBlob(HttpExchange ex, Tenant t, String contentId) throws IOException {
+        StoredBlob b = t.blobsById.get(contentId);
         if (b == null || b.foreignUri != null) {
             if (!CONTENT_ID.matcher(contentId).matches()) {
                 apiError(ex, 400, "AF20052", "Content ID " + contentId + " in the URL is invalid.");
@@ -1901,7 +1948,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             }
             return;
         }
-        if (!requirePermission(ex, b.blob.contentType()) || !requireEnabled(ex, b.blob.contentType())) {
+        if (!requirePermission(ex, t, b.blob.contentType()) || !requireEnabled(ex, t, b.blob.contentType())) {
             return;
         }
         if (b.expired || !now().isBefore(b.blob.contentExpiration())) {
@@ -1910,23 +1957,23 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return;
         }
         boolean gzip = acceptsGzip(ex.getRequestHeaders());
-        BlobFailure failure = claimBlobFailure(contentId);
+        BlobFailure failure = t.claimBlobFailure(contentId);
         if (failure != null) {
             switch (failure) {
                 case STATUS_408 -> {
-                    requestTimeout(ex);
+                    requestTimeout(ex, t);
                     return;
                 }
                 case HTML_502 -> {
-                    gatewayError(ex);
+                    gatewayError(ex, t);
                     return;
                 }
                 case DROP_BEFORE_RESPONSE -> {
-                    dropBeforeResponse(ex);
+                    dropBeforeResponse(ex, t);
                     return;
                 }
                 case DROP_MID_BODY -> {
-                    dropMidBody(ex, payload(b, gzip), gzip, b.mediaType);
+                    dropMidBody(ex, t, payload(b, gzip), gzip, b.mediaType);
                     return;
                 }
                 case SLOW_RESPONSE -> {
@@ -1942,16 +1989,16 @@ public final class ManagementApiSimulator implements AutoCloseable {
             if (!sendHeld(ex, stall, b.body, gzip, b.mediaType)) {
                 return; // aborted: not counted
             }
-            blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+            t.blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
             if (gzip) {
-                gzippedBlobGets.incrementAndGet();
+                t.gzippedBlobGets.incrementAndGet();
             }
             return;
         }
         sendApi(ex, 200, payload(b, gzip), gzip, b.mediaType);
-        blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+        t.blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
         if (gzip) {
-            gzippedBlobGets.incrementAndGet();
+            t.gzippedBlobGets.incrementAndGet();
         }
     }
 
@@ -2208,14 +2255,6 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return sb.toString();
     }
 
-    private String digits(int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append((char) ('0' + random.nextInt(10)));
-        }
-        return sb.toString();
-    }
-
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
@@ -2226,6 +2265,561 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     private Instant now() {
         return clock.instant();
+    }
+
+    // ================================================================== tenants
+
+    /**
+     * One tenant of the simulator (see the class documentation): its app registration, content, subscriptions,
+     * faults and counters. {@link ManagementApiSimulator#tenant(String)} gives it. Its methods are the simulator's
+     * top-level methods that concern one tenant, and behave for this tenant exactly as those do for the primary one
+     * (whose {@code Tenant} they delegate to). Thread-safe.
+     */
+    public final class Tenant {
+
+        // -------------------------------------------------------------- app registration and initial content
+        private final String tenantId;
+        private final String tenantDomain;
+        private final String clientId;
+        private final String clientSecret;
+        private final List<X509Certificate> clientCertificates;
+        private final ClientAssertionVerifier assertionVerifier;
+        private final List<String> contentTypes;
+        private final int blobsPerContentType;
+        private final int recordsPerBlob;
+        private final Duration backlog;
+
+        // -------------------------------------------------------------- state
+        private final Object generationLock = new Object();
+        private final Random random;               // guarded by generationLock
+        private final RecordFactory records;       // guarded by generationLock
+        private final Random listingRandom;        // guarded by itself
+        private final Random faultRandom;          // guarded by itself
+        private final String region;
+
+        private final ConcurrentHashMap<String, StoredBlob> blobsById = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, NavigableSet<StoredBlob>> blobsByType = new ConcurrentHashMap<>();
+        /** Types that got normal blobs (possibly none) through addBlobs/start: the keys of recordsByContentType(). */
+        private final Set<String> recordTypes = ConcurrentHashMap.newKeySet();
+        private final ConcurrentHashMap<String, String> subscriptions = new ConcurrentHashMap<>(); // type -> enabled|disabled
+        private final Map<String, PageRef> pageTokens = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PageRef> eldest) {
+                return size() > MAX_PAGE_TOKENS;
+            }
+        });
+        private final AtomicInteger listingSessions = new AtomicInteger();
+
+        private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
+        private final AtomicInteger listCalls = new AtomicInteger();
+        private final Map<String, AtomicInteger> listCallsByType = new ConcurrentHashMap<>();
+        private final Set<String> withheldPermissions = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger gzippedBlobGets = new AtomicInteger();
+        private final AtomicInteger servedCopies = new AtomicInteger();
+        private final AtomicInteger tokenCalls = new AtomicInteger();
+        private final AtomicInteger certificateTokens = new AtomicInteger();
+        private final AtomicInteger startCalls = new AtomicInteger();
+        private final AtomicInteger apiCalls = new AtomicInteger();
+        private final AtomicInteger recordTotal = new AtomicInteger();
+        private final AtomicInteger throttledCalls = new AtomicInteger();
+        private final AtomicInteger serverErrorCalls = new AtomicInteger();
+        private final AtomicInteger timeoutCalls = new AtomicInteger();
+        private final AtomicInteger droppedConnections = new AtomicInteger();
+        private final ConcurrentHashMap<String, PlannedFailure> plannedFailures = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, AtomicInteger> blobFailures = new ConcurrentHashMap<>();
+        private final List<Instant> apiRequestTimes = new ArrayList<>(); // guarded by itself
+        private volatile Faults faults;
+
+        private Tenant(TenantSettings s) {
+            this.tenantId = s.tenantId();
+            this.tenantDomain = s.tenantDomain();
+            this.clientId = s.clientId();
+            this.clientSecret = s.clientSecret();
+            this.clientCertificates = List.copyOf(s.clientCertificates());
+            this.assertionVerifier = new ClientAssertionVerifier(clientCertificates);
+            this.contentTypes = List.copyOf(s.contentTypes());
+            this.blobsPerContentType = s.blobsPerContentType();
+            this.recordsPerBlob = s.recordsPerBlob();
+            this.backlog = s.backlog();
+            long seed = s.seed();
+            this.random = new Random(seed);
+            this.listingRandom = new Random(seed * 31 + 7);
+            this.faultRandom = new Random(seed * 131 + 17);
+            this.faults = s.faults();
+            this.records = new RecordFactory(tenantId, tenantDomain, new Random(seed ^ 0x5DEECE66DL));
+            String[] regions = {"na0036", "na0047", "emea0026", "emea0029", "emea0036", "can0014"};
+            this.region = regions[new Random(seed).nextInt(regions.length)];
+        }
+
+        /** At start(): the initial blobs, spread over the backlog, and the initially enabled subscriptions. */
+        private void generateBacklog() {
+            Instant now = now();
+            Instant last = now.minus(Duration.ofMinutes(1));
+            Instant first = backlog.compareTo(Duration.ofMinutes(1)) > 0 ? now.minus(backlog) : last;
+            for (String type : contentTypes) {
+                blobsByType.computeIfAbsent(type, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+                recordTypes.add(type);
+                for (int i = 0; i < blobsPerContentType; i++) {
+                    Instant created = blobsPerContentType == 1 ? last
+                            : first.plusMillis(Duration.between(first, last).toMillis() * i / (blobsPerContentType - 1));
+                    addBlobs(type, 1, recordsPerBlob, created);
+                }
+                if (subscriptionsInitiallyEnabled) {
+                    subscriptions.put(type, "enabled");
+                }
+            }
+        }
+
+        public String tenantId() {
+            return tenantId;
+        }
+
+        /** The tenant's verified domain, accepted in place of the GUID on the token endpoints only. */
+        public String tenantDomain() {
+            return tenantDomain;
+        }
+
+        /** The client id of the app registered in this tenant. */
+        public String clientId() {
+            return clientId;
+        }
+
+        public String clientSecret() {
+            return clientSecret;
+        }
+
+        /** The certificates whose client assertions this tenant's app accepts (possibly none). */
+        public List<X509Certificate> clientCertificates() {
+            return clientCertificates;
+        }
+
+        /** Tokens issued to this tenant's app for a client assertion (certificate credential), {@code appidacr "2"}. */
+        public int certificateTokenCount() {
+            return certificateTokens.get();
+        }
+
+        /** Makes every token issued so far for this tenant invalid (other tenants' tokens stay valid). */
+        public void revokeTokens() {
+            tokens.values().removeIf(token -> token.tenant().equals(tenantId));
+        }
+
+        /** As {@link ManagementApiSimulator#addBlobs}, in this tenant (records with its OrganizationId and domain). */
+        public List<Blob> addBlobs(String contentType, int blobCount, int recordsPerBlob, Instant contentCreated) {
+            if (!ALL_CONTENT_TYPES.contains(contentType)) {
+                throw new IllegalArgumentException("not a content type: " + contentType);
+            }
+            if (blobCount < 0 || recordsPerBlob < 1) {
+                throw new IllegalArgumentException("blobCount >= 0 and recordsPerBlob >= 1 required");
+            }
+            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            recordTypes.add(contentType);
+            List<Blob> added = new ArrayList<>(blobCount);
+            synchronized (generationLock) {
+                for (int n = 0; n < blobCount; n++) {
+                    NewId newId = newContentId(contentType, created);
+                    Instant aggregationStart = newId.aggregationStart();
+                    String id = newId.id();
+                    if (blobsById.containsKey(id)) {
+                        n--;
+                        continue;
+                    }
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(recordsPerBlob * (recordSizeBytes + 64));
+                    int[] offsets = new int[recordsPerBlob * 2];
+                    body.write('[');
+                    // the service's own duplicates: some records served again, verbatim, in a later blob
+                    StoredBlob source = duplicateRecordShare > 0 ? lastDeliverable(set) : null;
+                    List<String> earlier = source != null ? source.records() : List.of();
+                    int fresh = 0;
+                    for (int r = 0; r < recordsPerBlob; r++) {
+                        if (r > 0) {
+                            body.write(',');
+                        }
+                        byte[] rec;
+                        if (!earlier.isEmpty() && random.nextDouble() < duplicateRecordShare) {
+                            rec = earlier.get(random.nextInt(earlier.size())).getBytes(StandardCharsets.UTF_8);
+                            servedCopies.incrementAndGet();
+                        } else {
+                            rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                            fresh++;
+                        }
+                        offsets[2 * r] = body.size();
+                        body.writeBytes(rec);
+                        offsets[2 * r + 1] = body.size();
+                    }
+                    body.write(']');
+                    Blob blob = new Blob(contentType, id, created, aggregationStart.plus(retention), recordsPerBlob);
+                    StoredBlob stored = new StoredBlob(blob, body.toByteArray(), offsets);
+                    blobsById.put(id, stored);
+                    blobGets.putIfAbsent(id, new AtomicInteger());
+                    set.add(stored);
+                    recordTotal.addAndGet(fresh);
+                    added.add(blob);
+                }
+            }
+            return added;
+        }
+
+        /** A realistic contentId (reference, section 4.5) for a blob created at {@code created}; caller holds generationLock. */
+        private NewId newContentId(String contentType, Instant created) {
+            Instant aggregationStart = random.nextInt(10) < 3 ? created
+                    : created.minusMillis(1 + random.nextInt(5 * 60_000));
+            String t2 = ApiTime.CONTENT_ID.format(created) + digits(6);
+            String t1 = aggregationStart.equals(created) ? t2 : ApiTime.CONTENT_ID.format(aggregationStart) + digits(6);
+            String under = contentType.replace('.', '_');
+            String id = t1 + "$" + t2 + "$" + under.toLowerCase(Locale.ROOT) + "$" + under + "$" + region;
+            return new NewId(id, aggregationStart);
+        }
+
+        /** As {@link ManagementApiSimulator#addPoisonBlob}, in this tenant. */
+        public Blob addPoisonBlob(String contentType, PoisonKind kind, Instant contentCreated) {
+            if (!ALL_CONTENT_TYPES.contains(contentType)) {
+                throw new IllegalArgumentException("not a content type: " + contentType);
+            }
+            Objects.requireNonNull(kind, "kind");
+            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            synchronized (generationLock) {
+                NewId newId;
+                do {
+                    newId = newContentId(contentType, created);
+                } while (blobsById.containsKey(newId.id()));
+                byte[] body = poisonBody(contentType, kind, created);
+                Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
+                StoredBlob stored = new StoredBlob(blob, body, new int[0],
+                        kind == PoisonKind.NOT_JSON ? HTML : JSON_UTF8, kind, null);
+                blobsById.put(blob.contentId(), stored);
+                blobGets.putIfAbsent(blob.contentId(), new AtomicInteger());
+                set.add(stored);
+                return blob;
+            }
+        }
+
+        /** Caller holds generationLock. */
+        private byte[] poisonBody(String contentType, PoisonKind kind, Instant created) {
+            switch (kind) {
+                case NOT_AN_ARRAY:
+                    return RecordFactory.utf8("{\"error\":\"The content could not be retrieved. Retry the request.\"}");
+                case NOT_JSON:
+                    return RecordFactory.utf8("<html><body>Service Unavailable</body></html>");
+                case TRUNCATED: {
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(POISON_RECORDS * (recordSizeBytes + 64));
+                    body.write('[');
+                    for (int r = 0; r < 11; r++) {
+                        byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                        if (r > 0) {
+                            body.write(',');
+                        }
+                        if (r < 10) {
+                            body.writeBytes(rec);
+                        } else {
+                            // cut in the middle of the 11th record, on a character boundary
+                            String text = new String(rec, StandardCharsets.UTF_8);
+                            body.writeBytes(text.substring(0, text.length() / 2).getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                    return body.toByteArray();
+                }
+                case RECORD_WITHOUT_ID: {
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(POISON_RECORDS * (recordSizeBytes + 64));
+                    body.write('[');
+                    for (int r = 0; r < POISON_RECORDS; r++) {
+                        byte[] rec = records.create(contentType, random, created, RecordFactory.targetSize(random, recordSizeBytes));
+                        if (r == 6) {
+                            try {
+                                ObjectNode node = (ObjectNode) mapper.readTree(rec);
+                                node.remove("Id");
+                                rec = mapper.writeValueAsBytes(node);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        }
+                        if (r > 0) {
+                            body.write(',');
+                        }
+                        body.writeBytes(rec);
+                    }
+                    body.write(']');
+                    return body.toByteArray();
+                }
+                default:
+                    throw new IllegalArgumentException("unknown poison kind " + kind);
+            }
+        }
+
+        /** As {@link ManagementApiSimulator#addForeignBlob}, in this tenant. */
+        public Blob addForeignBlob(String contentType, String foreignBaseUrl, Instant contentCreated) {
+            if (!ALL_CONTENT_TYPES.contains(contentType)) {
+                throw new IllegalArgumentException("not a content type: " + contentType);
+            }
+            String base = stripTrailingSlash(Objects.requireNonNull(foreignBaseUrl, "foreignBaseUrl"));
+            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            synchronized (generationLock) {
+                NewId newId;
+                do {
+                    newId = newContentId(contentType, created);
+                } while (blobsById.containsKey(newId.id()));
+                Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
+                String uri = base + "/api/v1.0/" + tenantId + "/activity/feed/audit/" + blob.contentId();
+                StoredBlob stored = new StoredBlob(blob, new byte[0], new int[0], JSON_UTF8, null, uri);
+                blobsById.put(blob.contentId(), stored);
+                set.add(stored);
+                return blob;
+            }
+        }
+
+        /** As {@link ManagementApiSimulator#expireBlob}, for a blob of this tenant. */
+        public void expireBlob(String contentId) {
+            StoredBlob b = blobsById.get(contentId);
+            if (b == null) {
+                throw new IllegalArgumentException("unknown contentId " + contentId);
+            }
+            if (b.foreignUri != null) {
+                throw new IllegalArgumentException("a foreign blob is not served by this simulator: " + contentId);
+            }
+            synchronized (generationLock) {
+                if (b.expired) {
+                    return;
+                }
+                boolean wasDeliverable = b.deliverable();
+                b.expired = true;
+                if (!wasDeliverable) {
+                    return;
+                }
+                Set<String> gone = new java.util.HashSet<>(b.records());
+                if (duplicateRecordShare > 0) {
+                    // a record the service served again in another (still deliverable) blob stays deliverable
+                    for (StoredBlob other : blobsByType.get(b.blob.contentType())) {
+                        if (gone.isEmpty()) {
+                            break;
+                        }
+                        if (other != b && other.deliverable()) {
+                            other.records().forEach(gone::remove);
+                        }
+                    }
+                }
+                recordTotal.addAndGet(-gone.size());
+            }
+        }
+
+        /** As {@link ManagementApiSimulator#blobs}: every blob of this tenant. */
+        public List<Blob> blobs() {
+            List<StoredBlob> all = new ArrayList<>(blobsById.values());
+            all.sort(BY_CREATED);
+            return all.stream().map(s -> s.blob).toList();
+        }
+
+        /** As {@link ManagementApiSimulator#recordsByContentType}: this tenant's deliverable records. */
+        public Map<String, List<String>> recordsByContentType() {
+            Map<String, List<String>> out = new TreeMap<>();
+            blobsByType.forEach((type, set) -> {
+                if (!recordTypes.contains(type)) {
+                    return;
+                }
+                java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
+                for (StoredBlob b : set) {
+                    if (b.deliverable()) {
+                        distinct.addAll(b.records());
+                    }
+                }
+                out.put(type, new ArrayList<>(distinct));
+            });
+            return out;
+        }
+
+        /** As {@link ManagementApiSimulator#servedCopyCount}, in this tenant. */
+        public int servedCopyCount() {
+            return servedCopies.get();
+        }
+
+        /** As {@link ManagementApiSimulator#records}, for a blob of this tenant. */
+        public List<String> records(String contentId) {
+            StoredBlob b = blobsById.get(contentId);
+            if (b == null) {
+                throw new IllegalArgumentException("unknown contentId " + contentId);
+            }
+            return b.records();
+        }
+
+        /** As {@link ManagementApiSimulator#recordCount}: this tenant's distinct deliverable records. */
+        public int recordCount() {
+            return recordTotal.get();
+        }
+
+        /** As {@link ManagementApiSimulator#blobGetCount}, for a blob of this tenant. */
+        public int blobGetCount(String contentId) {
+            AtomicInteger c = blobGets.get(contentId);
+            return c == null ? 0 : c.get();
+        }
+
+        /** As {@link ManagementApiSimulator#blobGetCounts}: this tenant's blobs. */
+        public Map<String, Integer> blobGetCounts() {
+            Map<String, Integer> out = new HashMap<>();
+            blobGets.forEach((id, c) -> out.put(id, c.get()));
+            return out;
+        }
+
+        /** As {@link ManagementApiSimulator#gzippedBlobGetCount}, in this tenant. */
+        public int gzippedBlobGetCount() {
+            return gzippedBlobGets.get();
+        }
+
+        /** As {@link ManagementApiSimulator#listCallCount()}: listings of this tenant's API. */
+        public int listCallCount() {
+            return listCalls.get();
+        }
+
+        /** As {@link ManagementApiSimulator#listCallCount(String)}, in this tenant. */
+        public int listCallCount(String contentType) {
+            AtomicInteger count = listCallsByType.get(contentType);
+            return count == null ? 0 : count.get();
+        }
+
+        /** As {@link ManagementApiSimulator#withholdPermission}, in this tenant. */
+        public void withholdPermission(String contentType) {
+            withheldPermissions.add(Objects.requireNonNull(contentType, "contentType"));
+        }
+
+        /** As {@link ManagementApiSimulator#grantPermission}, in this tenant. */
+        public void grantPermission(String contentType) {
+            withheldPermissions.remove(contentType);
+        }
+
+        /** Requests to a token endpoint whose path names this tenant (GUID or domain), answered or not. */
+        public int tokenCallCount() {
+            return tokenCalls.get();
+        }
+
+        /** As {@link ManagementApiSimulator#startCallCount}, in this tenant. */
+        public int startCallCount() {
+            return startCalls.get();
+        }
+
+        /** Requests under {@code /api/} whose path names this tenant (faulted ones included). */
+        public int totalApiCalls() {
+            return apiCalls.get();
+        }
+
+        /** This tenant's enabled subscriptions. */
+        public Set<String> enabledSubscriptions() {
+            Set<String> out = new TreeSet<>();
+            subscriptions.forEach((type, status) -> {
+                if ("enabled".equals(status)) {
+                    out.add(type);
+                }
+            });
+            return out;
+        }
+
+        /** As {@link ManagementApiSimulator#disableSubscription}, in this tenant. */
+        public void disableSubscription(String contentType) {
+            subscriptions.computeIfPresent(contentType, (t, s) -> "disabled");
+        }
+
+        /** As {@link ManagementApiSimulator#removeSubscription}, in this tenant. */
+        public void removeSubscription(String contentType) {
+            subscriptions.remove(contentType);
+        }
+
+        /** Replaces the faults injected into this tenant's API calls (see {@link Faults}); others keep theirs. */
+        public void faults(Faults faults) {
+            this.faults = Objects.requireNonNull(faults, "faults");
+        }
+
+        /** As {@link ManagementApiSimulator#throttledCount}, in this tenant. */
+        public int throttledCount() {
+            return throttledCalls.get();
+        }
+
+        /** As {@link ManagementApiSimulator#serverErrorCount}, in this tenant. */
+        public int serverErrorCount() {
+            return serverErrorCalls.get();
+        }
+
+        /** As {@link ManagementApiSimulator#timeoutCount}, in this tenant. */
+        public int timeoutCount() {
+            return timeoutCalls.get();
+        }
+
+        /** As {@link ManagementApiSimulator#droppedConnectionCount}, in this tenant. */
+        public int droppedConnectionCount() {
+            return droppedConnections.get();
+        }
+
+        /** As {@link ManagementApiSimulator#apiRequestTimes}: arrival times of this tenant's API requests. */
+        public List<Instant> apiRequestTimes() {
+            synchronized (apiRequestTimes) {
+                return List.copyOf(apiRequestTimes);
+            }
+        }
+
+        /** As {@link ManagementApiSimulator#failBlob}, for a blob of this tenant. */
+        public void failBlob(String contentId, BlobFailure kind, int times) {
+            Objects.requireNonNull(kind, "kind");
+            StoredBlob b = requireBlob(contentId);
+            if (b.foreignUri != null) {
+                throw new IllegalArgumentException("a foreign blob is not served by this simulator: " + contentId);
+            }
+            if (times < 0) {
+                throw new IllegalArgumentException("times must be >= 0: " + times);
+            }
+            if (times == 0) {
+                plannedFailures.remove(contentId);
+            } else {
+                plannedFailures.put(contentId, new PlannedFailure(kind, times));
+            }
+        }
+
+        /** As {@link ManagementApiSimulator#healBlob}, for a blob of this tenant. */
+        public void healBlob(String contentId) {
+            requireBlob(contentId);
+            plannedFailures.remove(contentId);
+        }
+
+        /** As {@link ManagementApiSimulator#blobFailureCount}, for a blob of this tenant. */
+        public int blobFailureCount(String contentId) {
+            requireBlob(contentId);
+            AtomicInteger c = blobFailures.get(contentId);
+            return c == null ? 0 : c.get();
+        }
+
+        private StoredBlob requireBlob(String contentId) {
+            StoredBlob b = contentId == null ? null : blobsById.get(contentId);
+            if (b == null) {
+                throw new IllegalArgumentException("unknown contentId " + contentId);
+            }
+            return b;
+        }
+
+        /** Uses up one pending failure of that blob, atomically, and counts it; null if none is pending. */
+        private BlobFailure claimBlobFailure(String contentId) {
+            BlobFailure[] claimed = new BlobFailure[1];
+            plannedFailures.computeIfPresent(contentId, (id, plan) -> {
+                claimed[0] = plan.kind();
+                if (plan.remaining() == Integer.MAX_VALUE) {
+                    return plan;
+                }
+                return plan.remaining() <= 1 ? null : new PlannedFailure(plan.kind(), plan.remaining() - 1);
+            });
+            if (claimed[0] != null) {
+                blobFailures.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+            }
+            return claimed[0];
+        }
+
+        private String digits(int n) {
+            StringBuilder sb = new StringBuilder(n);
+            for (int i = 0; i < n; i++) {
+                sb.append((char) ('0' + random.nextInt(10)));
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "tenant " + tenantId + " (" + tenantDomain + ")";
+        }
     }
 
     // ================================================================== builder
@@ -2254,6 +2848,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Faults faults = Faults.none();
         private Duration slowResponseDelay = Duration.ofSeconds(5);
+        private boolean https = true;
+        private final List<X509Certificate> clientCertificates = new ArrayList<>();
+        private final List<TenantSpec> tenants = new ArrayList<>();
 
         private Builder() {
         }
@@ -2267,12 +2864,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return this;
         }
 
+        /** The primary tenant's id (a GUID). */
         public Builder tenantId(String guid) {
             this.tenantId = requireGuid(guid, "tenantId");
             return this;
         }
 
-        /** A verified domain of the tenant, accepted by the token endpoints instead of the GUID. */
+        /** A verified domain of the primary tenant, accepted by the token endpoints instead of the GUID. */
         public Builder tenantDomain(String domain) {
             this.tenantDomain = Objects.requireNonNull(domain);
             return this;
@@ -2285,6 +2883,37 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         public Builder clientSecret(String s) {
             this.clientSecret = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /**
+         * Registers one more certificate of the primary tenant's app: a client assertion signed with its key, naming
+         * it by its {@code x5t} or {@code x5t#S256} thumbprint, gets a token. May be called several times (each
+         * certificate is accepted, as during a rotation). None by default: the certificate flow is then refused with
+         * AADSTS700027.
+         */
+        public Builder clientCertificate(X509Certificate certificate) {
+            this.clientCertificates.add(Objects.requireNonNull(certificate, "certificate"));
+            return this;
+        }
+
+        /**
+         * Adds another tenant (any number; see {@link TenantSpec} for its defaults). Its id, and its domain, must be
+         * distinct from every other tenant's, the primary's included (checked by {@link #build()}). The spec is
+         * copied: changing it afterwards changes nothing.
+         */
+        public Builder tenant(TenantSpec spec) {
+            this.tenants.add(Objects.requireNonNull(spec, "spec").copy());
+            return this;
+        }
+
+        /**
+         * Also serve HTTPS (default true, as the collector's token client refuses a plain-http login host): {@link ManagementApiSimulator#start()} then binds a second listener on a
+         * free port of 127.0.0.1 with a self-signed certificate, serving the same endpoints and state; see
+         * {@link ManagementApiSimulator#httpsBaseUrl()} and {@link ManagementApiSimulator#serverCertificate()}.
+         */
+        public Builder https(boolean on) {
+            this.https = on;
             return this;
         }
 
@@ -2389,7 +3018,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return this;
         }
 
-        /** Faults injected from the start (see {@link Faults}); default {@link Faults#none()}. */
+        /**
+         * Faults injected into the primary tenant's API calls from the start (see {@link Faults}); default
+         * {@link Faults#none()}. Further tenants start without faults ({@link Tenant#faults(Faults)}).
+         */
         public Builder faults(Faults f) {
             this.faults = Objects.requireNonNull(f, "faults");
             return this;
@@ -2404,6 +3036,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return this;
         }
 
+        /** @throws IllegalArgumentException when two tenants have the same id or the same domain */
         public ManagementApiSimulator build() {
             return new ManagementApiSimulator(this);
         }
@@ -2439,6 +3072,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         System.out.println("  client id:              " + sim.clientId());
         System.out.println("  client secret:          " + sim.clientSecret());
         System.out.println("  blobs / records:        " + sim.blobs().size() + " / " + sim.recordCount());
+        System.out.println("  tenants:                " + sim.tenantIds());
         new CountDownLatch(1).await();
     }
 }

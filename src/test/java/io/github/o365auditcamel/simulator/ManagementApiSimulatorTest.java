@@ -2,6 +2,8 @@ package io.github.o365auditcamel.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.o365auditcamel.testing.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -1253,6 +1255,318 @@ class ManagementApiSimulatorTest {
         return out;
     }
 
+    // ------------------------------------------------------------------ https
+
+    @Test
+    void httpsServesTokensAndListingsWhoseUrlsAreHttps() throws Exception {
+        try (ManagementApiSimulator s = ManagementApiSimulator.builder().seed(5).https(true).pageSize(2)
+                .contentTypes(List.of("Audit.Exchange")).blobsPerContentType(5).recordsPerBlob(2)
+                .backlog(Duration.ofHours(2)).subscriptionsInitiallyEnabled(true).build()) {
+            s.start();
+            assertTrue(s.httpsBaseUrl().matches("https://127\\.0\\.0\\.1:\\d+"), s.httpsBaseUrl());
+            assertFalse(s.httpsBaseUrl().endsWith(":" + s.port()), "a port of its own");
+            assertTrue(s.serverCertificatePem().startsWith("-----BEGIN CERTIFICATE-----"));
+            HttpClient tls = trusting(s.serverCertificate());
+
+            HttpResponse<String> t = postForm(tls, s.httpsBaseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token", form(
+                    "grant_type", "client_credentials", "client_id", s.clientId(), "client_secret", s.clientSecret(),
+                    "scope", "https://manage.office.com/.default"));
+            assertEquals(200, t.statusCode(), t.body());
+            String bearer = JSON.readTree(t.body()).get("access_token").asText();
+
+            // every page over https: contentUris and NextPageUri are https URLs of the https listener
+            String url = s.httpsBaseUrl() + "/api/v1.0/" + s.tenantId() + "/activity/feed/subscriptions/content"
+                    + "?contentType=Audit.Exchange";
+            Set<String> listed = new HashSet<>();
+            int pages = 0;
+            while (url != null) {
+                HttpResponse<String> page = tls.send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, page.statusCode(), page.body());
+                for (JsonNode item : JSON.readTree(page.body())) {
+                    assertEquals(s.httpsBaseUrl() + "/api/v1.0/" + s.tenantId() + "/activity/feed/audit/"
+                            + item.get("contentId").asText(), item.get("contentUri").asText());
+                    listed.add(item.get("contentUri").asText());
+                }
+                url = page.headers().firstValue("NextPageUri").orElse(null);
+                assertTrue(url == null || url.startsWith(s.httpsBaseUrl() + "/"), url);
+                pages++;
+            }
+            assertTrue(pages >= 3, "paged: " + pages);
+            assertEquals(5, listed.size());
+            HttpResponse<String> blob = tls.send(HttpRequest.newBuilder(URI.create(listed.iterator().next()))
+                    .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, blob.statusCode(), blob.body());
+
+            // the same state on the http listener, which writes http URLs; the https token works there too
+            HttpResponse<String> plain = get(s.baseUrl() + "/api/v1.0/" + s.tenantId()
+                    + "/activity/feed/subscriptions/content?contentType=Audit.Exchange", bearer, null);
+            assertEquals(200, plain.statusCode(), plain.body());
+            assertTrue(JSON.readTree(plain.body()).get(0).get("contentUri").asText().startsWith(s.baseUrl() + "/"));
+            assertEquals(1, s.tokenCallCount());
+            assertEquals(pages + 2, s.totalApiCalls());
+        }
+        try (ManagementApiSimulator plainOnly = ManagementApiSimulator.builder().https(false).blobsPerContentType(0)
+                .build()) {
+            plainOnly.start();
+            assertThrows(IllegalStateException.class, plainOnly::httpsBaseUrl, "https turned off");
+            assertThrows(IllegalStateException.class, plainOnly::serverCertificate);
+        }
+    }
+
+    // ------------------------------------------------------------------ certificate credentials
+
+    @Test
+    void rs256AssertionWithX5tGetsACertificateToken() throws Exception {
+        try (ManagementApiSimulator s = certificateSimulator()) {
+            String endpoint = s.httpsBaseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token";
+            String assertion = signedAssertion(APP_CERTIFICATE, "RS256", "x5t", APP_CERTIFICATE.x5t(),
+                    assertionClaims(endpoint, s.clientId(), Instant.now()));
+            HttpResponse<String> r = postForm(trusting(s.serverCertificate()), endpoint, certificateForm(s, assertion));
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode json = JSON.readTree(r.body());
+            assertEquals(3600, json.get("expires_in").asInt());
+            String bearer = json.get("access_token").asText();
+            assertEquals("2", accessTokenClaims(bearer).get("appidacr").asText());
+            assertEquals(s.clientId(), accessTokenClaims(bearer).get("appid").asText());
+            assertEquals(1, s.certificateTokenCount());
+            assertEquals(1, s.tokenCallCount());
+            assertEquals(200, call(s, "GET", "subscriptions/list", bearer).statusCode());
+
+            // a secret token of the same app says "1"
+            assertEquals("1", accessTokenClaims(tokenFor(s)).get("appidacr").asText());
+            assertEquals(1, s.certificateTokenCount());
+        }
+    }
+
+    @Test
+    void rs256AssertionWithX5tS256GetsACertificateTokenOnV2AndV1() throws Exception {
+        try (ManagementApiSimulator s = certificateSimulator()) {
+            HttpClient tls = trusting(s.serverCertificate());
+            // the second registered certificate, as after a rotation
+            String v2 = s.httpsBaseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token";
+            HttpResponse<String> r = postForm(tls, v2, certificateForm(s, signedAssertion(ROTATED_CERTIFICATE, "RS256",
+                    "x5t#S256", ROTATED_CERTIFICATE.x5tS256(), assertionClaims(v2, s.clientId(), Instant.now()))));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("2", accessTokenClaims(JSON.readTree(r.body()).get("access_token").asText()).get("appidacr").asText());
+
+            // v1, with the tenant's domain in the path and so in aud
+            String v1 = s.httpsBaseUrl() + "/" + s.tenantDomain() + "/oauth2/token";
+            HttpResponse<String> r1 = postForm(tls, v1, form("grant_type", "client_credentials", "client_id", s.clientId(),
+                    "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    "client_assertion", signedAssertion(APP_CERTIFICATE, "RS256", "x5t#S256", APP_CERTIFICATE.x5tS256(),
+                            assertionClaims(v1, s.clientId(), Instant.now())),
+                    "resource", "https://manage.office.com"));
+            assertEquals(200, r1.statusCode(), r1.body());
+            assertEquals("2", accessTokenClaims(JSON.readTree(r1.body()).get("access_token").asText()).get("appidacr").asText());
+
+            // PS256 (the current Entra documentation's form) with x5t#S256
+            HttpResponse<String> ps = postForm(tls, v2, certificateForm(s, signedAssertion(APP_CERTIFICATE, "PS256",
+                    "x5t#S256", APP_CERTIFICATE.x5tS256(), assertionClaims(v2, s.clientId(), Instant.now()))));
+            assertEquals(200, ps.statusCode(), ps.body());
+            assertEquals(3, s.certificateTokenCount());
+        }
+    }
+
+    @Test
+    void thumbprintsInStandardBase64AsMsal4jSendsThemAreAccepted() throws Exception {
+        TestCertificate msalStyle = certificateWithNonUrlSafeThumbprints();
+        try (ManagementApiSimulator s = ManagementApiSimulator.builder().https(true).blobsPerContentType(0)
+                .clientCertificate(msalStyle.certificate()).build()) {
+            s.start();
+            HttpClient tls = trusting(s.serverCertificate());
+            String endpoint = s.httpsBaseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token";
+            for (String[] header : List.of(new String[] {"x5t#S256", standardBase64(msalStyle.x5tS256())},
+                    new String[] {"x5t", standardBase64(msalStyle.x5t())})) {
+                HttpResponse<String> r = postForm(tls, endpoint, certificateForm(s, signedAssertion(msalStyle, "RS256",
+                        header[0], header[1], assertionClaims(endpoint, s.clientId(), Instant.now()))));
+                assertEquals(200, r.statusCode(), header[0] + " " + header[1] + ": " + r.body());
+            }
+            assertEquals(2, s.certificateTokenCount());
+        }
+    }
+
+    @Test
+    void refusedAssertionsGetEntraErrorCodes() throws Exception {
+        try (ManagementApiSimulator s = certificateSimulator()) {
+            HttpClient tls = trusting(s.serverCertificate());
+            String endpoint = s.httpsBaseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token";
+            Instant now = Instant.now();
+
+            // a certificate the app does not have
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(UNREGISTERED_CERTIFICATE, "RS256",
+                    "x5t", UNREGISTERED_CERTIFICATE.x5t(), assertionClaims(endpoint, s.clientId(), now)))),
+                    401, "invalid_client", 700027);
+            // a registered certificate's thumbprint, but signed with another key
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(UNREGISTERED_CERTIFICATE, "RS256",
+                    "x5t", APP_CERTIFICATE.x5t(), assertionClaims(endpoint, s.clientId(), now)))),
+                    401, "invalid_client", 700027);
+            // expired a minute ago
+            ObjectNode expired = assertionClaims(endpoint, s.clientId(), now.minus(Duration.ofMinutes(11)));
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                    APP_CERTIFICATE.x5t(), expired))), 401, "invalid_client", 700024);
+            // not valid before 10 minutes from now (more than the 5 minutes of skew allowed)
+            ObjectNode early = assertionClaims(endpoint, s.clientId(), now.plus(Duration.ofMinutes(10)));
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                    APP_CERTIFICATE.x5t(), early))), 401, "invalid_client", 700024);
+            // aud: the http URL, the v1 endpoint, another tenant: none is the endpoint the request was sent to
+            for (String aud : List.of(s.baseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token",
+                    s.httpsBaseUrl() + "/" + s.tenantId() + "/oauth2/token",
+                    s.httpsBaseUrl() + "/11111111-2222-4333-8444-555555555555/oauth2/v2.0/token")) {
+                assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                        APP_CERTIFICATE.x5t(), assertionClaims(aud, s.clientId(), now)))), 401, "invalid_client", 700023);
+            }
+            // iss / sub not the client id
+            ObjectNode otherIssuer = assertionClaims(endpoint, s.clientId(), now).put("iss", "11111111-2222-4333-8444-555555555555");
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                    APP_CERTIFICATE.x5t(), otherIssuer))), 401, "invalid_client", 700021);
+            // no jti; not a JWT at all
+            ObjectNode noJti = assertionClaims(endpoint, s.clientId(), now);
+            noJti.remove("jti");
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                    APP_CERTIFICATE.x5t(), noJti))), 400, "invalid_request", 50027);
+            assertAad(postForm(tls, endpoint, certificateForm(s, "not.a-jwt")), 400, "invalid_request", 50027);
+            // PS256 must name the key by x5t#S256
+            assertAad(postForm(tls, endpoint, certificateForm(s, signedAssertion(APP_CERTIFICATE, "PS256", "x5t",
+                    APP_CERTIFICATE.x5t(), assertionClaims(endpoint, s.clientId(), now)))), 401, "invalid_client", 700027);
+            // a secret and an assertion in one request
+            String valid = signedAssertion(APP_CERTIFICATE, "RS256", "x5t", APP_CERTIFICATE.x5t(),
+                    assertionClaims(endpoint, s.clientId(), now));
+            assertAad(postForm(tls, endpoint, certificateForm(s, valid) + "&" + form("client_secret", s.clientSecret())),
+                    400, "invalid_request", 700025);
+
+            assertEquals(0, s.certificateTokenCount());
+            assertEquals(12, s.tokenCallCount());
+            // the valid assertion alone still works
+            assertEquals(200, postForm(tls, endpoint, certificateForm(s, valid)).statusCode());
+            assertEquals(1, s.certificateTokenCount());
+        }
+    }
+
+    // ------------------------------------------------------------------ tenants
+
+    @Test
+    void twoTenantsHaveTheirOwnCredentialsContentAndTokens() throws Exception {
+        try (ManagementApiSimulator s = twoTenantSimulator()) {
+            s.start();
+            ManagementApiSimulator.Tenant a = s.tenant(s.tenantId());
+            ManagementApiSimulator.Tenant b = s.tenant(SECOND_TENANT.toUpperCase(Locale.ROOT));
+            assertEquals(List.of(s.tenantId(), SECOND_TENANT), s.tenantIds());
+            assertEquals("contoso-sim.onmicrosoft.com", b.tenantDomain());
+            assertThrows(IllegalArgumentException.class, () -> s.tenant("11111111-2222-4333-8444-555555555555"));
+
+            // each app registration is checked in its own tenant
+            String tokenA = tokenFor(s);
+            String tokenB = secretToken(s, b.tenantDomain(), b.clientId(), b.clientSecret());
+            assertAad(secretTokenResponse(s, SECOND_TENANT, b.clientId(), s.clientSecret()), 401, "invalid_client", 7000215);
+            assertAad(secretTokenResponse(s, SECOND_TENANT, s.clientId(), b.clientSecret()), 400, "unauthorized_client", 700016);
+            assertEquals(SECOND_TENANT, accessTokenClaims(tokenB).get("tid").asText());
+            assertEquals(b.clientId(), accessTokenClaims(tokenB).get("appid").asText());
+            assertEquals(3, b.tokenCallCount());
+            assertEquals(1, a.tokenCallCount());
+            assertEquals(1, s.tokenCallCount());
+
+            // a token works only on its own tenant's API
+            assertEquals(200, tenantCall(s, s.tenantId(), "subscriptions/list", tokenA).statusCode());
+            assertEquals(200, tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB).statusCode());
+            assertErrorCode(tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenA), 400, "AF20010");
+            assertErrorCode(tenantCall(s, s.tenantId(), "subscriptions/list", tokenB), 400, "AF20010");
+
+            // each listing shows its own blobs only, with the tenant's own contentUris and records
+            Map<String, String> listedA = listedUris(s, s.tenantId(), tokenA);
+            Map<String, String> listedB = listedUris(s, SECOND_TENANT, tokenB);
+            assertEquals(ids(a.blobs()), listedA.keySet());
+            assertEquals(ids(b.blobs()), listedB.keySet());
+            assertEquals(2, listedA.size());
+            assertEquals(3, listedB.size());
+            assertTrue(listedB.values().stream().allMatch(u -> u.contains("/api/v1.0/" + SECOND_TENANT + "/")), listedB.toString());
+            String blobOfB = listedB.keySet().iterator().next();
+            HttpResponse<String> records = get(listedB.get(blobOfB), tokenB, null);
+            assertEquals(200, records.statusCode(), records.body());
+            for (JsonNode record : JSON.readTree(records.body())) {
+                assertEquals(SECOND_TENANT, record.get("OrganizationId").asText());
+            }
+            assertEquals(b.records(blobOfB).size(), JSON.readTree(records.body()).size());
+            assertEquals(1, b.blobGetCount(blobOfB));
+            assertErrorCode(tenantCall(s, s.tenantId(), "audit/" + blobOfB, tokenA), 404, "AF20050");
+            assertThrows(IllegalArgumentException.class, () -> s.records(blobOfB), "not the primary tenant's blob");
+
+            // counters per tenant; the top-level ones are the primary tenant's
+            assertEquals(1, a.listCallCount());
+            assertEquals(1, b.listCallCount("Audit.Exchange"));
+            assertEquals(a.totalApiCalls(), s.totalApiCalls());
+            assertEquals(a.recordCount(), s.recordCount());
+            assertEquals(4, a.totalApiCalls()); // list, AF20010 with B's token, listing, blob of B on A's path
+            assertEquals(4, b.totalApiCalls()); // list, AF20010 with A's token, listing, blob
+            assertEquals(3 * 4, b.recordCount());
+            assertEquals(Set.of("Audit.Exchange"), b.enabledSubscriptions());
+        }
+    }
+
+    @Test
+    void throttlingOneTenantLeavesTheOtherAnswering() throws Exception {
+        try (ManagementApiSimulator s = twoTenantSimulator()) {
+            s.start();
+            String tokenA = tokenFor(s);
+            ManagementApiSimulator.Tenant b = s.tenant(SECOND_TENANT);
+            String tokenB = secretToken(s, SECOND_TENANT, b.clientId(), b.clientSecret());
+            b.faults(new ManagementApiSimulator.Faults(1.0, 429, 2, 0, 0));
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, tenantCall(s, s.tenantId(), "subscriptions/list", tokenA).statusCode());
+                HttpResponse<String> throttled = tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB);
+                assertErrorCode(throttled, 429, "AF429");
+                assertEquals("2", throttled.headers().firstValue("Retry-After").orElse(null));
+            }
+            assertEquals(5, b.throttledCount());
+            assertEquals(0, s.throttledCount());
+            assertEquals(5, s.apiRequestTimes().size());
+            assertEquals(5, b.apiRequestTimes().size());
+            // the token endpoint is not faulted
+            secretToken(s, SECOND_TENANT, b.clientId(), b.clientSecret());
+            b.faults(ManagementApiSimulator.Faults.none());
+            assertEquals(200, tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB).statusCode());
+
+            // and the other way round: the top-level faults are the primary tenant's
+            s.faults(new ManagementApiSimulator.Faults(1.0, 403, null, 0, 0));
+            assertErrorCode(tenantCall(s, s.tenantId(), "subscriptions/list", tokenA), 403, "AF429");
+            assertEquals(200, tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB).statusCode());
+            b.revokeTokens();
+            assertEquals(401, tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB).statusCode());
+        }
+    }
+
+    @Test
+    void tenantsNeedDistinctIdsAndDomainsAndEachHasItsOwnCertificates() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> ManagementApiSimulator.builder()
+                .tenant(TenantSpec.of(ManagementApiSimulator.builder().build().tenantId())).build());
+        assertThrows(IllegalArgumentException.class, () -> ManagementApiSimulator.builder()
+                .tenant(TenantSpec.of(SECOND_TENANT).tenantDomain("FABRIKAM-sim.onmicrosoft.com")).build());
+        assertThrows(IllegalArgumentException.class, () -> TenantSpec.of("not-a-guid"));
+
+        try (ManagementApiSimulator s = ManagementApiSimulator.builder().https(true).blobsPerContentType(0)
+                .clientCertificate(APP_CERTIFICATE.certificate())
+                .tenant(TenantSpec.of(SECOND_TENANT).clientCertificate(ROTATED_CERTIFICATE.certificate()))
+                .tenant(TenantSpec.of("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")).build()) {
+            s.start();
+            HttpClient tls = trusting(s.serverCertificate());
+            ManagementApiSimulator.Tenant b = s.tenant(SECOND_TENANT);
+            ManagementApiSimulator.Tenant c = s.tenant("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d");
+            assertEquals("tenant3-sim.onmicrosoft.com", c.tenantDomain());
+            assertEquals(s.clientId(), c.clientId(), "the same multi-tenant app by default");
+            String endpointB = s.httpsBaseUrl() + "/" + SECOND_TENANT + "/oauth2/v2.0/token";
+            // the primary's certificate is not registered in tenant B, B's is
+            assertAad(postForm(tls, endpointB, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                    APP_CERTIFICATE.x5t(), assertionClaims(endpointB, s.clientId(), Instant.now())))), 401, "invalid_client", 700027);
+            assertEquals(200, postForm(tls, endpointB, certificateForm(s, signedAssertion(ROTATED_CERTIFICATE, "RS256", "x5t",
+                    ROTATED_CERTIFICATE.x5t(), assertionClaims(endpointB, s.clientId(), Instant.now())))).statusCode());
+            // tenant C inherited the primary's
+            String endpointC = s.httpsBaseUrl() + "/" + c.tenantDomain() + "/oauth2/v2.0/token";
+            assertEquals(200, postForm(tls, endpointC, certificateForm(s, signedAssertion(APP_CERTIFICATE, "RS256", "x5t",
+                    APP_CERTIFICATE.x5t(), assertionClaims(endpointC, s.clientId(), Instant.now())))).statusCode());
+            assertEquals(List.of(1, 1, 0), List.of(b.certificateTokenCount(), c.certificateTokenCount(), s.certificateTokenCount()));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static JsonNode v2Token() throws Exception {
@@ -1436,4 +1750,146 @@ class ManagementApiSimulatorTest {
         return names;
     }
 
+    // ------------------------------------------------------------------ helpers: https, certificates, tenants
+
+    /** The app's certificates of {@link #certificateSimulator()}; one more that no app has. */
+    private static final TestCertificate APP_CERTIFICATE = TestCertificate.generate("o365-collector-app");
+    private static final TestCertificate ROTATED_CERTIFICATE = TestCertificate.generate("o365-collector-app-2026");
+    private static final TestCertificate UNREGISTERED_CERTIFICATE = TestCertificate.generate("someone-else");
+    private static final String SECOND_TENANT = "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f";
+
+    /** Started, https on, the primary app with two certificates. */
+    private static ManagementApiSimulator certificateSimulator() {
+        ManagementApiSimulator s = ManagementApiSimulator.builder().https(true).blobsPerContentType(0)
+                .subscriptionsInitiallyEnabled(true)
+                .clientCertificate(APP_CERTIFICATE.certificate()).clientCertificate(ROTATED_CERTIFICATE.certificate())
+                .build();
+        s.start();
+        return s;
+    }
+
+    /** Not started: the primary tenant (Exchange, 2 blobs) and a second one with another app (Exchange, 3 blobs). */
+    private static ManagementApiSimulator twoTenantSimulator() {
+        return ManagementApiSimulator.builder().seed(21).contentTypes(List.of("Audit.Exchange")).blobsPerContentType(2)
+                .recordsPerBlob(3).backlog(Duration.ofHours(6)).subscriptionsInitiallyEnabled(true)
+                .tenant(TenantSpec.of(SECOND_TENANT).tenantDomain("contoso-sim.onmicrosoft.com")
+                        .clientId("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b").clientSecret("other~Secret.Value_0123456789")
+                        .blobsPerContentType(3).recordsPerBlob(4))
+                .build();
+    }
+
+    /**
+     * A new certificate whose SHA-1 and SHA-256 thumbprints, in standard base64, are not base64url (each holds a '+' or
+     * a '/'): most are, so this takes a few tries at most.
+     */
+    private static TestCertificate certificateWithNonUrlSafeThumbprints() {
+        for (int i = 0; i < 100; i++) {
+            TestCertificate c = TestCertificate.generate("msal-style-" + i);
+            if (standardBase64(c.x5t()).matches(".*[+/].*") && standardBase64(c.x5tS256()).matches(".*[+/].*")) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("no certificate with a '+' or '/' in both thumbprints in 100 tries");
+    }
+
+    /** A base64url thumbprint in standard, padded base64, the way MSAL4J 1.23 writes {@code x5t} and {@code x5t#S256}. */
+    private static String standardBase64(String base64url) {
+        return Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(base64url));
+    }
+
+    /** An HTTP client that trusts only that certificate (the simulator's self-signed server certificate). */
+    private static HttpClient trusting(java.security.cert.X509Certificate certificate) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("simulator", certificate);
+        javax.net.ssl.TrustManagerFactory trustManagers =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trustManagers.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static HttpResponse<String> postForm(HttpClient client, String url, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A v2 certificate request as MSAL4J sends it (its scope includes the OpenID scopes, and client_info). */
+    private static String certificateForm(ManagementApiSimulator s, String assertion) {
+        return form("grant_type", "client_credentials", "client_id", s.clientId(),
+                "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion", assertion, "client_info", "1",
+                "scope", "offline_access https://manage.office.com/.default openid profile");
+    }
+
+    /** Claims of a client assertion valid from {@code notBefore} for 10 minutes. */
+    private static ObjectNode assertionClaims(String audience, String clientId, Instant notBefore) {
+        return JSON.createObjectNode().put("aud", audience).put("iss", clientId).put("sub", clientId)
+                .put("jti", java.util.UUID.randomUUID().toString()).put("nbf", notBefore.getEpochSecond())
+                .put("exp", notBefore.getEpochSecond() + 600);
+    }
+
+    /**
+     * A client assertion built by hand: header {@code {"alg":alg,"typ":"JWT",thumbprintHeader:thumbprint}}, the
+     * claims, signed with the signer's private key (SHA256withRSA for RS256, RSASSA-PSS SHA-256/MGF1/32 for PS256).
+     */
+    private static String signedAssertion(TestCertificate signer, String alg, String thumbprintHeader, String thumbprint,
+                                          ObjectNode claims) throws Exception {
+        ObjectNode header = JSON.createObjectNode().put("alg", alg).put("typ", "JWT").put(thumbprintHeader, thumbprint);
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64.encodeToString(JSON.writeValueAsBytes(header)) + "."
+                + b64.encodeToString(JSON.writeValueAsBytes(claims));
+        java.security.Signature signature;
+        if (alg.equals("PS256")) {
+            signature = java.security.Signature.getInstance("RSASSA-PSS");
+            signature.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                    java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        } else {
+            signature = java.security.Signature.getInstance("SHA256withRSA");
+        }
+        signature.initSign(signer.keyPair().getPrivate());
+        signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + b64.encodeToString(signature.sign());
+    }
+
+    /** The claims of an access token issued by the simulator (its payload, decoded). */
+    private static JsonNode accessTokenClaims(String accessToken) throws IOException {
+        return JSON.readTree(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]));
+    }
+
+    private static HttpResponse<String> secretTokenResponse(ManagementApiSimulator s, String tenant, String clientId,
+                                                            String secret) throws Exception {
+        return postForm(HTTP, s.baseUrl() + "/" + tenant + "/oauth2/v2.0/token", form("grant_type", "client_credentials",
+                "client_id", clientId, "client_secret", secret, "scope", "https://manage.office.com/.default"));
+    }
+
+    private static String secretToken(ManagementApiSimulator s, String tenant, String clientId, String secret) throws Exception {
+        HttpResponse<String> r = secretTokenResponse(s, tenant, clientId, secret);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    /** A GET of an API operation ({@code relative} under {@code activity/feed/}) of one tenant, over http. */
+    private static HttpResponse<String> tenantCall(ManagementApiSimulator s, String tenant, String relative, String bearer)
+            throws IOException, InterruptedException {
+        return get(s.baseUrl() + "/api/v1.0/" + tenant + "/activity/feed/" + relative, bearer, null);
+    }
+
+    /** contentId -> contentUri of every Audit.Exchange blob one tenant lists (default window: the last 24 h). */
+    private static Map<String, String> listedUris(ManagementApiSimulator s, String tenant, String bearer) throws Exception {
+        HttpResponse<String> r = tenantCall(s, tenant, "subscriptions/content?contentType=Audit.Exchange", bearer);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("NextPageUri").isEmpty());
+        Map<String, String> out = new java.util.HashMap<>();
+        for (JsonNode item : JSON.readTree(r.body())) {
+            out.put(item.get("contentId").asText(), item.get("contentUri").asText());
+        }
+        return out;
+    }
+
+    private static Set<String> ids(List<ManagementApiSimulator.Blob> blobs) {
+        return blobs.stream().map(ManagementApiSimulator.Blob::contentId).collect(Collectors.toSet());
+    }
 }

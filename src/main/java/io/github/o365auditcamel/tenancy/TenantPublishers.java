@@ -1,0 +1,32 @@
+package io.github.o365auditcamel.tenancy;
+
+import org.apache.camel.Exchange;
+
+/**
+ * The routes' bean {@code blobPublisher}: publishes a blob with the transactional producers and into the state of the
+ * tenant named by the exchange's {@code tenant} variable (see {@link io.github.o365auditcamel.publish.BlobPublisher}).
+ */
+public class TenantPublishers {
+
+    private final Tenants tenants;
+
+    public TenantPublishers(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    public void publish(Exchange exchange) throws Exception {
+        of(exchange).publisher().publish(exchange);
+    }
+
+    public void deadLetter(Exchange exchange, boolean transientFailure) throws Exception {
+        of(exchange).publisher().deadLetter(exchange, transientFailure);
+    }
+
+    public void skip(Exchange exchange) throws Exception {
+        of(exchange).publisher().skip(exchange);
+    }
+
+    private Tenant of(Exchange exchange) {
+        return tenants.get(exchange.getVariable(Tenants.TENANT_VARIABLE, String.class));
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.o365auditcamel.tenancy;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+
+/**
+ * The configured tenants by name: the routes carry a tenant's name in the exchange variable {@code tenant}, and the
+ * beans they call find that tenant's state here. Bound as {@code tenants}, for the routes' own questions
+ * ({@code ${bean:tenants?method=contentTypes(${variable.tenant})}}).
+ */
+public class Tenants {
+
+    /** The exchange variable that names the tenant an exchange works for. */
+    public static final String TENANT_VARIABLE = "tenant";
+
+    private final Map<String, Tenant> byName = new LinkedHashMap<>();
+
+    public Tenants(List<Tenant> tenants) {
+        for (Tenant tenant : tenants) {
+            byName.put(tenant.name(), tenant);
+        }
+    }
+
+    /** The tenant of that name; an unknown name is a bug in a route, said plainly. */
+    public Tenant get(String name) {
+        Tenant tenant = byName.get(name);
+        if (tenant == null) {
+            throw new IllegalArgumentException("no tenant named '" + name + "' (configured: " + byName.keySet()
+                    + "); a route lost its 'tenant' variable?");
+        }
+        return tenant;
+    }
+
+    public Collection<Tenant> all() {
+        return byName.values();
+    }
+
+    public List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
+    public CollectorSettings settings(String name) {
+        return get(name).settings();
+    }
+
+    /** The content types the tenant collects. */
+    public List<String> contentTypes(String name) {
+        return settings(name).contentTypes();
+    }
+
+    /** The topic that the tenant's listing leader puts its content references on for the fetchers. */
+    public String contentRefsTopic(String name) {
+        return settings(name).contentRefsTopic();
+    }
+}
