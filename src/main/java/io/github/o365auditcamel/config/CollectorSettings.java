@@ -128,11 +128,19 @@ public record CollectorSettings(
         }
         List<CollectorSettings> all = new ArrayList<>();
         Set<String> tenantIds = new LinkedHashSet<>();
+        Set<String> refsTopics = new LinkedHashSet<>();
         for (String name : names) {
             CollectorSettings tenant = read(lookup, name);
             if (!tenantIds.add(tenant.tenantId())) {
                 throw new InvalidSettingException(variableOf(tenantKey(name, "o365.tenant-id")), "is the tenant id of"
                         + " another tenant as well: " + tenant.tenantId());
+            }
+            // a tenant's fetchers take every reference on its topic: another tenant's would be fetched with this
+            // tenant's token
+            if (!refsTopics.add(tenant.contentRefsTopic())) {
+                throw new InvalidSettingException(variableOf(tenantKey(name, "o365.content-refs-topic")), "names the"
+                        + " content-refs topic of another tenant as well: " + tenant.contentRefsTopic() + " (each"
+                        + " tenant needs its own; unset, it is o365-audit-camel.content-refs.<tenant id>)");
             }
             all.add(tenant);
         }

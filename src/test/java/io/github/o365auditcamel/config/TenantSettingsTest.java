@@ -137,6 +137,17 @@ class TenantSettingsTest {
     }
 
     @Test
+    void twoTenantsCannotShareAContentRefsTopic() {
+        twoTenants();
+        values.put("o365.content-refs-topic", "refs");
+
+        InvalidSettingException e = rejected();
+
+        assertEquals("O365_TENANT_FABRIKAM_CONTENT_REFS_TOPIC", e.variable());
+        assertTrue(e.getMessage().contains("each tenant needs its own"), e.getMessage());
+    }
+
+    @Test
     void aTopLevelTenantIdNextToATenantListIsAMistakeSaidPlainly() {
         twoTenants();
         values.put("o365.tenant-id", CONTOSO);

@@ -29,7 +29,9 @@ import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.PoisonKind;
+import io.github.o365auditcamel.simulator.TenantSpec;
 import io.github.o365auditcamel.testing.ForwardProxy;
+import io.github.o365auditcamel.testing.TestCertificate;
 import org.apache.camel.Endpoint;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -43,7 +45,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client secret and the proxy's password never show: the collector runs with a known secret, behind a proxy
+ * The client secret, the certificate's key and its file's password, and the proxy's password never show: the
+ * collector runs two tenants, one with a known secret and one with a PKCS#12 certificate and a known password, behind
+ * a proxy
  * with a known password, through tokens that expire, throttling, a revoked token and a poison blob, with its own and
  * Camel's logging at DEBUG; then every log event (message and stack
  * trace), every endpoint URI, and every attribute of every JMX MBean (what Jolokia serves), plus Camel's route
@@ -55,6 +59,12 @@ class SecretsTest extends InProcessCollectorTestSupport {
     private static final String SECRET = "Qx7~Kn2.Secret-Of-The-Test_9fLw31bZ";
     /** The password of the company proxy the calls go through: a secret too. */
     private static final String PROXY_PASSWORD = "Pr0xy~Pass.Of-The-Test_4kQz";
+    /** The password of the certificate tenant's PKCS#12 file. */
+    private static final String PFX_PASSWORD = "Pfx~Pass.Of-The-Test_7yHw";
+    private static final String CERTIFICATE_TENANT = "2b3c4d5e-6f70-4812-93a4-b5c6d7e8f901";
+    private static final String CERTIFICATE_APP = "99998888-7777-4666-9555-444433332222";
+    private static TestCertificate certificate;
+    private static java.nio.file.Path pfx;
     private static ForwardProxy proxy;
     private static final List<String> LOG_LINES = java.util.Collections.synchronizedList(new ArrayList<>());
     private static AbstractAppender capture;
@@ -83,8 +93,20 @@ class SecretsTest extends InProcessCollectorTestSupport {
         logging.updateLoggers();
 
         broker = EmbeddedKafkaBroker.shared();
+        certificate = TestCertificate.generate("o365-audit-camel secrets test");
+        try {
+            pfx = certificate.writePkcs12(java.nio.file.Files.createTempFile("secrets-app", ".pfx"),
+                    PFX_PASSWORD.toCharArray());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        pfx.toFile().deleteOnExit();
         simulator = ManagementApiSimulator.builder()
                 .clientSecret(SECRET)
+                .tenant(TenantSpec.of(CERTIFICATE_TENANT).tenantDomain("secrets-certificate-sim.onmicrosoft.com")
+                        .clientId(CERTIFICATE_APP).clientCertificate(certificate.certificate())
+                        .contentTypes(List.of("Audit.Exchange")).blobsPerContentType(2).recordsPerBlob(10)
+                        .backlog(Duration.ofHours(6)))
                 .contentTypes(List.of("Audit.Exchange", "Audit.General"))
                 .blobsPerContentType(3)
                 .recordsPerBlob(20)
@@ -126,6 +148,17 @@ class SecretsTest extends InProcessCollectorTestSupport {
 
     @Override
     protected void configure(Properties props) {
+        props.remove("o365.tenant-id");
+        props.remove("o365.content-refs-topic");
+        props.put("o365.tenants", "secret, certificate");
+        props.put("o365.tenant.secret.tenant-id", simulator.tenantId());
+        props.put("o365.tenant.secret.content-refs-topic", PREFIX + "content-refs.secret");
+        props.put("o365.tenant.certificate.tenant-id", CERTIFICATE_TENANT);
+        props.put("o365.tenant.certificate.client-id", CERTIFICATE_APP);
+        props.put("o365.tenant.certificate.client-certificate", pfx.toString());
+        props.put("o365.tenant.certificate.client-certificate-password", PFX_PASSWORD);
+        props.put("o365.tenant.certificate.content-types", "Audit.Exchange");
+        props.put("o365.tenant.certificate.content-refs-topic", PREFIX + "content-refs.certificate");
         props.put("o365.content-types", "Audit.Exchange,Audit.General");
         props.put("o365.api.retry-delay-millis", "50");
         props.put("o365.api.max-retries", "10");
@@ -136,7 +169,8 @@ class SecretsTest extends InProcessCollectorTestSupport {
 
     @Test
     void theClientSecretAppearsInNoLogNoEndpointUriAndNoJmxAttribute() throws Exception {
-        int expected = simulator.recordCount(); // the poison blob's records are not counted: they never arrive
+        // the poison blob's records are not counted: they never arrive
+        int expected = simulator.recordCount() + simulator.tenant(CERTIFICATE_TENANT).recordCount();
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(),
                 List.of(PREFIX + "audit.exchange", PREFIX + "audit.general"))) {
             reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(90));
@@ -145,9 +179,15 @@ class SecretsTest extends InProcessCollectorTestSupport {
             reader.readUntil(r -> r.size() >= expected + 5, Duration.ofSeconds(30));
         }
         assertTrue(simulator.tokenCallCount() >= 2, "tokens were renewed, so the secret was sent more than once");
+        assertTrue(simulator.tenant(CERTIFICATE_TENANT).certificateTokenCount() >= 2,
+                "tokens were renewed, so the key signed more than one assertion");
 
         assertTrue(proxy.challenged() > 0 && !proxy.forwarded().isEmpty(), "the calls went through the proxy");
-        List<String> forms = List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8), PROXY_PASSWORD,
+        String keyBase64 = java.util.Base64.getEncoder().encodeToString(
+                certificate.keyPair().getPrivate().getEncoded());
+        List<String> forms = List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8), PFX_PASSWORD,
+                // the private key, in any PEM or base64 line of it (its sixth PEM line, also found in one-line base64)
+                keyBase64.substring(320, 384), PROXY_PASSWORD,
                 // as the Proxy-Authorization header carries it
                 java.util.Base64.getEncoder().encodeToString(("collector:" + PROXY_PASSWORD)
                         .getBytes(StandardCharsets.UTF_8)));
@@ -176,7 +216,7 @@ class SecretsTest extends InProcessCollectorTestSupport {
 
         // every readable attribute of every MBean, and Camel's route dumps: what Jolokia would serve
         String jmx = everythingInJmx();
-        assertTrue(jmx.contains("list-content-audit-exchange"), "the JMX scan saw Camel's routes");
+        assertTrue(jmx.contains("list-content-secret-audit-exchange"), "the JMX scan saw Camel's routes");
         assertTrue(jmx.contains(simulator.tenantId()), "the JMX scan read endpoint URIs and settings");
         for (String form : forms) {
             assertFalse(jmx.contains(form), "secret in JMX: " + excerpt(jmx, form));
