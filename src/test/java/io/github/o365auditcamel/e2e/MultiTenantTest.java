@@ -75,18 +75,12 @@ class MultiTenantTest extends InProcessCollectorTestSupport {
     @Override
     protected void configure(Properties props) {
         // the base class sets the single tenant's settings: two tenants instead, each with its own
-        props.remove("o365.tenant-id");
-        props.put("o365.tenants", "contoso, fabrikam");
+        useTenants(props, "contoso", CONTOSO, "fabrikam", FABRIKAM);
         props.put("o365.topic-layout", "per-tenant");
-        props.remove("o365.content-refs-topic");
-        props.put("o365.tenant.contoso.tenant-id", CONTOSO);
         props.put("o365.tenant.contoso.content-types", String.join(",", CONTOSO_TYPES));
-        props.put("o365.tenant.contoso.content-refs-topic", topicPrefix() + "content-refs.contoso");
-        props.put("o365.tenant.fabrikam.tenant-id", FABRIKAM);
         props.put("o365.tenant.fabrikam.client-id", FABRIKAM_APP);
         props.put("o365.tenant.fabrikam.client-certificate", fabrikamCertificate.toString());
         props.put("o365.tenant.fabrikam.content-types", String.join(",", FABRIKAM_TYPES));
-        props.put("o365.tenant.fabrikam.content-refs-topic", topicPrefix() + "content-refs.fabrikam");
     }
 
     private List<String> topicsOf(String tenant, List<String> types) {

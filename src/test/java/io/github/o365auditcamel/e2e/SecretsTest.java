@@ -148,17 +148,11 @@ class SecretsTest extends InProcessCollectorTestSupport {
 
     @Override
     protected void configure(Properties props) {
-        props.remove("o365.tenant-id");
-        props.remove("o365.content-refs-topic");
-        props.put("o365.tenants", "secret, certificate");
-        props.put("o365.tenant.secret.tenant-id", simulator.tenantId());
-        props.put("o365.tenant.secret.content-refs-topic", PREFIX + "content-refs.secret");
-        props.put("o365.tenant.certificate.tenant-id", CERTIFICATE_TENANT);
+        useTenants(props, "secret", simulator.tenantId(), "certificate", CERTIFICATE_TENANT);
         props.put("o365.tenant.certificate.client-id", CERTIFICATE_APP);
         props.put("o365.tenant.certificate.client-certificate", pfx.toString());
         props.put("o365.tenant.certificate.client-certificate-password", PFX_PASSWORD);
         props.put("o365.tenant.certificate.content-types", "Audit.Exchange");
-        props.put("o365.tenant.certificate.content-refs-topic", PREFIX + "content-refs.certificate");
         props.put("o365.content-types", "Audit.Exchange,Audit.General");
         props.put("o365.api.retry-delay-millis", "50");
         props.put("o365.api.max-retries", "10");

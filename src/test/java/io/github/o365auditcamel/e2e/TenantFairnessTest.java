@@ -55,14 +55,8 @@ class TenantFairnessTest extends InProcessCollectorTestSupport {
 
     @Override
     protected void configure(Properties props) {
-        props.remove("o365.tenant-id");
-        props.remove("o365.content-refs-topic");
         // both tenants through the same multi-tenant app registration (the simulator's default credentials)
-        props.put("o365.tenants", "throttled, steady");
-        props.put("o365.tenant.throttled.tenant-id", THROTTLED);
-        props.put("o365.tenant.throttled.content-refs-topic", topicPrefix() + "content-refs.throttled");
-        props.put("o365.tenant.steady.tenant-id", STEADY);
-        props.put("o365.tenant.steady.content-refs-topic", topicPrefix() + "content-refs.steady");
+        useTenants(props, "throttled", THROTTLED, "steady", STEADY);
         // short back-off, so that the throttled tenant keeps hammering its budget while the other one works
         props.put("o365.api.retry-delay-millis", "200");
         props.put("o365.api.max-retries", "3");
