@@ -155,7 +155,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         if (settings.trustedCertificates() == null) {
             return;
         }
-        TrustedCertificates trusted = TrustedCertificates.load(settings.trustedCertificates());
+        TrustedCertificates trusted = settings.trustedCertificates();
         TrustManagersParameters trustManagers = new TrustManagersParameters();
         trustManagers.setTrustManager(trusted.trustManager());
         SSLContextParameters tls = new SSLContextParameters();
@@ -164,7 +164,7 @@ public class CollectorConfiguration implements CamelConfiguration {
             context.getComponent(scheme, HttpComponent.class).setSslContextParameters(tls);
         }
         LOG.info("Trusting {} certificate(s) from {} besides the JVM's authorities", trusted.size(),
-                settings.trustedCertificates());
+                trusted.source());
     }
 
     /**
@@ -205,11 +205,6 @@ public class CollectorConfiguration implements CamelConfiguration {
                 http.setProxyAuthMethod("Basic");
                 http.setProxyAuthUsername(settings.proxyUsername());
                 http.setProxyAuthPassword(settings.proxyPassword());
-                // the JDK refuses Basic credentials for HTTPS tunnels through a proxy unless told otherwise; it reads
-                // this once, at its first HTTP client, which is why Application.main sets it first
-                if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
-                    System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
-                }
             }
         }
         LOG.info("Token and API calls go through the proxy {}{}", proxy,

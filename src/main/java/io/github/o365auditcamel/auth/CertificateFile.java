@@ -51,9 +51,9 @@ public record CertificateFile(PrivateKey privateKey, List<X509Certificate> chain
         String text = new String(bytes, StandardCharsets.US_ASCII);
         CertificateFile loaded = text.contains("-----BEGIN ") ? fromPem(text, file) : fromPkcs12(bytes, password, file);
         X509Certificate certificate = loaded.certificate();
-        if (certificate.getNotAfter().toInstant().isBefore(Instant.now())) {
+        if (loaded.notAfter().isBefore(Instant.now())) {
             throw new IllegalArgumentException("the certificate in " + file + " (" + loaded.subject()
-                    + ", thumbprint " + loaded.sha1Thumbprint() + ") expired on " + certificate.getNotAfter().toInstant());
+                    + ", thumbprint " + loaded.sha1Thumbprint() + ") expired on " + loaded.notAfter());
         }
         if (!"RSA".equals(loaded.privateKey.getAlgorithm())) {
             throw new IllegalArgumentException("the key in " + file + " is " + loaded.privateKey.getAlgorithm()
@@ -115,7 +115,8 @@ public record CertificateFile(PrivateKey privateKey, List<X509Certificate> chain
             throw new IllegalArgumentException(file + " holds no certificate (BEGIN CERTIFICATE)");
         }
         if (key == null) {
-            throw new IllegalArgumentException(file + " holds no private key (BEGIN PRIVATE KEY) next to the certificate");
+            throw new IllegalArgumentException(file
+                    + " holds no private key (BEGIN PRIVATE KEY) next to the certificate");
         }
         return new CertificateFile(key, List.copyOf(chain));
     }

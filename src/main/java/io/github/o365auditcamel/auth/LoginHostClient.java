@@ -60,7 +60,8 @@ final class LoginHostClient implements IHttpClient {
             }
         });
         String method = request.httpMethod().name();
-        builder.method(method, request.body() == null ? BodyPublishers.noBody() : BodyPublishers.ofString(request.body()));
+        builder.method(method, request.body() == null ? BodyPublishers.noBody()
+                : BodyPublishers.ofString(request.body()));
         java.net.http.HttpResponse<String> response = http.send(builder.build(), BodyHandlers.ofString());
         HttpResponse answer = new HttpResponse().statusCode(response.statusCode()).body(response.body());
         answer.addHeaders(response.headers().map());

@@ -1,6 +1,9 @@
 package io.github.o365auditcamel.auth;
 
+import java.io.IOException;
 import java.net.MalformedURLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,16 +32,15 @@ public class TokenProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenProvider.class);
     private static final long REQUEST_TIMEOUT_SECONDS = 60;
+    private static final Duration MAX_RENEWAL_MARGIN = Duration.ofMinutes(5);
 
     private final ConfidentialClientApplication application;
-    private static final java.time.Duration MAX_RENEWAL_MARGIN = java.time.Duration.ofMinutes(5);
-
     private final ClientCredentialParameters fresh;
     private final String tokenEndpoint;
     private final CollectorMetrics metrics;
     private volatile String lastFailure = "no token requested yet";
     private String accessToken;
-    private java.time.Instant renewAt = java.time.Instant.MIN;
+    private Instant renewAt = Instant.MIN;
 
     public TokenProvider(CollectorSettings settings, CollectorMetrics metrics) {
         this.metrics = metrics;
@@ -53,7 +55,7 @@ public class TokenProvider {
             LOG.info("Tenant {} ({}): app {} authenticates with the certificate {}, thumbprint {}, valid until {}",
                     settings.tenantName(), settings.tenantId(), settings.clientId(), certificate.subject(),
                     certificate.sha1Thumbprint(), certificate.notAfter());
-            if (certificate.notAfter().isBefore(java.time.Instant.now().plus(java.time.Duration.ofDays(30)))) {
+            if (certificate.notAfter().isBefore(Instant.now().plus(Duration.ofDays(30)))) {
                 LOG.warn("Tenant {}: the certificate {} expires on {}: upload its successor to the app registration"
                         + " and mount it before then", settings.tenantName(), certificate.sha1Thumbprint(),
                         certificate.notAfter());
@@ -63,8 +65,6 @@ public class TokenProvider {
             LOG.info("Tenant {} ({}): app {} authenticates with a client secret", settings.tenantName(),
                     settings.tenantId(), settings.clientId());
         }
-        TrustedCertificates trusted = settings.trustedCertificates() == null ? null
-                : TrustedCertificates.load(settings.trustedCertificates());
         try {
             this.application = ConfidentialClientApplication.builder(settings.clientId(), credential)
                     .authority(settings.loginUrl() + "/" + settings.tenantId() + "/")
@@ -75,7 +75,7 @@ public class TokenProvider {
                     // retries are the routes' business, as for every API call
                     .disableInternalRetries()
                     .httpClient(new LoginHostClient(settings.proxy(), settings.proxyUsername(),
-                            settings.proxyPassword(), trusted))
+                            settings.proxyPassword(), settings.trustedCertificates()))
                     .build();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("login URL " + settings.loginUrl() + " is not a URL", e);
@@ -99,7 +99,7 @@ public class TokenProvider {
 
     /** A valid access token: the one kept, or a new one when there is none, it is about to expire or was refused. */
     public synchronized String token() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         if (accessToken != null && now.isBefore(renewAt)) {
             return accessToken;
         }
@@ -115,9 +115,9 @@ public class TokenProvider {
         } catch (ExecutionException e) {
             throw failed(describe(e.getCause() == null ? e : e.getCause()));
         }
-        java.time.Instant expires = result.expiresOnDate().toInstant();
-        java.time.Duration lifetime = java.time.Duration.between(now, expires);
-        java.time.Duration margin = lifetime.dividedBy(5).compareTo(MAX_RENEWAL_MARGIN) < 0
+        Instant expires = result.expiresOnDate().toInstant();
+        Duration lifetime = Duration.between(now, expires);
+        Duration margin = lifetime.dividedBy(5).compareTo(MAX_RENEWAL_MARGIN) < 0
                 ? lifetime.dividedBy(5) : MAX_RENEWAL_MARGIN;
         accessToken = result.accessToken();
         renewAt = expires.minus(margin);
@@ -148,7 +148,7 @@ public class TokenProvider {
                     + firstLine(refusal.getMessage())).strip(), status == null ? -1 : status);
         }
         for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof java.io.IOException io) {
+            if (cause instanceof IOException io) {
                 return new TokenRequestException("token endpoint " + tokenEndpoint + " unreachable: " + io, failure);
             }
         }

@@ -25,10 +25,12 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TrustedCertificates {
 
+    private final Path source;
     private final List<X509Certificate> extra;
     private final X509TrustManager trustManager;
 
-    private TrustedCertificates(List<X509Certificate> extra, X509TrustManager trustManager) {
+    private TrustedCertificates(Path source, List<X509Certificate> extra, X509TrustManager trustManager) {
+        this.source = source;
         this.extra = extra;
         this.trustManager = trustManager;
     }
@@ -54,7 +56,7 @@ public final class TrustedCertificates {
             throw new IllegalArgumentException(pemFile + " holds no certificate (BEGIN CERTIFICATE)");
         }
         try {
-            return new TrustedCertificates(List.copyOf(certificates), combined(certificates));
+            return new TrustedCertificates(pemFile, List.copyOf(certificates), combined(certificates));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a trust manager: " + e, e);
         }
@@ -78,6 +80,16 @@ public final class TrustedCertificates {
 
     public int size() {
         return extra.size();
+    }
+
+    /** The PEM file they were read from. */
+    public Path source() {
+        return source;
+    }
+
+    @Override
+    public String toString() {
+        return source.toString();
     }
 
     private static X509TrustManager combined(List<X509Certificate> certificates) throws GeneralSecurityException {

@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import io.github.o365auditcamel.auth.CertificateFile;
+import io.github.o365auditcamel.auth.TrustedCertificates;
+
 /**
  * Every setting of the collector, read once at startup and checked: a missing or malformed value stops startup with
  * one line naming its environment variable. Each setting is a property in {@code application.properties}
@@ -53,7 +56,7 @@ public record CollectorSettings(
         URI proxy,
         String proxyUsername,
         String proxyPassword,
-        Path trustedCertificates,
+        TrustedCertificates trustedCertificates,
         String topicLayout) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
@@ -100,9 +103,11 @@ public record CollectorSettings(
      * @throws InvalidSettingException naming the first bad setting
      */
     public static List<CollectorSettings> allFrom(Function<String, String> lookup) {
+        // the deployment's, the same for every tenant: read (and its file loaded) once
+        TrustedCertificates trusted = trustedCertificates(new Reader(lookup, null));
         String tenants = lookup.apply("o365.tenants");
         if (tenants == null || tenants.isBlank()) {
-            return List.of(read(lookup, null));
+            return List.of(read(lookup, null, trusted));
         }
         Set<String> names = new LinkedHashSet<>();
         for (String part : tenants.split(",")) {
@@ -130,7 +135,7 @@ public record CollectorSettings(
         Set<String> tenantIds = new LinkedHashSet<>();
         Set<String> refsTopics = new LinkedHashSet<>();
         for (String name : names) {
-            CollectorSettings tenant = read(lookup, name);
+            CollectorSettings tenant = read(lookup, name, trusted);
             if (!tenantIds.add(tenant.tenantId())) {
                 throw new InvalidSettingException(variableOf(tenantKey(name, "o365.tenant-id")), "is the tenant id of"
                         + " another tenant as well: " + tenant.tenantId());
@@ -152,7 +157,21 @@ public record CollectorSettings(
         return "o365.tenant." + tenantName + "." + property.substring("o365.".length());
     }
 
-    private static CollectorSettings read(Function<String, String> lookup, String tenantName) {
+    /** The extra certificate authorities of {@code o365.trusted-certificates}, or null when unset. */
+    private static TrustedCertificates trustedCertificates(Reader r) {
+        Path file = r.path("o365.trusted-certificates");
+        if (file == null) {
+            return null;
+        }
+        try {
+            return TrustedCertificates.load(file);
+        } catch (IllegalArgumentException e) {
+            throw r.invalid("o365.trusted-certificates", "is not usable: " + e.getMessage());
+        }
+    }
+
+    private static CollectorSettings read(Function<String, String> lookup, String tenantName,
+            TrustedCertificates trustedCertificates) {
         Reader r = new Reader(lookup, tenantName);
         String tenantId = r.guid("o365.tenant-id", null);
         String clientId = r.guid("o365.client-id", null);
@@ -169,8 +188,8 @@ public record CollectorSettings(
             clientCertificatePassword = null;
         }
         if (clientSecret != null && clientCertificate != null) {
-            throw r.invalid("o365.client-certificate", "and " + r.source("o365.client-secret") + " are both set: the app"
-                    + " authenticates with a certificate or a client secret, not both");
+            throw r.invalid("o365.client-certificate", "and " + r.source("o365.client-secret")
+                    + " are both set: the app authenticates with a certificate or a client secret, not both");
         }
         if (clientSecret == null && clientCertificate == null) {
             throw r.invalid("o365.client-secret", "is required but not set (or " + r.source("o365.client-certificate")
@@ -178,7 +197,7 @@ public record CollectorSettings(
         }
         if (clientCertificate != null) {
             try {
-                io.github.o365auditcamel.auth.CertificateFile.load(clientCertificate,
+                CertificateFile.load(clientCertificate,
                         clientCertificatePassword == null ? new char[0] : clientCertificatePassword.toCharArray());
             } catch (IllegalArgumentException e) {
                 throw r.invalid("o365.client-certificate", "is not usable: " + e.getMessage());
@@ -234,14 +253,6 @@ public record CollectorSettings(
         if (proxyUsername != null && proxyPassword == null) {
             throw new InvalidSettingException(variableOf("o365.proxy-password"),
                     "is required with O365_PROXY_USERNAME but not set");
-        }
-        Path trustedCertificates = r.path("o365.trusted-certificates");
-        if (trustedCertificates != null) {
-            try {
-                io.github.o365auditcamel.auth.TrustedCertificates.load(trustedCertificates);
-            } catch (IllegalArgumentException e) {
-                throw r.invalid("o365.trusted-certificates", "is not usable: " + e.getMessage());
-            }
         }
         String topicLayout = r.oneOf("o365.topic-layout", "shared", TOPIC_LAYOUTS);
         return new CollectorSettings(tenantName == null ? DEFAULT_TENANT : tenantName, tenantId, clientId,
@@ -324,7 +335,8 @@ public record CollectorSettings(
         // the record's default toString would print the client secret
         return "CollectorSettings[tenantName=" + tenantName + ", tenantId=" + tenantId + ", clientId=" + clientId
                 + ", clientSecret=" + (clientSecret == null ? "null" : "****") + ", clientCertificate="
-                + clientCertificate + ", clientCertificatePassword=" + (clientCertificatePassword == null ? "null" : "****")
+                + clientCertificate + ", clientCertificatePassword="
+                + (clientCertificatePassword == null ? "null" : "****")
                 + ", cloud=" + cloud + ", loginUrl=" + loginUrl + ", apiUrl=" + apiUrl + ", contentTypes=" + contentTypes
                 + ", publisherId=" + publisherId + ", pollInterval=" + pollInterval + ", initialLookback="
                 + initialLookback + ", topicPrefix=" + topicPrefix + ", kafkaBrokers=" + kafkaBrokers

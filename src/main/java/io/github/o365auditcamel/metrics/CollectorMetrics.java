@@ -95,7 +95,8 @@ public class CollectorMetrics {
     /** One answer of the Management Activity API, classified. */
     public void apiResponse(String contentType, ApiOutcome outcome, String code, int status) {
         String type = contentType == null ? "none" : contentType;
-        registry.counter("o365.api.requests", TENANT, tenant, CONTENT_TYPE, type, "outcome", outcome.name().toLowerCase(),
+        registry.counter("o365.api.requests", TENANT, tenant, CONTENT_TYPE, type,
+                "outcome", outcome.name().toLowerCase(),
                 "code", code == null ? "none" : code, "status", Integer.toString(status)).increment();
         if ("AF429".equals(code) || status == 429) {
             registry.counter("o365.api.throttled", TENANT, tenant, CONTENT_TYPE, type).increment();

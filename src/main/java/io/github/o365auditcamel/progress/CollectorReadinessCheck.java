@@ -16,7 +16,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * Readiness of the collector: Kafka reachable, and for every tenant a token obtained and every configured subscription
  * enabled. Each part is a detail of the result ({@code kafka}, {@code token}, {@code subscriptions}; with several
- * tenants {@code token.<tenant>} and {@code subscriptions.<tenant>}), with the reason when it fails. Kafka is asked at most every {@value #KAFKA_CHECK_SECONDS} seconds, so that probes stay cheap.
+ * tenants {@code token.<tenant>} and {@code subscriptions.<tenant>}), with the reason when it fails. Kafka is asked
+ * at most every {@value #KAFKA_CHECK_SECONDS} seconds, so that probes stay cheap.
  */
 public class CollectorReadinessCheck extends AbstractHealthCheck {
 

@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.o365auditcamel.config.CollectorSettings;
-
 /**
  * The configured tenants by name: the routes carry a tenant's name in the exchange variable {@code tenant}, and the
  * beans they call find that tenant's state here. Bound as {@code tenants}, for the routes' own questions
@@ -39,21 +37,8 @@ public class Tenants {
         return byName.values();
     }
 
-    public List<String> names() {
-        return List.copyOf(byName.keySet());
-    }
-
-    public CollectorSettings settings(String name) {
-        return get(name).settings();
-    }
-
     /** The content types the tenant collects. */
     public List<String> contentTypes(String name) {
-        return settings(name).contentTypes();
-    }
-
-    /** The topic that the tenant's listing leader puts its content references on for the fetchers. */
-    public String contentRefsTopic(String name) {
-        return settings(name).contentRefsTopic();
+        return get(name).settings().contentTypes();
     }
 }
