@@ -28,16 +28,26 @@ public class BlobFailures {
     /** Blobs in a row, without a success in between, whose transient failure counts as an outage. */
     public static final int OUTAGE_THRESHOLD = 3;
 
+    /** Set on the exchange of a blob fetched again from the dead-letter topic: how often it was dead-lettered. */
+    public static final String DEAD_LETTER_COUNT_VARIABLE = "deadLetterCount";
+
     private final Map<String, AtomicInteger> failuresInARow =
             new ConcurrentHashMap<>();
 
     /**
      * Counts a blob that failed transiently; throws {@link ApiOutageException} when it is the
      * {@value #OUTAGE_THRESHOLD}th in a row for its content type, so that the poll stops instead of dead-lettering.
+     * <p>
+     * A blob fetched again from the dead-letter topic (the variable {@code deadLetterCount} is set) was counted when it
+     * first failed, and is not counted again: one blob that keeps failing is still that blob's problem, and goes back
+     * to the dead-letter topic with its next retry. Only while the poll already sees an outage (the threshold reached
+     * by other blobs, no success since) is the retry postponed instead, so that an outage does not use up its
+     * retries.
      */
     public void failedTransiently(String tenant, String contentType, Exchange exchange) {
-        int inARow = failuresInARow.computeIfAbsent(tenant + "|" + contentType, t -> new AtomicInteger())
-                .incrementAndGet();
+        AtomicInteger count = failuresInARow.computeIfAbsent(tenant + "|" + contentType, t -> new AtomicInteger());
+        boolean deadLetterRetry = exchange.getVariable(DEAD_LETTER_COUNT_VARIABLE) != null;
+        int inARow = deadLetterRetry ? count.get() : count.incrementAndGet();
         if (inARow >= OUTAGE_THRESHOLD) {
             throw new ApiOutageException(inARow + " blobs in a row failed after their retries, the service looks down"
                     + " (last: " + FailureReason.of(exchange) + ")");

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -65,7 +66,7 @@ public class DeadLetterRetries {
         exchange.setVariable("contentId", letter.get("contentId"));
         exchange.setVariable("contentUri", letter.get("contentUri"));
         exchange.setVariable("contentCreated", letter.get("contentCreated"));
-        exchange.setVariable("deadLetterCount", letter.get("deadLetterCount"));
+        exchange.setVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE, letter.get("deadLetterCount"));
     }
 
     /** How long the consumer of the dead-letter topic may hold one letter: the longest wait plus a fetch. */

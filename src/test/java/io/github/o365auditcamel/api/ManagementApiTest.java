@@ -122,6 +122,26 @@ class ManagementApiTest {
     }
 
     @Test
+    void aBlobFetchedAgainFromTheDeadLetterTopicIsNotCountedTwiceButWaitsOutAnOutage() {
+        BlobFailures failures = new BlobFailures();
+        Exchange poll = new DefaultExchange(new DefaultCamelContext());
+        Exchange retry = new DefaultExchange(new DefaultCamelContext());
+        retry.setVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE, 1);
+        // two blobs of the poll fail; a third blob's retry failing too is its own problem, however often
+        failures.failedTransiently("default", "Audit.SharePoint", poll);
+        failures.failedTransiently("default", "Audit.SharePoint", poll);
+        failures.failedTransiently("default", "Audit.SharePoint", retry);
+        failures.failedTransiently("default", "Audit.SharePoint", retry);
+        // a third blob of the poll is an outage; a retry failing now waits (thrown) rather than use up a retry
+        assertThrows(BlobFailures.ApiOutageException.class,
+                () -> failures.failedTransiently("default", "Audit.SharePoint", poll));
+        assertThrows(BlobFailures.ApiOutageException.class,
+                () -> failures.failedTransiently("default", "Audit.SharePoint", retry));
+        failures.succeeded("default", "Audit.SharePoint");
+        failures.failedTransiently("default", "Audit.SharePoint", retry);
+    }
+
+    @Test
     void retryAfterIsReadInSecondsOrAsADateAndCapped() {
         assertEquals(7000L, ApiResponseClassifier.retryAfterMillis("7"));
         assertEquals(300_000L, ApiResponseClassifier.retryAfterMillis("3600"));
