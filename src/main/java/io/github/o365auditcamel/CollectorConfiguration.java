@@ -106,7 +106,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         useTrustedCertificates(context, shared);
         sizeConnectionPool(context, all);
         SubscriptionTable subscriptionTable = new SubscriptionTable(all);
-        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck();
+        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(all.size() > 1);
 
         registry.bind("tenants", tenants);
         registry.bind("publishedBlobs", new PublishedBlobRepository(name -> tenants.get(name).stateStore()));
@@ -125,10 +125,22 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("tenantRoutes", new TenantRoutes(all));
 
         // readiness: Kafka, each tenant's token and subscriptions; and no content type stopped by a fatal answer
+        // (with several tenants: ready while one of them collects; o365_tenant_ready says which)
+        CollectorReadinessCheck readiness = new CollectorReadinessCheck(tenants, subscriptionTable, contentTypeHealth,
+                Clock.systemUTC());
+        for (Tenant tenant : tenantList) {
+            tenant.metrics().tenantReady(() -> readiness.problemsOf(tenant).isEmpty());
+        }
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
         if (healthChecks != null) {
-            healthChecks.register(new CollectorReadinessCheck(tenants, subscriptionTable, Clock.systemUTC()));
+            healthChecks.register(readiness);
             healthChecks.register(contentTypeHealth);
+            if (all.size() > 1) {
+                // a listing route stopped by one tenant's fatal answer is reported by the checks above, which keep
+                // the pod ready while another tenant collects; Camel's own check of that route would not
+                String own = healthChecks.getExcludePattern();
+                healthChecks.setExcludePattern((own == null || own.isBlank() ? "" : own + ",") + "list-content-*");
+            }
         }
     }
 

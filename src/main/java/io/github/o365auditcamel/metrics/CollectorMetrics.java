@@ -25,7 +25,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@code o365_blobs_deadlettered_total} by {@code content_type} and {@code retried}, and
  * {@code o365_blobs_skipped_total} (gone or expired);</li>
  * <li>{@code o365_checkpoint_lag_seconds}: now minus the {@code contentCreated} of the newest blob completed
- * (published, dead-lettered or skipped), by {@code content_type}; NaN until the first one.</li>
+ * (published, dead-lettered or skipped), by {@code content_type}; NaN until the first one;</li>
+ * <li>{@code o365_tenant_ready}: 1 while the tenant collects everything it is configured for, else 0.</li>
  * </ul>
  */
 public class CollectorMetrics {
@@ -59,6 +60,19 @@ public class CollectorMetrics {
             blobsFetched(contentType);
             bytesFetched(contentType);
         }
+    }
+
+    /**
+     * The gauge {@code o365_tenant_ready}: 1 while the tenant collects everything it is configured for (token,
+     * subscriptions, no content type stopped by a fatal answer), 0 otherwise; to alert on one tenant of several.
+     */
+    public void tenantReady(java.util.function.BooleanSupplier ready) {
+        Gauge.builder("o365.tenant.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while the tenant collects everything it is configured for, 0 otherwise")
+                .tag(TENANT, tenant)
+                // Micrometer holds a gauge's object weakly: the supplier lives only here
+                .strongReference(true)
+                .register(registry);
     }
 
     /** A blob's records are in Kafka. */

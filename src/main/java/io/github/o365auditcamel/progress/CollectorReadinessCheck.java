@@ -3,6 +3,8 @@ package io.github.o365auditcamel.progress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,10 +16,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Readiness of the collector: Kafka reachable, and for every tenant a token obtained and every configured subscription
+ * Readiness of the collector: Kafka reachable, and for each tenant a token obtained and every configured subscription
  * enabled. Each part is a detail of the result ({@code kafka}, {@code token}, {@code subscriptions}; with several
  * tenants {@code token.<tenant>} and {@code subscriptions.<tenant>}), with the reason when it fails. Kafka is asked
  * at most every {@value #KAFKA_CHECK_SECONDS} seconds, so that probes stay cheap.
+ * <p>
+ * With several tenants the deployment serves them all, and one customer revoking the app's consent or withholding a
+ * permission must not take it out of service, nor hold up a rollout: the check is DOWN only when Kafka is
+ * unreachable or no tenant collects everything it is configured for (its token, subscriptions, and no content type
+ * stopped by a fatal answer). While some tenants do, it is UP, and its message and the detail
+ * {@code tenants.notCollecting} name the others with their reasons; so does the gauge {@code o365_tenant_ready}
+ * (see {@link #problemsOf}), to alert on.
  */
 public class CollectorReadinessCheck extends AbstractHealthCheck {
 
@@ -26,15 +35,18 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
     private final Tenants tenants;
     private final String kafkaBrokers;
     private final SubscriptionTable subscriptions;
+    private final ContentTypeHealthCheck contentTypes;
     private final Clock clock;
     private volatile Instant kafkaCheckedAt = Instant.MIN;
     private volatile String kafkaProblem = "not checked yet";
 
-    public CollectorReadinessCheck(Tenants tenants, SubscriptionTable subscriptions, Clock clock) {
+    public CollectorReadinessCheck(Tenants tenants, SubscriptionTable subscriptions, ContentTypeHealthCheck contentTypes,
+            Clock clock) {
         super("o365", "collector");
         this.tenants = tenants;
         this.kafkaBrokers = tenants.all().iterator().next().settings().kafkaBrokers();
         this.subscriptions = subscriptions;
+        this.contentTypes = contentTypes;
         this.clock = clock;
     }
 
@@ -44,15 +56,35 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
         return false;
     }
 
+    /**
+     * What keeps a tenant from collecting everything it is configured for: its token, subscriptions not enabled,
+     * content types stopped by a fatal answer. Empty when it collects.
+     */
+    public List<String> problemsOf(Tenant tenant) {
+        List<String> problems = new ArrayList<>();
+        String token = tenant.tokenProvider().lastFailure();
+        if (token != null) {
+            problems.add("token: " + token);
+        }
+        Map<String, String> notEnabled = subscriptions.notEnabled(tenant.name());
+        if (!notEnabled.isEmpty()) {
+            problems.add("subscriptions not enabled: " + notEnabled);
+        }
+        Map<String, String> stopped = contentTypes.stoppedContentTypes(tenant.name());
+        if (!stopped.isEmpty()) {
+            problems.add("stopped: " + stopped);
+        }
+        return problems;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         String kafka = kafkaProblem();
         builder.detail("kafka", kafka == null ? "reachable" : kafka);
-        StringBuilder problems = new StringBuilder();
-        if (kafka != null) {
-            problems.append("Kafka: ").append(kafka).append("; ");
-        }
         boolean several = tenants.all().size() > 1;
+        List<String> problems = new ArrayList<>();
+        List<String> collecting = new ArrayList<>();
+        List<String> notCollecting = new ArrayList<>();
         for (Tenant tenant : tenants.all()) {
             String suffix = several ? "." + tenant.name() : "";
             String of = several ? " of " + tenant.name() : "";
@@ -61,16 +93,46 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
             builder.detail("token" + suffix, token == null ? "obtained" : token);
             builder.detail("subscriptions" + suffix, notEnabled.isEmpty() ? "enabled" : notEnabled.toString());
             if (token != null) {
-                problems.append("token").append(of).append(": ").append(token).append("; ");
+                problems.add("token" + of + ": " + token);
             }
             if (!notEnabled.isEmpty()) {
-                problems.append("subscriptions").append(of).append(" not enabled: ").append(notEnabled).append("; ");
+                problems.add("subscriptions" + of + " not enabled: " + notEnabled);
+            }
+            List<String> tenantProblems = problemsOf(tenant);
+            if (tenantProblems.isEmpty()) {
+                collecting.add(tenant.name());
+            } else {
+                notCollecting.add(tenant.name() + " (" + String.join("; ", tenantProblems) + ")");
             }
         }
-        if (problems.length() == 0) {
+        if (kafka != null) {
+            problems.add(0, "Kafka: " + kafka);
+        }
+        if (!several) {
+            // one tenant: its token and subscriptions (a stopped content type is the content-types check's)
+            if (!problems.isEmpty()) {
+                builder.message(String.join("; ", problems));
+            }
+            setState(builder, problems.isEmpty());
+            return;
+        }
+        builder.detail("tenants.collecting", String.join(", ", collecting));
+        builder.detail("tenants.notCollecting", String.join(", ", notCollecting));
+        if (kafka != null) {
+            builder.message("Kafka: " + kafka);
+        } else if (collecting.isEmpty()) {
+            builder.message("no tenant collects: " + String.join(", ", notCollecting));
+        } else if (!notCollecting.isEmpty()) {
+            builder.message("collecting for " + String.join(", ", collecting) + "; not for "
+                    + String.join(", ", notCollecting));
+        }
+        setState(builder, kafka == null && !collecting.isEmpty());
+    }
+
+    private static void setState(HealthCheckResultBuilder builder, boolean up) {
+        if (up) {
             builder.up();
         } else {
-            builder.message(problems.substring(0, problems.length() - 2));
             builder.down();
         }
     }
