@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
@@ -33,7 +29,7 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
 
     private static final String PREFIX = "mgmt.";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ManagementPort management = new ManagementPort(this::managementPort);
 
     @BeforeAll
     static void startServices() {
@@ -125,16 +121,11 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort() + path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        return management.get(path);
     }
 
     private JsonNode jolokia(String request) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + managementPort() + "/observe/jolokia"))
-                .POST(HttpRequest.BodyPublishers.ofString(request)).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
+        return JSON.readTree(management.post("/observe/jolokia", request).body());
     }
 
     private HttpResponse<String> awaitStatus(String path, int status, Duration timeout) throws Exception {
@@ -143,23 +134,11 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
 
     private HttpResponse<String> await(String path, Predicate<HttpResponse<String>> wanted, Duration timeout)
             throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        HttpResponse<String> response = get(path);
-        while (!wanted.test(response) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(500);
-            response = get(path);
-        }
-        assertTrue(wanted.test(response), response.statusCode() + " " + response.body());
-        return response;
+        return management.await(path, wanted, timeout);
     }
 
     private static JsonNode check(JsonNode health, String name) {
-        for (JsonNode check : health.get("checks")) {
-            if (check.get("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + health);
+        return ManagementPort.check(health, name);
     }
 
     /** The value of a metric for one content type, in Prometheus text format. */

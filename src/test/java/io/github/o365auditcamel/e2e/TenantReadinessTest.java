@@ -3,15 +3,10 @@ package io.github.o365auditcamel.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +30,7 @@ class TenantReadinessTest extends InProcessCollectorTestSupport {
     private static final String CONTOSO_EXCHANGE_ROUTE = "list-content-contoso-audit-exchange";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ManagementPort management = new ManagementPort(this::managementPort);
 
     @BeforeAll
     static void startServices() {
@@ -86,9 +81,9 @@ class TenantReadinessTest extends InProcessCollectorTestSupport {
         }
 
         // ready, and saying which tenant is not collecting, and why
-        HttpResponse<String> ready = await("/observe/health/ready?data=true", r -> r.statusCode() == 200
+        HttpResponse<String> ready = management.await("/observe/health/ready?data=true", r -> r.statusCode() == 200
                 && r.body().contains("AADSTS7000215"), Duration.ofSeconds(30));
-        JsonNode collector = check(JSON.readTree(ready.body()), "collector");
+        JsonNode collector = ManagementPort.check(JSON.readTree(ready.body()), "collector");
         assertEquals("UP", collector.get("status").asText(), collector.toString());
         assertEquals("contoso", collector.at("/data/tenants.collecting").asText(), collector.toString());
         assertTrue(collector.at("/data/tenants.notCollecting").asText().startsWith("lapsed (token: "),
@@ -97,60 +92,34 @@ class TenantReadinessTest extends InProcessCollectorTestSupport {
         assertEquals("obtained", collector.at("/data/token.contoso").asText());
         assertTrue(collector.get("message").asText().contains("collecting for contoso; not for lapsed"),
                 collector.toString());
-        String metrics = get("/observe/metrics").body();
+        String metrics = management.get("/observe/metrics").body();
         assertTrue(metrics.contains("o365_tenant_ready{tenant=\"contoso\"} 1.0"), "contoso ready: " + metrics.lines()
                 .filter(l -> l.contains("tenant_ready")).toList());
         assertTrue(metrics.contains("o365_tenant_ready{tenant=\"lapsed\"} 0.0"), "lapsed not ready");
 
         // contoso loses a permission as well: its Exchange listing stops, no tenant collects all it should
         contoso.withholdPermission("Audit.Exchange");
-        HttpResponse<String> notReady = await("/observe/health/ready?data=true", r -> r.statusCode() == 503,
+        HttpResponse<String> notReady = management.await("/observe/health/ready?data=true", r -> r.statusCode() == 503,
                 Duration.ofSeconds(30));
-        JsonNode down = check(JSON.readTree(notReady.body()), "collector");
+        JsonNode down = ManagementPort.check(JSON.readTree(notReady.body()), "collector");
         assertEquals("DOWN", down.get("status").asText(), down.toString());
         assertTrue(down.get("message").asText().startsWith("no tenant collects: contoso (stopped: {Audit.Exchange="),
                 down.toString());
         assertTrue(down.get("message").asText().contains("AF10001"), down.toString());
-        JsonNode contentTypes = check(JSON.readTree(notReady.body()), "content-types");
+        JsonNode contentTypes = ManagementPort.check(JSON.readTree(notReady.body()), "content-types");
         assertTrue(contentTypes.at("/data/contoso Audit.Exchange").asText().contains("AF10001"),
                 contentTypes.toString());
-        assertTrue(get("/observe/metrics").body().contains("o365_tenant_ready{tenant=\"contoso\"} 0.0"));
+        assertTrue(management.get("/observe/metrics").body().contains("o365_tenant_ready{tenant=\"contoso\"} 0.0"));
 
         // the permission granted again and the route started (as from Hawtio): ready again
         contoso.grantPermission("Audit.Exchange");
         context.getRouteController().startRoute(CONTOSO_EXCHANGE_ROUTE);
-        HttpResponse<String> again = await("/observe/health/ready?data=true", r -> r.statusCode() == 200,
+        HttpResponse<String> again = management.await("/observe/health/ready?data=true", r -> r.statusCode() == 200,
                 Duration.ofSeconds(30));
-        assertEquals("contoso", check(JSON.readTree(again.body()), "collector").at("/data/tenants.collecting")
+        assertEquals("contoso", ManagementPort.check(JSON.readTree(again.body()), "collector").at("/data/tenants.collecting")
                 .asText(), again.body());
         System.out.printf("tenant readiness: ready with lapsed's token refused (%d token requests of lapsed); not"
                 + " ready once contoso's Exchange listing stopped too; ready again once restarted%n",
                 simulator.tenant(LAPSED).tokenCallCount());
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort() + path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> await(String path, Predicate<HttpResponse<String>> wanted, Duration timeout)
-            throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        HttpResponse<String> response = get(path);
-        while (!wanted.test(response) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(500);
-            response = get(path);
-        }
-        assertTrue(wanted.test(response), response.statusCode() + " " + response.body());
-        return response;
-    }
-
-    private static JsonNode check(JsonNode health, String name) {
-        for (JsonNode check : health.get("checks")) {
-            if (check.get("name").asText().equals(name)) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + health);
     }
 }
