@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import io.github.o365auditcamel.api.ApiOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -66,7 +67,7 @@ public class CollectorMetrics {
      * The gauge {@code o365_tenant_ready}: 1 while the tenant collects everything it is configured for (token,
      * subscriptions, no content type stopped by a fatal answer), 0 otherwise; to alert on one tenant of several.
      */
-    public void tenantReady(java.util.function.BooleanSupplier ready) {
+    public void tenantReady(BooleanSupplier ready) {
         Gauge.builder("o365.tenant.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
                 .description("1 while the tenant collects everything it is configured for, 0 otherwise")
                 .tag(TENANT, tenant)

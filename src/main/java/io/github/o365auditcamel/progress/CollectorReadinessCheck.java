@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.o365auditcamel.tenancy.Tenant;
 import io.github.o365auditcamel.tenancy.Tenants;
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,8 +41,8 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
     private volatile Instant kafkaCheckedAt = Instant.MIN;
     private volatile String kafkaProblem = "not checked yet";
 
-    public CollectorReadinessCheck(Tenants tenants, SubscriptionTable subscriptions, ContentTypeHealthCheck contentTypes,
-            Clock clock) {
+    public CollectorReadinessCheck(Tenants tenants, SubscriptionTable subscriptions,
+            ContentTypeHealthCheck contentTypes, Clock clock) {
         super("o365", "collector");
         this.tenants = tenants;
         this.kafkaBrokers = tenants.all().iterator().next().settings().kafkaBrokers();
@@ -61,20 +62,36 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
      * content types stopped by a fatal answer. Empty when it collects.
      */
     public List<String> problemsOf(Tenant tenant) {
-        List<String> problems = new ArrayList<>();
-        String token = tenant.tokenProvider().lastFailure();
-        if (token != null) {
-            problems.add("token: " + token);
+        return statusOf(tenant).problems();
+    }
+
+    /** A tenant's token failure (or null), subscriptions not enabled and content types stopped, read once. */
+    private record Status(String token, Map<String, String> notEnabled, Map<String, String> stopped) {
+
+        /** The token's and the subscriptions' problems: with one tenant, what this check is DOWN for. */
+        List<String> accessProblems() {
+            List<String> problems = new ArrayList<>();
+            if (token != null) {
+                problems.add("token: " + token);
+            }
+            if (!notEnabled.isEmpty()) {
+                problems.add("subscriptions not enabled: " + notEnabled);
+            }
+            return problems;
         }
-        Map<String, String> notEnabled = subscriptions.notEnabled(tenant.name());
-        if (!notEnabled.isEmpty()) {
-            problems.add("subscriptions not enabled: " + notEnabled);
+
+        List<String> problems() {
+            List<String> problems = accessProblems();
+            if (!stopped.isEmpty()) {
+                problems.add("stopped: " + stopped);
+            }
+            return problems;
         }
-        Map<String, String> stopped = contentTypes.stoppedContentTypes(tenant.name());
-        if (!stopped.isEmpty()) {
-            problems.add("stopped: " + stopped);
-        }
-        return problems;
+    }
+
+    private Status statusOf(Tenant tenant) {
+        return new Status(tenant.tokenProvider().lastFailure(), subscriptions.notEnabled(tenant.name()),
+                contentTypes.stoppedContentTypes(tenant.name()));
     }
 
     @Override
@@ -82,38 +99,33 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
         String kafka = kafkaProblem();
         builder.detail("kafka", kafka == null ? "reachable" : kafka);
         boolean several = tenants.all().size() > 1;
-        List<String> problems = new ArrayList<>();
         List<String> collecting = new ArrayList<>();
         List<String> notCollecting = new ArrayList<>();
+        Status status = null;
         for (Tenant tenant : tenants.all()) {
             String suffix = several ? "." + tenant.name() : "";
-            String of = several ? " of " + tenant.name() : "";
-            String token = tenant.tokenProvider().lastFailure();
-            Map<String, String> notEnabled = subscriptions.notEnabled(tenant.name());
-            builder.detail("token" + suffix, token == null ? "obtained" : token);
-            builder.detail("subscriptions" + suffix, notEnabled.isEmpty() ? "enabled" : notEnabled.toString());
-            if (token != null) {
-                problems.add("token" + of + ": " + token);
-            }
-            if (!notEnabled.isEmpty()) {
-                problems.add("subscriptions" + of + " not enabled: " + notEnabled);
-            }
-            List<String> tenantProblems = problemsOf(tenant);
-            if (tenantProblems.isEmpty()) {
+            status = statusOf(tenant);
+            builder.detail("token" + suffix, status.token() == null ? "obtained" : status.token());
+            builder.detail("subscriptions" + suffix,
+                    status.notEnabled().isEmpty() ? "enabled" : status.notEnabled().toString());
+            List<String> problems = status.problems();
+            if (problems.isEmpty()) {
                 collecting.add(tenant.name());
             } else {
-                notCollecting.add(tenant.name() + " (" + String.join("; ", tenantProblems) + ")");
+                notCollecting.add(tenant.name() + " (" + String.join("; ", problems) + ")");
             }
-        }
-        if (kafka != null) {
-            problems.add(0, "Kafka: " + kafka);
         }
         if (!several) {
             // one tenant: its token and subscriptions (a stopped content type is the content-types check's)
+            List<String> problems = new ArrayList<>();
+            if (kafka != null) {
+                problems.add("Kafka: " + kafka);
+            }
+            problems.addAll(status.accessProblems());
             if (!problems.isEmpty()) {
                 builder.message(String.join("; ", problems));
             }
-            setState(builder, problems.isEmpty());
+            builder.state(problems.isEmpty() ? HealthCheck.State.UP : HealthCheck.State.DOWN);
             return;
         }
         builder.detail("tenants.collecting", String.join(", ", collecting));
@@ -126,15 +138,8 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
             builder.message("collecting for " + String.join(", ", collecting) + "; not for "
                     + String.join(", ", notCollecting));
         }
-        setState(builder, kafka == null && !collecting.isEmpty());
-    }
-
-    private static void setState(HealthCheckResultBuilder builder, boolean up) {
-        if (up) {
-            builder.up();
-        } else {
-            builder.down();
-        }
+        boolean ready = kafka == null && !collecting.isEmpty();
+        builder.state(ready ? HealthCheck.State.UP : HealthCheck.State.DOWN);
     }
 
     private String kafkaProblem() {

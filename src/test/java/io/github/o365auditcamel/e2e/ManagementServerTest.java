@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,21 +65,22 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         }
 
         // health: live, and ready with the three parts of readiness
-        assertEquals(200, get("/observe/health/live").statusCode());
-        HttpResponse<String> ready = awaitStatus("/observe/health/ready?data=true", 200, Duration.ofSeconds(20));
+        assertEquals(200, management.get("/observe/health/live").statusCode());
+        HttpResponse<String> ready = management.await("/observe/health/ready?data=true", r -> r.statusCode() == 200,
+                Duration.ofSeconds(20));
         JsonNode readiness = JSON.readTree(ready.body());
         assertEquals("UP", readiness.get("status").asText(), ready.body());
-        JsonNode collector = check(readiness, "collector");
+        JsonNode collector = ManagementPort.check(readiness, "collector");
         assertEquals("reachable", collector.at("/data/kafka").asText(), collector.toString());
         assertEquals("obtained", collector.at("/data/token").asText());
         assertEquals("enabled", collector.at("/data/subscriptions").asText());
-        assertEquals("UP", check(readiness, "content-types").get("status").asText());
+        assertEquals("UP", ManagementPort.check(readiness, "content-types").get("status").asText());
 
         // metrics: ours, per content type, next to Camel's
         int exchangeRecords = simulator.recordsByContentType().get("Audit.Exchange").size();
         int generalRecords = simulator.recordsByContentType().get("Audit.General").size();
         // counters move just after a blob's transaction commits
-        String metrics = await("/observe/metrics", r -> r.body().contains(
+        String metrics = management.await("/observe/metrics", r -> r.body().contains(
                 "o365_records_published_total{content_type=\"Audit.Exchange\",tenant=\"default\"} "
                 + exchangeRecords + ".0") && r.body().contains(
                 "o365_records_published_total{content_type=\"Audit.General\",tenant=\"default\"} "
@@ -98,7 +98,7 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         assertTrue(metrics.contains("routeId=\"fetch-content\""), "Camel's route metrics are there too");
 
         // Jolokia: reads what Hawtio shows...
-        JsonNode read = JSON.readTree(get("/observe/jolokia/read/org.apache.camel:context=*,type=routes,"
+        JsonNode read = JSON.readTree(management.get("/observe/jolokia/read/org.apache.camel:context=*,type=routes,"
                 + "name=%22fetch-content%22/ExchangesCompleted").body());
         assertEquals(200, read.get("status").asInt(), read.toString());
         assertTrue(read.get("value").toString().matches(".*:\\s*[1-9]\\d*.*"), "exchanges counted: " + read);
@@ -113,32 +113,15 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
 
         // readiness follows Kafka
         broker.stop();
-        HttpResponse<String> notReady = await("/observe/health/ready?data=true",
+        HttpResponse<String> notReady = management.await("/observe/health/ready?data=true",
                 r -> r.statusCode() == 503 && r.body().contains("unreachable"), Duration.ofSeconds(40));
         assertTrue(notReady.body().contains(broker.bootstrapServers() + " unreachable"), notReady.body());
         broker.start();
-        await("/observe/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(60));
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return management.get(path);
+        management.await("/observe/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(60));
     }
 
     private JsonNode jolokia(String request) throws Exception {
         return JSON.readTree(management.post("/observe/jolokia", request).body());
-    }
-
-    private HttpResponse<String> awaitStatus(String path, int status, Duration timeout) throws Exception {
-        return await(path, r -> r.statusCode() == status, timeout);
-    }
-
-    private HttpResponse<String> await(String path, Predicate<HttpResponse<String>> wanted, Duration timeout)
-            throws Exception {
-        return management.await(path, wanted, timeout);
-    }
-
-    private static JsonNode check(JsonNode health, String name) {
-        return ManagementPort.check(health, name);
     }
 
     /** The value of a metric for one content type, in Prometheus text format. */

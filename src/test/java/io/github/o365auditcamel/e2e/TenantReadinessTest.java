@@ -121,8 +121,8 @@ class TenantReadinessTest extends InProcessCollectorTestSupport {
         context.getRouteController().startRoute(CONTOSO_EXCHANGE_ROUTE);
         HttpResponse<String> again = management.await("/observe/health/ready?data=true", r -> r.statusCode() == 200,
                 Duration.ofSeconds(30));
-        assertEquals("contoso", ManagementPort.check(JSON.readTree(again.body()), "collector").at("/data/tenants.collecting")
-                .asText(), again.body());
+        assertEquals("contoso", ManagementPort.check(JSON.readTree(again.body()), "collector")
+                .at("/data/tenants.collecting").asText(), again.body());
         System.out.printf("tenant readiness: ready with lapsed's token refused (%d token requests of lapsed); not"
                 + " ready once contoso's Exchange listing stopped too; ready again once restarted%n",
                 simulator.tenant(LAPSED).tokenCallCount());
