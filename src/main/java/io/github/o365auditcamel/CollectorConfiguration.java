@@ -71,6 +71,9 @@ public class CollectorConfiguration implements CamelConfiguration {
         List<CollectorSettings> all = allSettingsFrom(properties);
         // the settings every tenant shares (Kafka, the instance, management, cluster, proxy) are the same in each
         CollectorSettings shared = all.get(0);
+        // the API endpoint of routes/management-api.camel.yaml: o365.api-url, or else the API host of O365_CLOUD (each
+        // call names its tenant's own host in CamelHttpUri; the endpoint only picks Camel's HTTP component)
+        properties.addOverrideProperty("o365.api-url", shared.apiUrl());
 
         // the metrics registry Camel serves at /observe/metrics: camel-micrometer-prometheus's, when it is already
         // there, or one it will find by this name

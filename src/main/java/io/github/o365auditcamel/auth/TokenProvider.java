@@ -148,8 +148,11 @@ public class TokenProvider {
                     + firstLine(refusal.getMessage())).strip(), status == null ? -1 : status);
         }
         for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof IOException io) {
-                return new TokenRequestException("token endpoint " + tokenEndpoint + " unreachable: " + io, failure);
+            if (cause instanceof IOException) {
+                // no cause attached: an unreachable login host is not retried call by call (the API retries' back-off
+                // would hold a poll for minutes); the next poll asks again, and says why in one line
+                return new TokenRequestException("token endpoint " + tokenEndpoint + " unreachable: "
+                        + NetworkFailure.describe(cause), -1);
             }
         }
         // an answer that is no token and no Entra error (a gateway's HTML page, say)

@@ -204,8 +204,9 @@ public record CollectorSettings(
             }
         }
         Cloud cloud = r.cloud("o365.cloud");
-        String loginUrl = r.url("o365.login-url", cloud.loginUrl());
-        String apiUrl = r.url("o365.api-url", cloud.apiUrl());
+        // the token is only ever asked for over TLS (Microsoft's sign-in library refuses anything else)
+        String loginUrl = r.url("o365.login-url", cloud.loginUrl(), true);
+        String apiUrl = r.url("o365.api-url", cloud.apiUrl(), false);
         List<String> contentTypes = r.contentTypes("o365.content-types");
         String publisherId = r.guid("o365.publisher-id", tenantId);
         Duration pollInterval = r.duration("o365.poll-interval", "1m", Duration.ofSeconds(1));
@@ -215,7 +216,10 @@ public record CollectorSettings(
         Duration listingOverlap = r.duration("o365.listing-overlap", "1h", Duration.ZERO);
         String stateTopic = r.topicName("o365.state-topic", "o365-audit-camel.state", false);
         String instanceId = r.instanceId("o365.instance-id");
-        Duration transactionTimeout = r.duration("kafka.transaction-timeout", "60s", Duration.ofSeconds(5));
+        // a broker refuses a producer whose transactions may last longer than transaction.max.timeout.ms (15 min unless
+        // raised on the broker)
+        Duration transactionTimeout = r.duration("kafka.transaction-timeout", "60s", Duration.ofSeconds(5),
+                Duration.ofMinutes(15));
         int lingerMs = r.integer("kafka.producer.linger-ms", 20, 0, 60_000);
         String compression = r.oneOf("kafka.producer.compression", "lz4", COMPRESSIONS);
         Duration dedupeWindow = r.duration("o365.dedupe-window", "24h", Duration.ZERO);
@@ -224,7 +228,7 @@ public record CollectorSettings(
         Duration deadLetterRetryDelay = r.duration("o365.deadletter.retry-delay", "5m", Duration.ofSeconds(1));
         int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
         int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
-        int managementPort = r.integer("o365.management-port", 9876, 0, 65_535);
+        int managementPort = r.integer("o365.management-port", 9876, 1, 65_535);
         // one per tenant: another tenant's references are not this tenant's fetchers' work
         String contentRefsTopic = r.topicName("o365.content-refs-topic", "o365-audit-camel.content-refs." + tenantId,
                 false);
@@ -393,7 +397,7 @@ public record CollectorSettings(
             }
             Path path = Path.of(v);
             if (!java.nio.file.Files.isRegularFile(path)) {
-                throw invalid(property, "names no readable file: '" + v + "'");
+                throw invalid(property, "names no readable file");
             }
             return path;
         }
@@ -441,7 +445,7 @@ public record CollectorSettings(
                 return defaultValue;
             }
             if (!GUID.matcher(v).matches()) {
-                throw invalid(property, "must be a GUID such as 6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b, not '" + v + "'");
+                throw invalid(property, "must be a GUID such as 6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b");
             }
             return v.toLowerCase(Locale.ROOT);
         }
@@ -454,11 +458,11 @@ public record CollectorSettings(
             try {
                 return Cloud.fromSetting(v);
             } catch (IllegalArgumentException e) {
-                throw invalid(property, "must be one of " + Cloud.names() + ", not '" + v + "'");
+                throw invalid(property, "must be one of " + Cloud.names());
             }
         }
 
-        String url(String property, String defaultValue) {
+        String url(String property, String defaultValue, boolean httpsOnly) {
             String v = value(property);
             if (v == null) {
                 return defaultValue;
@@ -467,14 +471,17 @@ public record CollectorSettings(
             try {
                 uri = URI.create(v);
             } catch (IllegalArgumentException e) {
-                throw invalid(property, "is not a URL: '" + v + "'");
+                throw invalid(property, "is not a URL");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-                throw invalid(property, "must be an absolute http(s) URL such as https://manage.office.com, not '" + v + "'");
+                throw invalid(property, "must be an absolute http(s) URL such as https://manage.office.com");
+            }
+            if (httpsOnly && !scheme.equals("https")) {
+                throw invalid(property, "must be an https URL such as https://login.microsoftonline.com");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw invalid(property, "must not carry a query or fragment: '" + v + "'");
+                throw invalid(property, "must not carry a query or fragment");
             }
             return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
         }
@@ -502,16 +509,24 @@ public record CollectorSettings(
         }
 
         Duration duration(String property, String defaultValue, Duration minimum) {
+            return duration(property, defaultValue, minimum, null);
+        }
+
+        /** A duration within {@code minimum} and {@code maximum} (null: no maximum). */
+        Duration duration(String property, String defaultValue, Duration minimum, Duration maximum) {
             String v = value(property);
             Duration d;
             try {
                 d = Durations.parse(v == null ? defaultValue : v);
             } catch (IllegalArgumentException e) {
-                throw invalid(property, "must be a duration such as 30s, 5m, 12h or 7d, not '" + v + "'");
+                throw invalid(property, "must be a duration such as 30s, 5m, 12h or 7d");
             }
             if (d.compareTo(minimum) < 0) {
                 throw invalid(property, "must be at least " + minimum.toString().substring(2).toLowerCase(Locale.ROOT)
-                        + ", not '" + v + "'");
+                       );
+            }
+            if (maximum != null && d.compareTo(maximum) > 0) {
+                throw invalid(property, "must be at most " + maximum.toString().substring(2).toLowerCase(Locale.ROOT));
             }
             return d;
         }
@@ -524,7 +539,7 @@ public record CollectorSettings(
             }
             v = v.trim();
             if (!TOPIC_CHARS.matcher(v).matches() || v.length() > 200) {
-                throw invalid(property, "may only contain letters, digits, '.', '_' and '-': '" + v + "'");
+                throw invalid(property, "may only contain letters, digits, '.', '_' and '-' (at most 200)");
             }
             return v;
         }
@@ -537,7 +552,7 @@ public record CollectorSettings(
                 return v.length() > 100 ? v.substring(0, 100) : v;
             }
             if (!INSTANCE_ID.matcher(v).matches()) {
-                throw invalid(property, "may only contain letters, digits, '.', '_' and '-' (at most 100): '" + v + "'");
+                throw invalid(property, "may only contain letters, digits, '.', '_' and '-' (at most 100)");
             }
             return v;
         }
@@ -567,7 +582,7 @@ public record CollectorSettings(
             } catch (NumberFormatException e) {
                 // reported below
             }
-            throw invalid(property, "must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+            throw invalid(property, "must be a whole number from " + min + " to " + max);
         }
 
         String oneOf(String property, String defaultValue, List<String> allowed) {
@@ -577,7 +592,7 @@ public record CollectorSettings(
             }
             String lower = v.toLowerCase(Locale.ROOT);
             if (!allowed.contains(lower)) {
-                throw invalid(property, "must be one of " + String.join(", ", allowed) + ", not '" + v + "'");
+                throw invalid(property, "must be one of " + String.join(", ", allowed));
             }
             return lower;
         }
@@ -589,7 +604,7 @@ public record CollectorSettings(
             }
             for (String broker : v.split(",")) {
                 if (!BROKER.matcher(broker.trim()).matches()) {
-                    throw invalid(property, "must be a comma-separated list of host:port, not '" + v + "'");
+                    throw invalid(property, "must be a comma-separated list of host:port");
                 }
             }
             return v.replace(" ", "");

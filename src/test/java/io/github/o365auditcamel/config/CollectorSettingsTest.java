@@ -67,7 +67,7 @@ class CollectorSettingsTest {
     @Test
     void urlOverridesDoNotChangeTheTokenScope() {
         values.put("o365.api-url", "http://127.0.0.1:8081/");
-        values.put("o365.login-url", "http://127.0.0.1:8081");
+        values.put("o365.login-url", "https://127.0.0.1:8443");
         CollectorSettings s = settings();
 
         assertEquals("http://127.0.0.1:8081", s.apiUrl());

@@ -188,6 +188,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
     // ------------------------------------------------------------------ configuration (shared by every tenant)
     private final int configuredPort;
     private final boolean https;
+    /** Microsoft host names the simulator plays behind a tunnelling proxy (certificate names, URLs it writes). */
+    private final Set<String> playedHosts;
     private final String cloudResource;
     private final int pageSize;
     private final Duration tokenLifetime;
@@ -311,6 +313,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private ManagementApiSimulator(Builder b) {
         this.configuredPort = b.port;
         this.https = b.https;
+        this.playedHosts = Set.copyOf(b.playedHosts);
         this.cloudResource = stripTrailingSlash(b.cloudResource);
         this.pageSize = b.pageSize;
         this.tokenLifetime = b.tokenLifetime;
@@ -396,7 +399,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
         HttpsServer tls = null;
         if (https) {
             try {
-                TestCertificate certificate = TestCertificate.generate("o365-api-simulator", "127.0.0.1", "localhost");
+                List<String> names = new ArrayList<>(List.of("127.0.0.1", "localhost"));
+                names.addAll(playedHosts);
+                TestCertificate certificate = TestCertificate.generate("o365-api-simulator",
+                        names.toArray(new String[0]));
                 tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
                 tls.setHttpsConfigurator(new HttpsConfigurator(serverSslContext(certificate)));
                 tls.setExecutor(pool);
@@ -535,7 +541,13 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     /** The base URL the request arrived on: {@link #httpsBaseUrl()} over TLS, else {@link #baseUrl()}. */
     private String baseUrlOf(HttpExchange ex) {
-        return ex instanceof HttpsExchange ? httpsBaseUrl() : baseUrl();
+        if (ex instanceof HttpsExchange) {
+            // reached through a tunnel to a host it plays: the URLs it writes name that host, as Microsoft's do
+            String host = ex.getRequestHeaders().getFirst("Host");
+            String name = host == null ? "" : host.trim().replaceFirst(":443$", "");
+            return playedHosts.contains(name) ? "https://" + name : httpsBaseUrl();
+        }
+        return baseUrl();
     }
 
     /** The primary tenant's id. */
@@ -2849,6 +2861,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private Faults faults = Faults.none();
         private Duration slowResponseDelay = Duration.ofSeconds(5);
         private boolean https = true;
+        private final List<String> playedHosts = new ArrayList<>();
         private final List<X509Certificate> clientCertificates = new ArrayList<>();
         private final List<TenantSpec> tenants = new ArrayList<>();
 
@@ -2914,6 +2927,17 @@ public final class ManagementApiSimulator implements AutoCloseable {
          */
         public Builder https(boolean on) {
             this.https = on;
+            return this;
+        }
+
+        /**
+         * Microsoft host names this simulator plays, such as {@code login.microsoftonline.com} and
+         * {@code manage.office.com}, for a client that reaches it through a proxy tunnelling those hosts to its https
+         * port ({@code ForwardProxy#tunnelling}) with no URL overrides: its certificate names them too, and a request
+         * whose Host header is one of them gets URLs (contentUri, NextPageUri) on that host, without a port.
+         */
+        public Builder playsHosts(String... hostNames) {
+            this.playedHosts.addAll(List.of(hostNames));
             return this;
         }
 

@@ -59,6 +59,8 @@ public final class ForwardProxy implements AutoCloseable {
     private final AtomicInteger challenged = new AtomicInteger();
     private final AtomicInteger tunnels = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** CONNECT targets ({@code host:port}) sent elsewhere, as a split-horizon DNS would: see {@link #tunnelling}. */
+    private final Map<String, InetSocketAddress> tunnelTargets = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public ForwardProxy(String username, String password) throws IOException {
@@ -78,6 +80,16 @@ public final class ForwardProxy implements AutoCloseable {
     /** The proxy's URL, {@code http://127.0.0.1:<port>}. */
     public String url() {
         return "http://127.0.0.1:" + listener.getLocalPort();
+    }
+
+    /**
+     * Tunnels a CONNECT to {@code target} ({@code host:port}, such as {@code manage.office.com:443}) to {@code to}
+     * instead: a machine that cannot reach Microsoft plays its hosts with simulators, and the collector under test
+     * names the real hosts, with no URL overrides. The tunnel is still recorded as {@code CONNECT target}.
+     */
+    public ForwardProxy tunnelling(String target, InetSocketAddress to) {
+        tunnelTargets.put(target, to);
+        return this;
     }
 
     /** Requests forwarded, as {@code METHOD absolute-URI}, and tunnels established, as {@code CONNECT host:port}. */
@@ -339,7 +351,9 @@ public final class ForwardProxy implements AutoCloseable {
         }
         try {
             try {
-                upstream.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+                InetSocketAddress target = tunnelTargets.getOrDefault(request.target,
+                        new InetSocketAddress(host, port));
+                upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
                 upstream.setTcpNoDelay(true);
             } catch (IOException e) {
                 respondEmpty(out, 502, "Bad Gateway", null, true);
