@@ -13,7 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -31,11 +35,13 @@ import org.apache.logging.log4j.Level;
 /**
  * An in-process, single-node Apache Kafka broker in KRaft mode (combined broker + controller), for tests and for a
  * local demo. It listens on 127.0.0.1 only: a PLAINTEXT listener for clients and a CONTROLLER listener on a second
- * port. Both ports are chosen once (at the first {@link #start()}) and kept, so {@link #restart()} comes back on the
+ * port. The ports are chosen once (at the first {@link #start()}) and kept, so {@link #restart()} comes back on the
  * same address with the same data.
  *
  * <p>The configuration suits a single node that serves idempotent and transactional producers (replication factors
  * and min ISR of 1), auto-creates topics with 3 partitions, and runs the log cleaner for compacted topics.
+ *
+ * <p>{@link SecuredKafkaBroker} runs one with secured client listeners (SASL_SSL, mutual TLS) instead.
  *
  * <p>Set the system property {@code embedded.kafka.quiet=false} to leave the broker's logging levels alone; by
  * default the broker-side loggers are lowered to WARN (best effort, only when log4j-core is present).
@@ -44,29 +50,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
-    private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final long READY_TIMEOUT_MS = 30_000;
 
+    private final ListenerLayout layout;
     private final Path logDir;
     private final boolean ownsLogDir;
     private final boolean portChosenByUs;
     private int port;
     private int controllerPort;
+    /** The ports of the layout's listeners other than the client listener, chosen with the controller port. */
+    private final Map<String, Integer> otherPorts = new LinkedHashMap<>();
     private KafkaRaftServer server;
     private volatile boolean running;
     private boolean closed;
 
     /** A broker with a fresh temporary log dir (deleted by {@link #close()}) and a free port chosen at first start. */
     public EmbeddedKafkaBroker() {
-        try {
-            this.logDir = Files.createTempDirectory("embedded-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary Kafka log dir", e);
-        }
-        this.ownsLogDir = true;
-        this.port = 0;
-        this.portChosenByUs = true;
+        this(ListenerLayout.plaintext());
+    }
+
+    /** Like {@link #EmbeddedKafkaBroker()}, with the given listeners: see {@link SecuredKafkaBroker}. */
+    EmbeddedKafkaBroker(ListenerLayout layout) {
+        this(tempDirFor(0), 0, true, layout);
     }
 
     /**
@@ -80,6 +86,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        this.layout = ListenerLayout.plaintext();
         this.logDir = logDir.toAbsolutePath();
         this.ownsLogDir = false;
         this.port = port;
@@ -110,6 +117,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     // another process took a port between choosing and binding: choose again
                     port = 0;
                     controllerPort = 0;
+                    otherPorts.clear();
                     continue;
                 }
                 throw e;
@@ -149,6 +157,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The client port (0 until chosen). */
     public synchronized int port() {
         return port;
+    }
+
+    /** {@code 127.0.0.1:<port>} of one of the layout's listeners, by name; once the broker has started. */
+    synchronized String bootstrapServers(String listener) {
+        int listenerPort = listener.equals(layout.clientListener()) ? port : otherPorts.getOrDefault(listener, 0);
+        if (listenerPort == 0) {
+            throw new IllegalStateException("No port chosen yet for listener " + listener + ": call start() first");
+        }
+        return HOST + ":" + listenerPort;
     }
 
     /** The log dir holding both the metadata log and the topic data. */
@@ -203,7 +220,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (args.length > 1) {
             broker = new EmbeddedKafkaBroker(Path.of(args[1]), port);
         } else {
-            broker = new EmbeddedKafkaBroker(tempDirFor(port), port, true);
+            broker = new EmbeddedKafkaBroker(tempDirFor(port), port, true, ListenerLayout.plaintext());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -224,7 +241,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private EmbeddedKafkaBroker(Path logDir, int port, boolean ownsLogDir) {
+    private EmbeddedKafkaBroker(Path logDir, int port, boolean ownsLogDir, ListenerLayout layout) {
+        this.layout = layout;
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
         this.port = port;
@@ -233,18 +251,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static Path tempDirFor(int port) {
         try {
-            return Files.createTempDirectory("embedded-kafka-" + port + "-");
+            return Files.createTempDirectory(port == 0 ? "embedded-kafka-" : "embedded-kafka-" + port + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a temporary Kafka log dir", e);
         }
     }
 
     private void choosePorts() {
+        Set<Integer> taken = new HashSet<>();
         if (port == 0) {
-            port = freePort(-1);
+            port = freePort(taken);
+        }
+        taken.add(port);
+        for (String listener : layout.otherListeners()) {
+            otherPorts.computeIfAbsent(listener, name -> freePort(taken));
+            taken.add(otherPorts.get(listener));
         }
         if (controllerPort == 0) {
-            controllerPort = freePort(port);
+            controllerPort = freePort(taken);
         }
     }
 
@@ -282,15 +306,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         String dir = logDir.toString();
-        new Formatter()
+        Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(NODE_ID)
                 .setClusterId(Uuid.randomUuid().toString())
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setMetadataLogDirectory(dir)
                 .addDirectory(dir)
-                .setIgnoreFormatted(true)
-                .run();
+                .setIgnoreFormatted(true);
+        if (!layout.scramCredentials().isEmpty()) {
+            formatter.setScramArguments(layout.scramCredentials());
+        }
+        formatter.run();
     }
 
     private Properties brokerProperties() {
@@ -299,12 +326,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + port + ","
-                + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        // every broker listener is advertised: a client is told the address of the listener it came through
+        StringBuilder brokerListeners = new StringBuilder();
+        StringBuilder protocols = new StringBuilder();
+        for (Map.Entry<String, String> listener : layout.securityProtocols().entrySet()) {
+            brokerListeners.append(listener.getKey()).append("://").append(bootstrapServers(listener.getKey()))
+                    .append(',');
+            protocols.append(listener.getKey()).append(':').append(listener.getValue()).append(',');
+        }
+        p.put("listeners", brokerListeners + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", brokerListeners.substring(0, brokerListeners.length() - 1));
+        p.put("listener.security.protocol.map", protocols + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put("inter.broker.listener.name", layout.interBrokerListener());
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
 
@@ -337,12 +371,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.io.threads", "4");
         p.put("background.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
+
+        p.putAll(layout.brokerProperties());
         return p;
     }
 
     private void awaitReady() throws InterruptedException {
         Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + port);
+        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(layout.interBrokerListener()));
         ap.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-readiness");
         ap.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         ap.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
@@ -384,12 +420,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort(int avoid) {
+    private static int freePort(Set<Integer> avoid) {
         for (int i = 0; i < 20; i++) {
             try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName(HOST))) {
                 socket.setReuseAddress(true);
                 int p = socket.getLocalPort();
-                if (p != avoid) {
+                if (!avoid.contains(p)) {
                     return p;
                 }
             } catch (IOException e) {
@@ -411,7 +447,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return false;
     }
 
-    private static void deleteRecursively(Path root) {
+    /** Deletes a directory tree, best effort; also used for {@link SecuredKafkaBroker}'s TLS files. */
+    static void deleteRecursively(Path root) {
         if (!Files.exists(root)) {
             return;
         }
