@@ -31,7 +31,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * probes point at the management server's real paths and port, the routes ConfigMap holds every route file as it is
  * in routes/, the Secret's keys are the variables the application reads, Hawtio Online finds a port named jolokia,
  * the pod runs locked down, and the second-tenant overlay renders objects of its own. The StatefulSet's identity,
- * spreading and disruption budget: {@link KubernetesWorkloadTest}. Skipped, saying so, where kubectl is missing.
+ * spreading and disruption budget: {@link KubernetesWorkloadTest}; the NetworkPolicies:
+ * {@link KubernetesNetworkPolicyTest}. Skipped, saying so, where kubectl is missing.
  */
 class KubernetesManifestsTest {
 
@@ -116,6 +117,7 @@ class KubernetesManifestsTest {
         for (String kind : List.of("ServiceAccount", "NetworkPolicy", "PodDisruptionBudget")) {
             assertTrue(objects.containsKey(kind + "/o365-audit-camel"), kind);
         }
+        assertTrue(objects.containsKey("NetworkPolicy/o365-audit-camel-kafka"), objects.keySet().toString());
 
         // several replicas: one lists, elected through a Lease the pod's service account may keep
         assertTrue(((Number) at(statefulSet, "spec", "replicas")).intValue() >= 2, "a standby for the listing");
