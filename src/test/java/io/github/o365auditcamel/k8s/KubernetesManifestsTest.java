@@ -32,7 +32,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * in routes/, the Secret's keys are the variables the application reads, Hawtio Online finds a port named jolokia,
  * the pod runs locked down, and the second-tenant overlay renders objects of its own. The StatefulSet's identity,
  * spreading and disruption budget: {@link KubernetesWorkloadTest}; the NetworkPolicies:
- * {@link KubernetesNetworkPolicyTest}. Skipped, saying so, where kubectl is missing.
+ * {@link KubernetesNetworkPolicyTest}; the components: {@link KubernetesMonitoringTest},
+ * {@link KubernetesStrimziTest}. Skipped, saying so, where kubectl is missing.
  */
 class KubernetesManifestsTest {
 

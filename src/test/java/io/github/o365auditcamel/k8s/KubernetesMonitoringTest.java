@@ -48,7 +48,7 @@ class KubernetesMonitoringTest {
     private static final Set<String> OTHER_METRICS = Set.of("up", "kube_pod_status_ready");
     /** Labels Prometheus (through the PodMonitor) or kube-state-metrics put on a series. */
     private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "job", "condition");
-    private static final List<String> OVERLAYS = List.of("k8s/overlays/msk");
+    private static final List<String> OVERLAYS = List.of("k8s/overlays/strimzi", "k8s/overlays/msk");
 
     @Test
     void thePodMonitorScrapesTheMetricsPathOnTheManagementPortOfEveryCollectorPod() throws Exception {
