@@ -37,7 +37,8 @@ import org.snakeyaml.engine.v2.api.DumpSettings;
  * components/monitoring, as the overlays that use it render it: the PodMonitor scrapes /observe/metrics on the
  * management port of every collector pod; the PrometheusRule's alerts read only metrics the collector exports (the
  * names and labels are read from CollectorMetrics.java, as Micrometer names them for Prometheus) or the two it takes
- * from Prometheus and kube-state-metrics; the alerts operators need are there with their thresholds. Where promtool is installed, it checks the rules and runs their unit tests
+ * from Prometheus and kube-state-metrics; the alerts operators need are there with their thresholds, and
+ * docs/kubernetes.md explains each. Where promtool is installed, it checks the rules and runs their unit tests
  * (components/monitoring/prometheusrule.test.yaml).
  */
 class KubernetesMonitoringTest {
@@ -134,8 +135,8 @@ class KubernetesMonitoringTest {
     }
 
     @Test
-    void theAlertsOperatorsNeedAreThereWithTheirThresholds() throws Exception {
-        Map<String, Map<String, Object>> objects = render("k8s/overlays/msk");
+    void theAlertsOperatorsNeedAreThereWithTheirThresholdsAndTheDocumentationExplainsEach() throws Exception {
+        Map<String, Map<String, Object>> objects = render("k8s/overlays/strimzi");
         Map<String, Map<String, Object>> rules = new TreeMap<>();
         for (Map<String, Object> group : maps(at(object(objects, "PrometheusRule/o365-audit-camel"), "spec",
                 "groups"))) {
@@ -163,6 +164,10 @@ class KubernetesMonitoringTest {
         assertRule(rules.get("O365CollectorNoPodReady"), "5m", "kube_pod_status_ready{condition=\"true\"");
         assertRule(rules.get("O365CollectorNotReady"), "10m", "kube_pod_status_ready{condition=\"true\"");
 
+        String docs = Files.readString(Path.of("docs/kubernetes.md"));
+        for (String alert : rules.keySet()) {
+            assertTrue(docs.contains("`" + alert + "`"), "docs/kubernetes.md does not explain " + alert);
+        }
     }
 
     private static void assertRule(Map<String, Object> rule, String forDuration, String... fragments) {
@@ -174,7 +179,7 @@ class KubernetesMonitoringTest {
 
     @Test
     void promtoolAcceptsTheRulesAndTheirUnitTestsPass(@TempDir Path dir) throws Exception {
-        Map<String, Object> rule = object(render("k8s/overlays/msk"), "PrometheusRule/o365-audit-camel");
+        Map<String, Object> rule = object(render("k8s/overlays/strimzi"), "PrometheusRule/o365-audit-camel");
         Dump dump = new Dump(DumpSettings.builder().build());
         Path full = dir.resolve("full.rules.yaml");
         Files.writeString(full, dump.dumpToString(Map.of("groups", at(rule, "spec", "groups"))));
