@@ -1,12 +1,15 @@
 package io.github.o365auditcamel.k8s;
 
+import static io.github.o365auditcamel.k8s.Manifests.at;
+import static io.github.o365auditcamel.k8s.Manifests.cast;
+import static io.github.o365auditcamel.k8s.Manifests.first;
+import static io.github.o365auditcamel.k8s.Manifests.list;
+import static io.github.o365auditcamel.k8s.Manifests.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,12 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.testing.TestCertificate;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -29,8 +30,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * Renders k8s/ with {@code kubectl kustomize} (as {@code kubectl apply -k k8s} would) and checks the objects: the
  * probes point at the management server's real paths and port, the routes ConfigMap holds every route file as it is
  * in routes/, the Secret's keys are the variables the application reads, Hawtio Online finds a port named jolokia,
- * the pod runs locked down, and the second-tenant overlay renders objects of its own. Skipped, saying so, where
- * kubectl is missing (it comes with these machines' image, not from Debian).
+ * the pod runs locked down, and the second-tenant overlay renders objects of its own. The StatefulSet's identity,
+ * spreading and disruption budget: {@link KubernetesWorkloadTest}; the NetworkPolicies:
+ * {@link KubernetesNetworkPolicyTest}; the components: {@link KubernetesMonitoringTest},
+ * {@link KubernetesStrimziTest}. Skipped, saying so, where kubectl is missing.
  */
 class KubernetesManifestsTest {
 
@@ -38,8 +41,8 @@ class KubernetesManifestsTest {
     void theBaseRendersWithProbesConfigAndSecretsThatMatchTheApplication() throws Exception {
         Map<String, Map<String, Object>> objects = render("k8s");
 
-        Map<String, Object> deployment = objects.get("Deployment/o365-audit-camel");
-        Map<String, Object> container = first(list(at(deployment, "spec", "template", "spec", "containers")));
+        Map<String, Object> statefulSet = objects.get("StatefulSet/o365-audit-camel");
+        Map<String, Object> container = first(list(at(statefulSet, "spec", "template", "spec", "containers")));
 
         // health probes on the management port, at the paths the management server serves
         assertEquals("/observe/health/live", at(container, "livenessProbe", "httpGet", "path"));
@@ -51,10 +54,12 @@ class KubernetesManifestsTest {
         assertTrue(settings.contains("o365.management-port = " + port.get("containerPort")), settings);
         assertTrue(Files.readString(Path.of("application.properties"))
                 .contains("camel.management.port = {{o365.management-port}}"));
-        assertEquals("/observe/jolokia/", at(deployment, "spec", "template", "metadata", "annotations",
+        assertEquals("/observe/jolokia/", at(statefulSet, "spec", "template", "metadata", "annotations",
                 "hawt.io/jolokiaPath"));
+        // the Service names the same port for what scrapers look for (KubernetesWorkloadTest checks the naming)
         Map<String, Object> service = objects.get("Service/o365-audit-camel");
-        assertEquals("jolokia", first(list(at(service, "spec", "ports"))).get("name"));
+        assertEquals("metrics", first(list(at(service, "spec", "ports"))).get("name"));
+        assertEquals("jolokia", first(list(at(service, "spec", "ports"))).get("targetPort"));
 
         // the routes ConfigMap is routes/, file for file
         Map<String, Object> routes = objects.get("ConfigMap/o365-audit-camel-routes");
@@ -70,26 +75,26 @@ class KubernetesManifestsTest {
 
         // the routes ConfigMap is mounted where O365_ROUTES_SOURCE_DIR says, and copied into a writable /app/routes
         String source = null;
-        for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
+        for (Map<String, Object> env : Manifests.<Map<String, Object>>typed(list(container.get("env")))) {
             if ("O365_ROUTES_SOURCE_DIR".equals(env.get("name"))) {
                 source = (String) env.get("value");
             }
         }
         Map<String, String> mounts = new TreeMap<>();
-        for (Map<String, Object> mount : this.<Map<String, Object>>typed(list(container.get("volumeMounts")))) {
+        for (Map<String, Object> mount : Manifests.<Map<String, Object>>typed(list(container.get("volumeMounts")))) {
             mounts.put((String) mount.get("mountPath"), (String) mount.get("name"));
         }
         Map<String, Map<String, Object>> volumes = new TreeMap<>();
-        for (Map<String, Object> volume : this.<Map<String, Object>>typed(
-                list(at(deployment, "spec", "template", "spec", "volumes")))) {
+        for (Map<String, Object> volume : Manifests.<Map<String, Object>>typed(
+                list(at(statefulSet, "spec", "template", "spec", "volumes")))) {
             volumes.put((String) volume.get("name"), volume);
         }
         assertEquals("o365-audit-camel-routes", at(volumes.get(mounts.get(source)), "configMap", "name"));
         assertTrue(volumes.get(mounts.get("/app/routes")).containsKey("emptyDir"), "a writable working copy");
 
-        // the Secret's keys are exactly what the Deployment reads, and what the application reads
+        // the Secret's keys are exactly what the StatefulSet reads, and what the application reads
         Set<String> fromSecret = new TreeSet<>();
-        for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
+        for (Map<String, Object> env : Manifests.<Map<String, Object>>typed(list(container.get("env")))) {
             if (at(env, "valueFrom", "secretKeyRef") != null) {
                 assertEquals(env.get("name"), at(env, "valueFrom", "secretKeyRef", "key"));
                 fromSecret.add((String) env.get("name"));
@@ -106,33 +111,34 @@ class KubernetesManifestsTest {
                 "placeholders only");
 
         // locked down
-        assertEquals(Boolean.TRUE, at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
+        assertEquals(Boolean.TRUE, at(statefulSet, "spec", "template", "spec", "securityContext", "runAsNonRoot"));
         assertEquals(Boolean.TRUE, at(container, "securityContext", "readOnlyRootFilesystem"));
         assertEquals(Boolean.FALSE, at(container, "securityContext", "allowPrivilegeEscalation"));
         assertTrue(at(container, "resources", "limits", "memory") != null);
         for (String kind : List.of("ServiceAccount", "NetworkPolicy", "PodDisruptionBudget")) {
             assertTrue(objects.containsKey(kind + "/o365-audit-camel"), kind);
         }
+        assertTrue(objects.containsKey("NetworkPolicy/o365-audit-camel-kafka"), objects.keySet().toString());
 
         // several replicas: one lists, elected through a Lease the pod's service account may keep
-        assertTrue(((Number) at(deployment, "spec", "replicas")).intValue() >= 2, "a standby for the listing");
+        assertTrue(((Number) at(statefulSet, "spec", "replicas")).intValue() >= 2, "a standby for the listing");
         assertTrue(settings.contains("o365.cluster = kubernetes"), settings);
         Map<String, Object> role = objects.get("Role/o365-audit-camel-leader-election");
         Set<String> leaseVerbs = new TreeSet<>();
-        for (Map<String, Object> rule : this.<Map<String, Object>>typed(list(role.get("rules")))) {
+        for (Map<String, Object> rule : Manifests.<Map<String, Object>>typed(list(role.get("rules")))) {
             if (list(rule.get("resources")).contains("leases")) {
                 assertEquals(List.of("coordination.k8s.io"), rule.get("apiGroups"));
-                leaseVerbs.addAll(this.<String>typed(list(rule.get("verbs"))));
+                leaseVerbs.addAll(Manifests.<String>typed(list(rule.get("verbs"))));
             }
         }
         assertTrue(leaseVerbs.containsAll(List.of("get", "create", "update")), leaseVerbs.toString());
         Map<String, Object> binding = objects.get("RoleBinding/o365-audit-camel-leader-election");
-        assertEquals(at(deployment, "spec", "template", "spec", "serviceAccountName"),
+        assertEquals(at(statefulSet, "spec", "template", "spec", "serviceAccountName"),
                 first(list(binding.get("subjects"))).get("name"));
         // the Lease needs the account's token, CA and namespace in the pod
-        assertEquals(Boolean.TRUE, at(deployment, "spec", "template", "spec", "automountServiceAccountToken"));
+        assertEquals(Boolean.TRUE, at(statefulSet, "spec", "template", "spec", "automountServiceAccountToken"));
         // the Lease's candidates are the pods that carry the label the cluster service looks for
-        assertEquals("o365-audit-camel", at(deployment, "spec", "template", "metadata", "labels",
+        assertEquals("o365-audit-camel", at(statefulSet, "spec", "template", "metadata", "labels",
                 "app.kubernetes.io/name"));
     }
 
@@ -140,17 +146,17 @@ class KubernetesManifestsTest {
     void theSecondTenantOverlayRendersObjectsOfItsOwn() throws Exception {
         Map<String, Map<String, Object>> objects = render("k8s/overlays/second-tenant");
 
-        Map<String, Object> deployment = objects.get("Deployment/o365-audit-camel-tenant-b");
-        assertTrue(deployment != null, objects.keySet().toString());
-        Map<String, Object> container = first(list(at(deployment, "spec", "template", "spec", "containers")));
-        for (Map<String, Object> env : this.<Map<String, Object>>typed(list(container.get("env")))) {
+        Map<String, Object> statefulSet = objects.get("StatefulSet/o365-audit-camel-tenant-b");
+        assertTrue(statefulSet != null, objects.keySet().toString());
+        Map<String, Object> container = first(list(at(statefulSet, "spec", "template", "spec", "containers")));
+        for (Map<String, Object> env : Manifests.<Map<String, Object>>typed(list(container.get("env")))) {
             Object secret = at(env, "valueFrom", "secretKeyRef", "name");
             if (secret != null) {
                 assertEquals("o365-audit-camel-tenant-b-credentials", secret);
             }
         }
-        assertNotEquals(at(objects.get("Deployment/o365-audit-camel-tenant-b"), "spec", "selector"),
-                at(render("k8s").get("Deployment/o365-audit-camel"), "spec", "selector"),
+        assertNotEquals(at(objects.get("StatefulSet/o365-audit-camel-tenant-b"), "spec", "selector"),
+                at(render("k8s").get("StatefulSet/o365-audit-camel"), "spec", "selector"),
                 "the two tenants' pods are told apart");
     }
 
@@ -158,11 +164,11 @@ class KubernetesManifestsTest {
     void theTenantsOverlayTakesEveryTenantFromItsSecretAndMountsTheCertificateReadable() throws Exception {
         Map<String, Map<String, Object>> objects = render("k8s/overlays/tenants");
 
-        Map<String, Object> pod = cast((Map<?, ?>) at(objects.get("Deployment/o365-audit-camel"), "spec",
+        Map<String, Object> pod = cast((Map<?, ?>) at(objects.get("StatefulSet/o365-audit-camel"), "spec",
                 "template", "spec"));
         Map<String, Object> container = first(list(pod.get("containers")));
         Map<String, String> env = new TreeMap<>();
-        for (Map<String, Object> e : this.<Map<String, Object>>typed(list(container.get("env")))) {
+        for (Map<String, Object> e : Manifests.<Map<String, Object>>typed(list(container.get("env")))) {
             env.put((String) e.get("name"), (String) e.get("value"));
         }
         assertFalse(env.containsKey("O365_TENANT_ID"), "no top-level tenant next to O365_TENANTS: " + env);
@@ -170,10 +176,10 @@ class KubernetesManifestsTest {
         assertEquals("o365-audit-camel-tenants", at(first(list(container.get("envFrom"))), "secretRef", "name"));
         // the certificate path lies in a read-only mount of the certificate Secret, readable by the pod's group
         String certificate = env.get("O365_TENANT_FABRIKAM_CLIENT_CERTIFICATE");
-        Map<String, Object> mount = this.<Map<String, Object>>typed(list(container.get("volumeMounts"))).stream()
+        Map<String, Object> mount = Manifests.<Map<String, Object>>typed(list(container.get("volumeMounts"))).stream()
                 .filter(m -> certificate.startsWith(m.get("mountPath") + "/")).findFirst().orElseThrow();
         assertEquals(Boolean.TRUE, mount.get("readOnly"));
-        Map<String, Object> volume = this.<Map<String, Object>>typed(list(pod.get("volumes"))).stream()
+        Map<String, Object> volume = Manifests.<Map<String, Object>>typed(list(pod.get("volumes"))).stream()
                 .filter(v -> v.get("name").equals(mount.get("name"))).findFirst().orElseThrow();
         assertEquals("o365-audit-camel-fabrikam-certificate", at(volume, "secret", "secretName"));
         int mode = ((Number) at(volume, "secret", "defaultMode")).intValue();
@@ -198,56 +204,5 @@ class KubernetesManifestsTest {
         assertFalse(tenants.get(0).usesCertificate());
         assertTrue(tenants.get(1).usesCertificate());
         assertEquals(io.github.o365auditcamel.config.Cloud.GCC_HIGH, tenants.get(1).cloud());
-    }
-
-    private static Map<String, Map<String, Object>> render(String dir) throws IOException, InterruptedException {
-        Process kubectl;
-        try {
-            kubectl = new ProcessBuilder("kubectl", "kustomize", dir).redirectErrorStream(false).start();
-        } catch (IOException missing) {
-            Assumptions.abort("kubectl is not installed here, so k8s/ cannot be rendered: " + missing.getMessage());
-            throw missing;
-        }
-        byte[] out = kubectl.getInputStream().readAllBytes();
-        String err = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(kubectl.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, kubectl.exitValue(), "kubectl kustomize " + dir + ": " + err);
-        Map<String, Map<String, Object>> objects = new TreeMap<>();
-        for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(
-                new String(out, StandardCharsets.UTF_8))) {
-            Map<String, Object> object = cast((Map<?, ?>) doc);
-            objects.put(object.get("kind") + "/" + at(object, "metadata", "name"), object);
-        }
-        return objects;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Map<?, ?> map) {
-        return (Map<String, Object>) map;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> List<T> typed(List<Object> list) {
-        return (List<T>) list;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object value) {
-        return value == null ? new ArrayList<>() : (List<Object>) value;
-    }
-
-    private static Map<String, Object> first(List<Object> list) {
-        return cast((Map<?, ?>) list.get(0));
-    }
-
-    private static Object at(Map<String, Object> map, String... path) {
-        Object current = map;
-        for (String key : path) {
-            if (!(current instanceof Map<?, ?> m)) {
-                return null;
-            }
-            current = m.get(key);
-        }
-        return current;
     }
 }
