@@ -1,8 +1,16 @@
 package io.github.o365auditcamel;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 
+import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
+import io.github.o365auditcamel.kafka.KafkaClientSettings;
+import io.github.o365auditcamel.kafka.KafkaEnvironmentVariables;
+import io.github.o365auditcamel.kafka.KafkaSettingsCheck;
 import io.github.o365auditcamel.routes.RoutesSourceSync;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -33,6 +41,8 @@ public final class Application {
         // the first location that has a key wins: ./application.properties over the defaults packed in the jar
         main.setPropertyPlaceholderLocations(
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
+        // CAMEL_COMPONENT_KAFKA_* from the environment: the Kafka security settings of every client
+        KafkaEnvironmentVariables.properties(System.getenv()).forEach(main::addOverrideProperty);
         main.addMainListener(new SettingsCheck());
         try {
             // on Kubernetes: the routes ConfigMap, copied into ./routes where Camel loads and watches them
@@ -44,17 +54,46 @@ public final class Application {
         System.exit(main.run(args));
     }
 
-    /** Checks every setting before Camel configures anything, so that a mistake gives one clear line. */
+    /**
+     * Checks every setting before Camel configures anything, and the Kafka settings once camel-main has bound
+     * {@code camel.component.kafka.*}, before any client connects: a mistake gives one clear line.
+     */
     private static final class SettingsCheck extends MainListenerSupport {
         @Override
         public void beforeConfigure(BaseMainSupport main) {
             PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
             try {
-                CollectorConfiguration.allSettingsFrom(properties);
+                List<CollectorSettings> all = CollectorConfiguration.allSettingsFrom(properties);
+                requireFreePort(all.get(0).managementPort());
             } catch (InvalidSettingException e) {
-                System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
-                System.exit(EXIT_BAD_SETTING);
+                refuse(e);
             }
+        }
+
+        @Override
+        public void afterConfigure(BaseMainSupport main) {
+            try {
+                KafkaSettingsCheck.check(main.getCamelContext().getRegistry()
+                        .lookupByNameAndType("kafkaClients", KafkaClientSettings.class));
+            } catch (InvalidSettingException e) {
+                refuse(e);
+            }
+        }
+
+        /** Camel would otherwise run on without its management port (no health, metrics or Jolokia). */
+        private static void requireFreePort(int port) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(port));
+            } catch (IOException e) {
+                throw new InvalidSettingException("O365_MANAGEMENT_PORT", "names port " + port + ", which another"
+                        + " program already uses");
+            }
+        }
+
+        private static void refuse(InvalidSettingException e) {
+            System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
+            System.exit(EXIT_BAD_SETTING);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.CollectorReadinessCheck;
@@ -87,14 +88,17 @@ public class CollectorConfiguration implements CamelConfiguration {
 
         // the proxy first: the tenants' token clients are built below
         useProxy(context, shared);
+        // every Kafka client's connection and security settings: KAFKA_BROKERS and camel.component.kafka.*
+        KafkaClientSettings kafka = KafkaClientSettings.of(context, shared.kafkaBrokers());
+        registry.bind("kafkaClients", kafka);
 
         // started in this order, before the routes: the topics; the transactional producers, which abort what a
         // previous run of this instance left open; then the state, read from its topic
-        context.addService(new KafkaTopics(all), true, true);
+        context.addService(new KafkaTopics(all, kafka), true, true);
         BlobRecordStreamer streamer = new BlobRecordStreamer();
         List<Tenant> tenantList = new ArrayList<>();
         for (CollectorSettings settings : all) {
-            tenantList.add(tenant(settings, meters, streamer));
+            tenantList.add(tenant(settings, kafka, meters, streamer));
         }
         for (Tenant tenant : tenantList) {
             context.addService(tenant.publisher(), true, true);
@@ -129,8 +133,8 @@ public class CollectorConfiguration implements CamelConfiguration {
 
         // readiness: Kafka, each tenant's token and subscriptions; and no content type stopped by a fatal answer
         // (with several tenants: ready while one of them collects; o365_tenant_ready says which)
-        CollectorReadinessCheck readiness = new CollectorReadinessCheck(tenants, subscriptionTable, contentTypeHealth,
-                Clock.systemUTC());
+        CollectorReadinessCheck readiness = new CollectorReadinessCheck(tenants, kafka, subscriptionTable,
+                contentTypeHealth, Clock.systemUTC());
         for (Tenant tenant : tenantList) {
             tenant.metrics().tenantReady(() -> readiness.problemsOf(tenant).isEmpty());
         }
@@ -148,17 +152,18 @@ public class CollectorConfiguration implements CamelConfiguration {
     }
 
     /** A tenant's own beans: nothing in them is shared with another tenant. */
-    private static Tenant tenant(CollectorSettings settings, MeterRegistry meters, BlobRecordStreamer streamer) {
+    private static Tenant tenant(CollectorSettings settings, KafkaClientSettings kafka, MeterRegistry meters,
+            BlobRecordStreamer streamer) {
         CollectorMetrics metrics = new CollectorMetrics(meters, settings.tenantName(), settings.contentTypes(),
                 Clock.systemUTC());
-        KafkaStateStore stateStore = new KafkaStateStore(settings);
+        KafkaStateStore stateStore = new KafkaStateStore(settings, kafka);
         return new Tenant(settings, metrics,
                 new TokenProvider(settings, metrics),
                 new ApiRateLimiter(settings),
                 new ManagementApi(settings),
                 stateStore,
                 new ListingWindows(settings, stateStore),
-                new BlobPublisher(settings, stateStore, streamer, metrics),
+                new BlobPublisher(settings, kafka, stateStore, streamer, metrics),
                 new DeadLetterRetries(settings, stateStore));
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.tenancy.Tenant;
 import io.github.o365auditcamel.tenancy.Tenants;
 import org.apache.camel.health.HealthCheck;
@@ -34,18 +35,18 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
     static final long KAFKA_CHECK_SECONDS = 10;
 
     private final Tenants tenants;
-    private final String kafkaBrokers;
+    private final KafkaClientSettings kafka;
     private final SubscriptionTable subscriptions;
     private final ContentTypeHealthCheck contentTypes;
     private final Clock clock;
     private volatile Instant kafkaCheckedAt = Instant.MIN;
     private volatile String kafkaProblem = "not checked yet";
 
-    public CollectorReadinessCheck(Tenants tenants, SubscriptionTable subscriptions,
+    public CollectorReadinessCheck(Tenants tenants, KafkaClientSettings kafka, SubscriptionTable subscriptions,
             ContentTypeHealthCheck contentTypes, Clock clock) {
         super("o365", "collector");
         this.tenants = tenants;
-        this.kafkaBrokers = tenants.all().iterator().next().settings().kafkaBrokers();
+        this.kafka = kafka;
         this.subscriptions = subscriptions;
         this.contentTypes = contentTypes;
         this.clock = clock;
@@ -156,18 +157,17 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
     }
 
     private String askKafka() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBrokers,
+        try (Admin admin = Admin.create(kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-readiness"))) {
+                AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-readiness")))) {
             int nodes = admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).size();
             return nodes > 0 ? null : "no broker in the cluster";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
         } catch (Exception e) {
-            return kafkaBrokers + " unreachable: " + FailureReason.of(e);
+            return kafka.brokers() + " (" + kafka.describe() + ") not usable: " + FailureReason.of(e);
         }
     }
 }

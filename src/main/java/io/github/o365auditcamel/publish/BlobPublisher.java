@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.fetch.CountingInputStream;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
@@ -62,15 +63,17 @@ public class BlobPublisher extends ServiceSupport {
     public static final String DUPLICATE_COUNT_VARIABLE = "duplicateCount";
 
     private final CollectorSettings settings;
+    private final KafkaClientSettings kafka;
     private final KafkaStateStore stateStore;
     private final BlobRecordStreamer streamer;
     private final CollectorMetrics metrics;
     private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
     private final Map<String, RecentRecordIds> recentIds = new ConcurrentHashMap<>();
 
-    public BlobPublisher(CollectorSettings settings, KafkaStateStore stateStore, BlobRecordStreamer streamer,
-            CollectorMetrics metrics) {
+    public BlobPublisher(CollectorSettings settings, KafkaClientSettings kafka, KafkaStateStore stateStore,
+            BlobRecordStreamer streamer, CollectorMetrics metrics) {
         this.settings = settings;
+        this.kafka = kafka;
         this.stateStore = stateStore;
         this.streamer = streamer;
         this.metrics = metrics;
@@ -365,8 +368,7 @@ public class BlobPublisher extends ServiceSupport {
 
     private KafkaProducer<String, byte[]> producer(String slot) {
         return producers.computeIfAbsent(slot, type -> {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBrokers());
+            Map<String, Object> props = new java.util.HashMap<>();
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-" + type.toLowerCase(Locale.ROOT));
             props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -378,7 +380,7 @@ public class BlobPublisher extends ServiceSupport {
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
             props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
             KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+                    new KafkaProducer<>(kafka.producer(props), new StringSerializer(), new ByteArraySerializer());
             try {
                 producer.initTransactions();
             } catch (RuntimeException e) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.listing.CheckpointStore;
 import io.github.o365auditcamel.listing.ListingWindows;
 import org.apache.camel.support.service.ServiceSupport;
@@ -59,7 +60,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
 
     private final String topic;
     private final String tenantId;
-    private final String brokers;
+    private final KafkaClientSettings kafka;
     private final Duration settleTimeout;
     private final Clock clock;
     private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
@@ -70,39 +71,38 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     private Admin admin;
     private List<TopicPartition> partitions;
 
-    public KafkaStateStore(CollectorSettings settings) {
-        this(settings.stateTopic(), settings.tenantId(), settings.kafkaBrokers(),
-                settings.kafkaTransactionTimeout().plusSeconds(30), Clock.systemUTC());
+    public KafkaStateStore(CollectorSettings settings, KafkaClientSettings kafka) {
+        this(settings.stateTopic(), settings.tenantId(), kafka, settings.kafkaTransactionTimeout().plusSeconds(30),
+                Clock.systemUTC());
     }
 
-    public KafkaStateStore(String topic, String tenantId, String brokers, Duration settleTimeout, Clock clock) {
+    public KafkaStateStore(String topic, String tenantId, KafkaClientSettings kafka, Duration settleTimeout,
+            Clock clock) {
         this.topic = topic;
         this.tenantId = tenantId;
-        this.brokers = brokers;
+        this.kafka = kafka;
         this.settleTimeout = settleTimeout;
         this.clock = clock;
     }
 
     @Override
     protected void doStart() throws Exception {
-        Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state-reader");
-        reader = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+        reader = new KafkaConsumer<>(kafka.consumer(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state-reader")),
+                new StringDeserializer(), new StringDeserializer());
+        admin = Admin.create(kafka.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state-admin")));
         partitions = reader.partitionsFor(topic, Duration.ofSeconds(WRITE_TIMEOUT_SECONDS)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         reader.assign(partitions);
         reader.seekToBeginning(partitions);
         catchUp();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state");
-        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        producer = new KafkaProducer<>(kafka.producer(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-state")),
+                new StringSerializer(), new StringSerializer());
         pruneDoneBlobs();
         LOG.info("State topic {}: {} cursors, {} handled blobs and {} dead-lettered blobs awaiting a retry loaded",
                 topic, cursors.size(), doneBlobs.size(), pendingRetries.size());

@@ -114,8 +114,8 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         // readiness follows Kafka
         broker.stop();
         HttpResponse<String> notReady = management.await("/observe/health/ready?data=true",
-                r -> r.statusCode() == 503 && r.body().contains("unreachable"), Duration.ofSeconds(40));
-        assertTrue(notReady.body().contains(broker.bootstrapServers() + " unreachable"), notReady.body());
+                r -> r.statusCode() == 503 && r.body().contains("not usable"), Duration.ofSeconds(40));
+        assertTrue(notReady.body().contains(broker.bootstrapServers() + " (PLAINTEXT) not usable"), notReady.body());
         broker.start();
         management.await("/observe/health/ready", r -> r.statusCode() == 200, Duration.ofSeconds(60));
     }

@@ -113,7 +113,7 @@ class KubernetesStrimziTest {
                 assertTrue(allows(acls, "group", group, "Read"), group);
             }
             // the transactional producers: one per content-refs partition and one for the retries
-            BlobPublisher publisher = new BlobPublisher(settings, null, null, null);
+            BlobPublisher publisher = new BlobPublisher(settings, null, null, null, null);
             for (String slot : List.of(BlobPublisher.refsSlot(0), BlobPublisher.refsSlot(11),
                     BlobPublisher.RETRY_SLOT)) {
                 String id = publisher.transactionalId(slot);

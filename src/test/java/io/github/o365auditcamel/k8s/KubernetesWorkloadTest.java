@@ -76,7 +76,7 @@ class KubernetesWorkloadTest {
                         "o365.tenant-id", TENANT_ID, "o365.client-id", TENANT_ID, "o365.client-secret", "s",
                         "o365.instance-id", pod)::get);
                 assertEquals(pod, settings.instanceId());
-                String id = new BlobPublisher(settings, null, null, null).transactionalId(BlobPublisher.refsSlot(0));
+                String id = new BlobPublisher(settings, null, null, null, null).transactionalId(BlobPublisher.refsSlot(0));
                 assertTrue(id.contains("." + pod + "."), id);
                 assertTrue(transactionalIds.add(id), id);
             }

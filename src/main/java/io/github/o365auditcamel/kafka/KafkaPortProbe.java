@@ -1,0 +1,87 @@
+package io.github.o365auditcamel.kafka;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Asks a broker's port which protocol it speaks, before a Kafka client trusts it: it sends an ApiVersions request
+ * (version 0, the first request every Kafka client sends) and looks at the first bytes of the answer. A Kafka
+ * listener without TLS answers with a frame of a few hundred bytes; a TLS listener answers with a TLS alert
+ * (record type 21, version 3.x). Only the first bootstrap server that accepts a connection is asked; nothing is
+ * concluded from one that does not answer.
+ */
+final class KafkaPortProbe {
+
+    private static final int TIMEOUT_MILLIS = 3000;
+    private static final short API_VERSIONS = 18;
+    private static final int TLS_ALERT = 21;
+    private static final int TLS_HANDSHAKE = 22;
+
+    /** What the broker at {@code broker} answered, when it answered at all. */
+    record Answer(String broker, boolean speaksTls, boolean speaksPlainKafka) {
+        static final Answer NONE = new Answer(null, false, false);
+    }
+
+    private KafkaPortProbe() {
+    }
+
+    static Answer probe(String bootstrapServers) {
+        for (String server : bootstrapServers.split(",")) {
+            String broker = server.trim();
+            int colon = broker.lastIndexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String host = broker.substring(0, colon).replace("[", "").replace("]", "");
+            int port = Integer.parseInt(broker.substring(colon + 1));
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
+                socket.setSoTimeout(TIMEOUT_MILLIS);
+                sendApiVersionsRequest(socket);
+                byte[] head = readUpTo(socket.getInputStream(), 4);
+                if (head.length >= 2 && (head[0] == TLS_ALERT || head[0] == TLS_HANDSHAKE) && head[1] == 3) {
+                    return new Answer(broker, true, false);
+                }
+                if (head.length == 4) {
+                    int length = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8)
+                            | (head[3] & 0xff);
+                    return new Answer(broker, false, length > 0 && length < 1_000_000);
+                }
+                return new Answer(broker, false, false);
+            } catch (IOException | RuntimeException e) {
+                // not reachable (yet), or it said nothing: the next one, or no conclusion
+            }
+        }
+        return Answer.NONE;
+    }
+
+    /** ApiVersions v0: size, api key, api version, correlation id, client id; no body. */
+    private static void sendApiVersionsRequest(Socket socket) throws IOException {
+        byte[] clientId = "o365-audit-camel-probe".getBytes(StandardCharsets.UTF_8);
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(2 + 2 + 4 + 2 + clientId.length);
+        out.writeShort(API_VERSIONS);
+        out.writeShort(0);
+        out.writeInt(1);
+        out.writeShort(clientId.length);
+        out.write(clientId);
+        out.flush();
+    }
+
+    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+        byte[] buffer = new byte[n];
+        int read = 0;
+        while (read < n) {
+            int r = in.read(buffer, read, n - read);
+            if (r < 0) {
+                break;
+            }
+            read += r;
+        }
+        return java.util.Arrays.copyOf(buffer, read);
+    }
+}
