@@ -77,8 +77,12 @@ public final class KafkaSettingsCheck {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            String message = Secrets.without(String.valueOf(root.getMessage()), connection);
-            String text = e.getMessage() + " " + message;
+            String message = Secrets.without(plain(root), connection);
+            StringBuilder chain = new StringBuilder();
+            for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+                chain.append(t.getMessage()).append(' ');
+            }
+            String text = chain.toString();
             String lower = text.toLowerCase(Locale.ROOT);
             // Kafka says "keystore" for a trust store too: the file's path tells them apart
             String truststore = connection.getProperty(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
@@ -101,6 +105,16 @@ public final class KafkaSettingsCheck {
             throw new InvalidSettingException("CAMEL_COMPONENT_KAFKA_*", "(the Kafka client settings) are not"
                     + " usable: " + message);
         }
+    }
+
+    /** What went wrong, in words: a store's password, else the root cause's message without exception names. */
+    private static String plain(Throwable root) {
+        String message = String.valueOf(root.getMessage());
+        if (root instanceof javax.crypto.BadPaddingException || root instanceof java.security.UnrecoverableKeyException
+                || message.contains("password was incorrect")) {
+            return "its password does not open it";
+        }
+        return message.replaceAll("\\b[\\w.]*(Exception|Error): ", "");
     }
 
     private static void requireFile(Properties connection, String key, String option) {

@@ -104,34 +104,4 @@ class CollectorJarIT {
             assertFalse(collector.output().contains("\tat "), "no stack trace:\n" + collector.output());
         }
     }
-
-    @Test
-    void aMissingSettingStopsStartupWithOneLineNamingIt() throws Exception {
-        Map<String, String> env = environment();
-        env.remove("O365_TENANT_ID");
-        assertRefused(env, "O365_TENANT_ID is required");
-    }
-
-    @Test
-    void aMalformedSettingStopsStartupWithOneLineNamingIt() throws Exception {
-        Map<String, String> env = environment();
-        env.put("O365_CONTENT_TYPES", "Audit.Exchange,Audit.Teams");
-        assertRefused(env, "O365_CONTENT_TYPES names an unknown content type 'Audit.Teams'");
-        env.put("O365_CONTENT_TYPES", "Audit.Exchange");
-        env.put("O365_POLL_INTERVAL", "every minute");
-        assertRefused(env, "O365_POLL_INTERVAL must be a duration");
-    }
-
-    private static void assertRefused(Map<String, String> env, String expected) throws Exception {
-        Path dir = CollectorProcess.freshWorkingDirectory();
-        try (CollectorProcess collector = CollectorProcess.start(dir, env)) {
-            int exit = collector.waitForExit(Duration.ofSeconds(60));
-            List<String> errors = collector.outputLines().stream().filter(l -> l.contains("configuration error")).toList();
-
-            assertEquals(2, exit, collector.output());
-            assertEquals(1, errors.size(), collector.output());
-            assertTrue(errors.get(0).contains(expected), errors.get(0));
-            assertFalse(collector.output().contains("\tat "), "no stack trace:\n" + collector.output());
-        }
-    }
 }
