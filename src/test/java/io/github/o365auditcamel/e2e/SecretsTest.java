@@ -26,6 +26,7 @@ import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.kafka.SecuredKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.PoisonKind;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client secret, the certificate's key and its file's password, and the proxy's password never show: the
+ * The client secret, the certificate's key and its file's password, the proxy's password, and Kafka's SASL password
+ * and trust store password (every Kafka client goes through SASL_SSL) never show: the
  * collector runs two tenants, one with a known secret and one with a PKCS#12 certificate and a known password, behind
  * a proxy
  * with a known password, through tokens that expire, throttling, a revoked token and a poison blob, with its own and
@@ -66,6 +68,8 @@ class SecretsTest extends InProcessCollectorTestSupport {
     private static TestCertificate certificate;
     private static java.nio.file.Path pfx;
     private static ForwardProxy proxy;
+    /** Kafka through SASL_SSL: the SCRAM password and the trust store's password are secrets too. */
+    private static SecuredKafkaBroker securedKafka;
     private static final List<String> LOG_LINES = java.util.Collections.synchronizedList(new ArrayList<>());
     private static AbstractAppender capture;
 
@@ -93,6 +97,7 @@ class SecretsTest extends InProcessCollectorTestSupport {
         logging.updateLoggers();
 
         broker = EmbeddedKafkaBroker.shared();
+        securedKafka = new SecuredKafkaBroker().start();
         certificate = TestCertificate.generate("o365-audit-camel secrets test");
         try {
             pfx = certificate.writePkcs12(java.nio.file.Files.createTempFile("secrets-app", ".pfx"),
@@ -129,6 +134,10 @@ class SecretsTest extends InProcessCollectorTestSupport {
         if (proxy != null) {
             proxy.close();
         }
+        if (securedKafka != null) {
+            securedKafka.close();
+            securedKafka = null;
+        }
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         if (logging.getConfiguration().getRootLogger().getAppenders().get("secrets-capture") == null) {
             return;
@@ -159,13 +168,21 @@ class SecretsTest extends InProcessCollectorTestSupport {
         props.put("o365.proxy-url", proxy.url());
         props.put("o365.proxy-username", "collector");
         props.put("o365.proxy-password", PROXY_PASSWORD);
+        // every Kafka client through SASL_SSL, configured as camel-kafka documents it
+        props.put("kafka.brokers", securedKafka.bootstrapServers());
+        props.put("camel.component.kafka.security-protocol", "SASL_SSL");
+        props.put("camel.component.kafka.sasl-mechanism", securedKafka.scramSha512User().mechanism());
+        props.put("camel.component.kafka.sasl-jaas-config", securedKafka.scramSha512User().jaasConfig());
+        props.put("camel.component.kafka.ssl-truststore-location", securedKafka.tls().clientTruststore().toString());
+        props.put("camel.component.kafka.ssl-truststore-password", securedKafka.tls().clientTruststorePassword());
+        props.put("camel.component.kafka.ssl-truststore-type", "PKCS12");
     }
 
     @Test
     void theClientSecretAppearsInNoLogNoEndpointUriAndNoJmxAttribute() throws Exception {
         // the poison blob's records are not counted: they never arrive
         int expected = simulator.recordCount() + simulator.tenant(CERTIFICATE_TENANT).recordCount();
-        try (TopicReader reader = new TopicReader(broker.bootstrapServers(),
+        try (TopicReader reader = new TopicReader(securedKafka.internalBootstrapServers(),
                 List.of(PREFIX + "audit.exchange", PREFIX + "audit.general"))) {
             reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(90));
             simulator.revokeTokens();
@@ -184,7 +201,8 @@ class SecretsTest extends InProcessCollectorTestSupport {
                 keyBase64.substring(320, 384), PROXY_PASSWORD,
                 // as the Proxy-Authorization header carries it
                 java.util.Base64.getEncoder().encodeToString(("collector:" + PROXY_PASSWORD)
-                        .getBytes(StandardCharsets.UTF_8)));
+                        .getBytes(StandardCharsets.UTF_8)),
+                securedKafka.scramSha512User().password(), securedKafka.tls().clientTruststorePassword());
 
         // logs, at DEBUG, stack traces included
         List<String> lines;
