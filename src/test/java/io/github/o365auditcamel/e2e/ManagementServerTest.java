@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The management port as a user's monitoring sees it: liveness and readiness (and readiness going down with
  * Kafka), the collector's metrics in Prometheus format next to Camel's route metrics, and Jolokia, which reads
- * everything Hawtio needs but refuses operations and writes.
+ * everything Hawtio needs and serves Camel's route dumps but refuses writes and every other operation.
  */
 class ManagementServerTest extends InProcessCollectorTestSupport {
 
@@ -109,7 +110,34 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         JsonNode write = jolokia("{\"type\":\"write\",\"mbean\":\"org.apache.camel:context=o365-audit-camel,"
                 + "type=routes,name=\\\"list-content-audit-exchange\\\"\",\"attribute\":\"Tracing\",\"value\":true}");
         assertEquals(403, write.get("status").asInt(), write.toString());
+        // ...while the dumps behind Hawtio's route diagram and source view are served, as Hawtio asks for them
+        String contextMBean = "org.apache.camel:context=o365-audit-camel,type=context,name=\"o365-audit-camel\"";
+        String routeMBean = "org.apache.camel:context=o365-audit-camel,type=routes,name=\"fetch-content\"";
+        JsonNode routesXml = jolokia(exec(contextMBean, "dumpRoutesAsXml()"));
+        assertEquals(200, routesXml.get("status").asInt(), routesXml.toString());
+        assertTrue(routesXml.get("value").asText().contains("<route id=\"fetch-content\""), routesXml.toString());
+        assertTrue(routesXml.get("value").asText().contains("{{kafka.brokers}}"), "placeholders left unresolved");
+        JsonNode routeStats = jolokia(exec(routeMBean, "dumpRouteStatsAsXml", true, true));
+        assertEquals(200, routeStats.get("status").asInt(), routeStats.toString());
+        assertTrue(routeStats.get("value").asText().contains("<routeStat id=\"fetch-content\""), routeStats.toString());
+        JsonNode allStats = jolokia(exec(contextMBean, "dumpRoutesStatsAsXml", true, true));
+        assertEquals(200, allStats.get("status").asInt(), allStats.toString());
+        // ...but not with placeholders resolved, and nothing that changes something
+        for (String refused : List.of(
+                exec(contextMBean, "dumpRoutesAsXml(boolean)", true),
+                exec(contextMBean, "dumpRoutesAsYaml(boolean)", true),
+                exec(routeMBean, "dumpRouteAsXml(boolean)", true),
+                exec(routeMBean, "reset()"),
+                exec(routeMBean, "remove()"),
+                exec(routeMBean, "updateRouteFromXml", "<route/>"),
+                exec(contextMBean, "stop()"),
+                exec(contextMBean, "sendStringBody(java.lang.String,java.lang.String)", "direct:nowhere", "x"))) {
+            JsonNode answer = jolokia(refused);
+            assertEquals(403, answer.get("status").asInt(), refused + " -> " + answer);
+        }
         assertEquals("Started", context.getRouteController().getRouteStatus("list-content-audit-exchange").name());
+        assertEquals("Started", context.getRouteController().getRouteStatus("fetch-content").name());
+        assertEquals("Started", context.getStatus().name());
 
         // readiness follows Kafka
         broker.stop();
@@ -122,6 +150,16 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
 
     private JsonNode jolokia(String request) throws Exception {
         return JSON.readTree(management.post("/observe/jolokia", request).body());
+    }
+
+    /** A Jolokia exec request, as JSON. */
+    private static String exec(String mbean, String operation, Object... arguments) {
+        ObjectNode request = JSON.createObjectNode()
+                .put("type", "exec").put("mbean", mbean).put("operation", operation);
+        if (arguments.length > 0) {
+            request.set("arguments", JSON.valueToTree(arguments));
+        }
+        return request.toString();
     }
 
     /** The value of a metric for one content type, in Prometheus text format. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +36,12 @@ import org.junit.jupiter.api.Test;
  * The Hawtio console as a user gets it: the collector jar runs against the simulator and a real Kafka broker,
  * {@code bin/hawtio} starts Hawtio 3.0.0 pointed at the collector's Jolokia, and a headless Chromium opens the URL
  * that the script prints. The page lands in Hawtio's Camel view, connected to the collector through Hawtio's proxy;
- * the routes view lists our routes with exchange counts that grow while the collector polls.
+ * the routes view lists our routes with exchange counts that grow while the collector polls, and a route's diagram
+ * and source view show its steps (from the route dumps that the read-only Jolokia policy allows).
  *
- * <p>A screenshot of the routes view is written to {@code target/hawtio-routes.png} (the one in
- * {@code docs/hawtio-routes.png} was taken by this test). Without a Chromium or Chrome on the PATH the test is
- * skipped, not failed.
+ * <p>Screenshots of the routes view and of the route diagram are written to {@code target/hawtio-routes.png} and
+ * {@code target/hawtio-route-diagram.png} (the one in {@code docs/hawtio-routes.png} was taken by this test). Without
+ * a Chromium or Chrome on the PATH the test is skipped, not failed.
  */
 class HawtioConsoleIT {
 
@@ -48,6 +50,16 @@ class HawtioConsoleIT {
     /** A route that runs every poll (2 s here), so its count grows while we watch. */
     private static final String POLLING_ROUTE = "list-content-audit-exchange";
     private static final Path SCREENSHOT = Path.of("target/hawtio-routes.png");
+    /**
+     * A route whose diagram is drawn, and the starts of its steps' labels (Hawtio cuts them short): where it starts,
+     * its two exception clauses, the API call, the split and where each item goes. Hawtio 3.0.0 cannot draw a route
+     * whose XML starts with a route-level {@code <errorHandler>} (our {@code errorHandler: noErrorHandler: {}}): its
+     * layout fails and the page goes blank. This route has none.
+     */
+    private static final String DIAGRAM_ROUTE = "list-content-page";
+    private static final List<String> DIAGRAM_NODES = List.of("From direct:list-", "On Exception", "To direct:call-",
+            "Split", "To direct:enqueue");
+    private static final Path DIAGRAM_SCREENSHOT = Path.of("target/hawtio-route-diagram.png");
     private static final String NO_BROWSER = "skipped: no chromium, chromium-browser or google-chrome on the PATH "
             + "(on Debian: apt-get install chromium); this test needs a headless browser";
 
@@ -193,15 +205,7 @@ class HawtioConsoleIT {
         browser.navigate(consoleUrl);
         awaitRoutesInTree();
 
-        JsonNode clicked = browser.evaluate("""
-                (() => {
-                  const folder = [...document.querySelectorAll('[role=tree] *')]
-                      .find(e => e.children.length === 0 && e.textContent.trim() === 'routes');
-                  if (!folder) return false;
-                  folder.click();
-                  return true;
-                })()""");
-        assertTrue(clicked.asBoolean(), "no 'routes' folder in the Camel tree:\n" + browser.text());
+        clickTreeNode("routes");
 
         Map<String, Map<String, String>> first = routesTable(rows -> OUR_ROUTES.stream()
                 .allMatch(route -> rows.containsKey(route) && "Started".equals(rows.get(route).get("State")))
@@ -217,6 +221,86 @@ class HawtioConsoleIT {
         assertTrue(Files.size(SCREENSHOT) > 10_000, "screenshot of the routes view");
         System.out.printf("Hawtio routes view: %d routes, %s total %d -> %d; screenshot %s%n", later.size(),
                 POLLING_ROUTE, before, total(later, POLLING_ROUTE), SCREENSHOT.toAbsolutePath());
+    }
+
+    @Test
+    void aRoutesDiagramAndSourceShowItsStepsFromTheReadOnlyDumps() throws Exception {
+        browser.navigate(consoleUrl);
+        awaitRoutesInTree();
+
+        // Hawtio read the routes with dumpRoutesAsXml() when it built the tree; the diagram draws the route's XML
+        clickTreeNode(DIAGRAM_ROUTE);
+        clickTab("Route Diagram");
+        JsonNode labels;
+        try {
+            labels = browser.await("""
+                    [...document.querySelectorAll('.camel-route-diagram .react-flow__node .camel-node-label')]
+                        .map(label => label.innerText.trim())""",
+                    value -> value.isArray() && DIAGRAM_NODES.stream().allMatch(
+                            node -> texts(value).stream().anyMatch(label -> label.startsWith(node))),
+                    Duration.ofSeconds(30), "the diagram of " + DIAGRAM_ROUTE + " with its steps " + DIAGRAM_NODES);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\npage: " + browser.text() + "\nbrowser console:\n"
+                    + String.join("\n", browser.console()), e);
+        }
+        // the route's exchange count on its first node, from the route's statistics (dumpRouteStatsAsXml)
+        JsonNode count = browser.await("""
+                (() => {
+                  const first = document.querySelector('.camel-route-diagram .react-flow__node .number');
+                  return first ? Number(first.innerText.replace(/[^0-9]/g, '')) : -1;
+                })()""", value -> value.asLong() > 0, Duration.ofSeconds(20),
+                "the exchange count of " + DIAGRAM_ROUTE + " on its diagram");
+        browser.screenshot(DIAGRAM_SCREENSHOT);
+        assertTrue(Files.size(DIAGRAM_SCREENSHOT) > 10_000, "screenshot of the route diagram");
+
+        clickTab("Source");
+        JsonNode source = browser.await("""
+                (() => {
+                  const lines = document.querySelector('.monaco-editor .view-lines');
+                  return lines ? lines.innerText.replace(/\\s+/g, ' ') : '';
+                })()""", value -> value.asText().contains("<route")
+                        && value.asText().contains("id=\"" + DIAGRAM_ROUTE + "\"")
+                        && value.asText().contains("uri=\"direct:call-management-api\""),
+                Duration.ofSeconds(30), "the source view with the XML of " + DIAGRAM_ROUTE);
+        System.out.printf("Hawtio route diagram of %s: %d steps %s, %d exchanges; source view: %d characters;"
+                + " screenshot %s%n", DIAGRAM_ROUTE, labels.size(), texts(labels), count.asLong(),
+                source.asText().length(), DIAGRAM_SCREENSHOT.toAbsolutePath());
+    }
+
+    /** Clicks the node of Hawtio's tree whose own text is {@code label}. */
+    private void clickTreeNode(String label) {
+        JsonNode clicked = browser.evaluate("""
+                (label => {
+                  const node = [...document.querySelectorAll('[role=tree] *')]
+                      .find(e => e.children.length === 0 && e.textContent.trim() === label);
+                  if (!node) return false;
+                  node.click();
+                  return true;
+                })(%s)""".formatted(jsString(label)));
+        assertTrue(clicked.asBoolean(), "no '" + label + "' in the Camel tree:\n" + browser.text());
+    }
+
+    /** Clicks one of the Camel view's tabs (a link in its navigation bar), once it is there. */
+    private void clickTab(String title) throws InterruptedException {
+        browser.await("""
+                (title => {
+                  const tab = [...document.querySelectorAll('nav[aria-label="Camel Nav"] a')]
+                      .find(a => a.textContent.trim() === title);
+                  if (!tab) return false;
+                  tab.click();
+                  return true;
+                })(%s)""".formatted(jsString(title)), JsonNode::asBoolean, Duration.ofSeconds(15),
+                "the '" + title + "' tab of the Camel view");
+    }
+
+    private static String jsString(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(element -> texts.add(element.asText()));
+        return texts;
     }
 
     /** Hawtio reads the collector's MBean tree once per page load; the tree shows our routes. */
