@@ -17,6 +17,7 @@ import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
+import io.github.o365auditcamel.metrics.KafkaClientMeters;
 import io.github.o365auditcamel.progress.CollectorReadinessCheck;
 import io.github.o365auditcamel.progress.ContentTypeHealthCheck;
 import io.github.o365auditcamel.progress.FailureReason;
@@ -42,6 +43,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
@@ -91,10 +93,15 @@ public class CollectorConfiguration implements CamelConfiguration {
         // every Kafka client's connection and security settings: KAFKA_BROKERS and camel.component.kafka.*
         KafkaClientSettings kafka = KafkaClientSettings.of(context, shared.kafkaBrokers());
         registry.bind("kafkaClients", kafka);
+        // the Kafka clients' own metrics, the routes' (camel-kafka makes them through this factory) and ours
+        KafkaClientMeters kafkaMeters = new KafkaClientMeters(meters);
+        context.getComponent("kafka", KafkaComponent.class).setKafkaClientFactory(kafkaMeters);
+        kafka.exportMetricsTo(kafkaMeters);
 
         // started in this order, before the routes: the topics; the transactional producers, which abort what a
         // previous run of this instance left open; then the state, read from its topic
-        context.addService(new KafkaTopics(all, kafka), true, true);
+        KafkaTopics topics = new KafkaTopics(all, kafka);
+        context.addService(topics, true, true);
         BlobRecordStreamer streamer = new BlobRecordStreamer();
         List<Tenant> tenantList = new ArrayList<>();
         for (CollectorSettings settings : all) {
@@ -108,7 +115,11 @@ public class CollectorConfiguration implements CamelConfiguration {
         }
         Tenants tenants = new Tenants(tenantList);
         // one instance at a time lists a tenant (the master: endpoints of the listing routes); every instance fetches
-        new ListingLeadership(all).addTo(context);
+        ListingLeadership leadership = new ListingLeadership(all);
+        leadership.addTo(context);
+        for (Tenant tenant : tenantList) {
+            tenant.metrics().checkpointLag(tenant.stateStore()::knownCursor, () -> leadership.isLeader(tenant.name()));
+        }
 
         useTrustedCertificates(context, shared);
         sizeConnectionPool(context, all);
@@ -133,8 +144,8 @@ public class CollectorConfiguration implements CamelConfiguration {
 
         // readiness: Kafka, each tenant's token and subscriptions; and no content type stopped by a fatal answer
         // (with several tenants: ready while one of them collects; o365_tenant_ready says which)
-        CollectorReadinessCheck readiness = new CollectorReadinessCheck(tenants, kafka, subscriptionTable,
-                contentTypeHealth, Clock.systemUTC());
+        CollectorReadinessCheck readiness = new CollectorReadinessCheck(tenants, kafka, topics::problem,
+                subscriptionTable, contentTypeHealth, Clock.systemUTC());
         for (Tenant tenant : tenantList) {
             tenant.metrics().tenantReady(() -> readiness.problemsOf(tenant).isEmpty());
         }

@@ -57,7 +57,8 @@ public record CollectorSettings(
         String proxyUsername,
         String proxyPassword,
         TrustedCertificates trustedCertificates,
-        String topicLayout) {
+        String topicLayout,
+        TopicSettings topics) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -259,13 +260,18 @@ public record CollectorSettings(
                     "is required with O365_PROXY_USERNAME but not set");
         }
         String topicLayout = r.oneOf("o365.topic-layout", "shared", TOPIC_LAYOUTS);
+        // how missing topics are created: 0 (unset) leaves it to the broker's defaults
+        TopicSettings topics = new TopicSettings(r.integer("o365.topic-partitions", 0, 0, 10_000),
+                r.integer("o365.topic-replication-factor", 0, 0, 32),
+                r.value("o365.topic-retention") == null ? null
+                        : r.duration("o365.topic-retention", "7d", Duration.ofHours(1)));
         return new CollectorSettings(tenantName == null ? DEFAULT_TENANT : tenantName, tenantId, clientId,
                 clientSecret, clientCertificate, clientCertificatePassword, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
-                proxyPassword, trustedCertificates, topicLayout);
+                proxyPassword, trustedCertificates, topicLayout, topics);
     }
 
     /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
@@ -354,7 +360,7 @@ public record CollectorSettings(
                 + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
                 + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
-                + trustedCertificates + ", topicLayout=" + topicLayout + "]";
+                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + "]";
     }
 
     private static final class Reader {

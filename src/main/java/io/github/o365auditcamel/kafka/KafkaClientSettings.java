@@ -7,12 +7,15 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import io.github.o365auditcamel.metrics.KafkaClientMeters;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -35,6 +38,7 @@ public final class KafkaClientSettings {
     private final String brokers;
     private final Supplier<KafkaConfiguration> component;
     private volatile Properties connection;
+    private volatile KafkaClientMeters meters;
 
     public KafkaClientSettings(String brokers, Supplier<KafkaConfiguration> component) {
         this.brokers = brokers;
@@ -54,6 +58,21 @@ public final class KafkaClientSettings {
 
     public String brokers() {
         return brokers;
+    }
+
+    /** Exports the metrics of the clients made with these settings ({@link #metered}) to {@code meters}. */
+    public void exportMetricsTo(KafkaClientMeters meters) {
+        this.meters = meters;
+    }
+
+    /** A producer made with these settings, its metrics exported (when {@link #exportMetricsTo} was called). */
+    public <P extends Producer<?, ?>> P metered(P producer) {
+        return meters == null ? producer : meters.bind(producer);
+    }
+
+    /** A consumer made with these settings, its metrics exported (when {@link #exportMetricsTo} was called). */
+    public <C extends Consumer<?, ?>> C metered(C consumer) {
+        return meters == null ? consumer : meters.bind(consumer);
     }
 
     /** The security protocol in use: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL. */

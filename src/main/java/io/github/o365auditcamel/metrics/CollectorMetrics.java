@@ -3,10 +3,9 @@ package io.github.o365auditcamel.metrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import io.github.o365auditcamel.api.ApiOutcome;
 import io.micrometer.core.instrument.Counter;
@@ -25,8 +24,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@code o365_token_refreshes_total} by {@code result};</li>
  * <li>{@code o365_blobs_deadlettered_total} by {@code content_type} and {@code retried}, and
  * {@code o365_blobs_skipped_total} (gone or expired);</li>
- * <li>{@code o365_checkpoint_lag_seconds}: now minus the {@code contentCreated} of the newest blob completed
- * (published, dead-lettered or skipped), by {@code content_type}; NaN until the first one;</li>
+ * <li>{@code o365_checkpoint_lag_seconds}: how far behind now the listing's checkpoint is, by {@code content_type}:
+ * the time up to which every blob the service made available is handed to the fetchers. A poll that lists up to now
+ * brings it back to about the poll interval, blobs or none, so a quiet content type is not behind; it grows while
+ * polls fail or a backlog is caught up. Reported by the instance that lists the tenant, NaN on the others (and before
+ * the first poll), so that {@code max} over the instances is the tenant's. The fetchers' own backlog is the Kafka
+ * consumer lag of the content-refs topic ({@code kafka_consumer_fetch_manager_records_lag_max});</li>
  * <li>{@code o365_tenant_ready}: 1 while the tenant collects everything it is configured for, else 0.</li>
  * </ul>
  */
@@ -38,7 +41,7 @@ public class CollectorMetrics {
     private final MeterRegistry registry;
     private final String tenant;
     private final Clock clock;
-    private final Map<String, AtomicLong> newestCompleted = new ConcurrentHashMap<>();
+    private final List<String> contentTypes;
 
     public CollectorMetrics(MeterRegistry registry, List<String> contentTypes, Clock clock) {
         this(registry, io.github.o365auditcamel.config.CollectorSettings.DEFAULT_TENANT, contentTypes, clock);
@@ -48,18 +51,37 @@ public class CollectorMetrics {
         this.registry = registry;
         this.tenant = tenant;
         this.clock = clock;
+        this.contentTypes = List.copyOf(contentTypes);
+        // every counter shows from the start, at 0: an alert on increase() sees its first step
         for (String contentType : contentTypes) {
-            AtomicLong newest = newestCompleted.computeIfAbsent(contentType, t -> new AtomicLong(Long.MIN_VALUE));
-            Gauge.builder("o365.checkpoint.lag", newest, this::lagSeconds)
-                    .description("Now minus the contentCreated of the newest blob completed")
-                    .baseUnit("seconds")
-                    .tag(TENANT, tenant)
-                    .tag(CONTENT_TYPE, contentType)
-                    .register(registry);
-            // every content type shows from the start, with 0 until it has published something
             recordsPublished(contentType);
             blobsFetched(contentType);
             bytesFetched(contentType);
+            deadLettered(contentType, true);
+            deadLettered(contentType, false);
+            skipped(contentType);
+            refetched(contentType);
+            throttled(contentType);
+        }
+        tokenRequests(true);
+        tokenRequests(false);
+    }
+
+    /**
+     * The gauges {@code o365_checkpoint_lag_seconds}, one per content type: now minus the checkpoint while
+     * {@code listing} says this instance lists the tenant, NaN otherwise.
+     *
+     * @param checkpoints the checkpoint of a content type as this instance knows it, without asking Kafka
+     */
+    public void checkpointLag(Function<String, Optional<Instant>> checkpoints, BooleanSupplier listing) {
+        for (String contentType : contentTypes) {
+            Gauge.builder("o365.checkpoint.lag", () -> lagSeconds(listing, checkpoints.apply(contentType)))
+                    .description("How far behind now the listing's checkpoint is (NaN on instances that do not list)")
+                    .baseUnit("seconds")
+                    .tag(TENANT, tenant)
+                    .tag(CONTENT_TYPE, contentType)
+                    .strongReference(true)
+                    .register(registry);
         }
     }
 
@@ -77,25 +99,20 @@ public class CollectorMetrics {
     }
 
     /** A blob's records are in Kafka. */
-    public void blobPublished(String contentType, long records, long bytes, Instant contentCreated) {
+    public void blobPublished(String contentType, long records, long bytes) {
         recordsPublished(contentType).increment(records);
         blobsFetched(contentType).increment();
         bytesFetched(contentType).increment(bytes);
-        completed(contentType, contentCreated);
     }
 
     /** A blob went to the dead-letter topic; {@code retried}: it will be fetched again from there. */
-    public void blobDeadLettered(String contentType, boolean retried, Instant contentCreated) {
-        registry.counter("o365.blobs.deadlettered", TENANT, tenant, CONTENT_TYPE, contentType,
-                "retried", String.valueOf(retried))
-                .increment();
-        completed(contentType, contentCreated);
+    public void blobDeadLettered(String contentType, boolean retried) {
+        deadLettered(contentType, retried).increment();
     }
 
     /** A blob the service no longer has (gone, expired) was skipped. */
-    public void blobSkipped(String contentType, Instant contentCreated) {
-        registry.counter("o365.blobs.skipped", TENANT, tenant, CONTENT_TYPE, contentType).increment();
-        completed(contentType, contentCreated);
+    public void blobSkipped(String contentType) {
+        skipped(contentType).increment();
     }
 
     /**
@@ -103,24 +120,53 @@ public class CollectorMetrics {
      * ({@code ConcurrentCopyException}): it is fetched again.
      */
     public void blobRefetchedForSharedRecords(String contentType) {
-        registry.counter("o365.blobs.refetched", TENANT, tenant, CONTENT_TYPE, contentType,
-                "reason", "shared-records").increment();
+        refetched(contentType).increment();
     }
 
     /** One answer of the Management Activity API, classified. */
     public void apiResponse(String contentType, ApiOutcome outcome, String code, int status) {
         String type = contentType == null ? "none" : contentType;
-        registry.counter("o365.api.requests", TENANT, tenant, CONTENT_TYPE, type,
-                "outcome", outcome.name().toLowerCase(),
-                "code", code == null ? "none" : code, "status", Integer.toString(status)).increment();
+        Counter.builder("o365.api.requests").description("Management Activity API answers, classified")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, type).tag("outcome", outcome.name().toLowerCase())
+                .tag("code", code == null ? "none" : code).tag("status", Integer.toString(status))
+                .register(registry).increment();
         if ("AF429".equals(code) || status == 429) {
-            registry.counter("o365.api.throttled", TENANT, tenant, CONTENT_TYPE, type).increment();
+            throttled(type).increment();
         }
     }
 
     /** A token request to the login host: {@code success} or {@code failure}. */
     public void tokenRequested(boolean success) {
-        registry.counter("o365.token.refreshes", TENANT, tenant, "result", success ? "success" : "failure").increment();
+        tokenRequests(success).increment();
+    }
+
+    private Counter tokenRequests(boolean success) {
+        return Counter.builder("o365.token.refreshes").description("Token requests to the login host, by result")
+                .tag(TENANT, tenant).tag("result", success ? "success" : "failure").register(registry);
+    }
+
+    private Counter deadLettered(String contentType, boolean retried) {
+        return Counter.builder("o365.blobs.deadlettered")
+                .description("Blobs sent to the dead-letter topic; retried: fetched again from there later")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).tag("retried", String.valueOf(retried))
+                .register(registry);
+    }
+
+    private Counter skipped(String contentType) {
+        return Counter.builder("o365.blobs.skipped").description("Blobs the service no longer has (gone, expired)")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
+    }
+
+    private Counter refetched(String contentType) {
+        return Counter.builder("o365.blobs.refetched")
+                .description("Blobs fetched again because they shared records with a blob published at the same time")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).tag("reason", "shared-records")
+                .register(registry);
+    }
+
+    private Counter throttled(String contentType) {
+        return Counter.builder("o365.api.throttled").description("Management Activity API calls throttled (AF429)")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
     private Counter recordsPublished(String contentType) {
@@ -138,15 +184,10 @@ public class CollectorMetrics {
                 .baseUnit("bytes").tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
-    private void completed(String contentType, Instant contentCreated) {
-        if (contentCreated != null) {
-            newestCompleted.computeIfAbsent(contentType, t -> new AtomicLong(Long.MIN_VALUE))
-                    .accumulateAndGet(contentCreated.toEpochMilli(), Math::max);
+    private double lagSeconds(BooleanSupplier listing, Optional<Instant> checkpoint) {
+        if (!listing.getAsBoolean() || checkpoint.isEmpty()) {
+            return Double.NaN;
         }
-    }
-
-    private double lagSeconds(AtomicLong newest) {
-        long millis = newest.get();
-        return millis == Long.MIN_VALUE ? Double.NaN : Math.max(0, clock.millis() - millis) / 1000.0;
+        return Math.max(0, clock.millis() - checkpoint.get().toEpochMilli()) / 1000.0;
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.tenancy.Tenant;
@@ -36,17 +37,20 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
 
     private final Tenants tenants;
     private final KafkaClientSettings kafka;
+    private final Supplier<String> topicsProblem;
     private final SubscriptionTable subscriptions;
     private final ContentTypeHealthCheck contentTypes;
     private final Clock clock;
     private volatile Instant kafkaCheckedAt = Instant.MIN;
     private volatile String kafkaProblem = "not checked yet";
 
-    public CollectorReadinessCheck(Tenants tenants, KafkaClientSettings kafka, SubscriptionTable subscriptions,
-            ContentTypeHealthCheck contentTypes, Clock clock) {
+    /** @param topicsProblem why the topics are not ready yet (missing and may not be created), or null */
+    public CollectorReadinessCheck(Tenants tenants, KafkaClientSettings kafka, Supplier<String> topicsProblem,
+            SubscriptionTable subscriptions, ContentTypeHealthCheck contentTypes, Clock clock) {
         super("o365", "collector");
         this.tenants = tenants;
         this.kafka = kafka;
+        this.topicsProblem = topicsProblem;
         this.subscriptions = subscriptions;
         this.contentTypes = contentTypes;
         this.clock = clock;
@@ -148,6 +152,10 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
     }
 
     private String kafkaProblem() {
+        String topics = topicsProblem.get();
+        if (topics != null) {
+            return topics;
+        }
         Instant now = clock.instant();
         if (Duration.between(kafkaCheckedAt, now).getSeconds() >= KAFKA_CHECK_SECONDS) {
             kafkaProblem = askKafka();

@@ -184,7 +184,7 @@ public class BlobPublisher extends ServiceSupport {
             }
             stateStore.rememberPublished(contentId, contentCreated);
             stateStore.rememberRetry(contentId, null);
-            metrics.blobPublished(contentType, records, body.count(), contentCreated);
+            metrics.blobPublished(contentType, records, body.count());
             exchange.setVariable(RECORD_COUNT_VARIABLE, records);
             exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
         }
@@ -244,7 +244,7 @@ public class BlobPublisher extends ServiceSupport {
                 JSON.writeValueAsBytes(letter), headers);
         Integer pending = retryAt != null ? Integer.valueOf(deadLetterCount) : null;
         commitHandled(exchange, blob, record, previous != null || pending != null, pending);
-        metrics.blobDeadLettered(blob.contentType, retryAt != null, blob.contentCreated());
+        metrics.blobDeadLettered(blob.contentType, retryAt != null);
         if (retryAt != null) {
             LOG.warn("{}: blob {} sent to dead-letter topic {}, fetched again at {}: {}", blob.contentType,
                     blob.contentId, settings.deadLetterTopic(), retryAt, reason);
@@ -258,7 +258,7 @@ public class BlobPublisher extends ServiceSupport {
     public void skip(Exchange exchange) throws Exception {
         Blob blob = Blob.of(exchange);
         commitHandled(exchange, blob, null, stateStore.pendingRetry(blob.contentId) != null, null);
-        metrics.blobSkipped(blob.contentType, blob.contentCreated());
+        metrics.blobSkipped(blob.contentType);
         LOG.warn("{}: blob {} skipped: {}", blob.contentType, blob.contentId, reasonOf(exchange));
     }
 
@@ -380,7 +380,8 @@ public class BlobPublisher extends ServiceSupport {
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
             props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
             KafkaProducer<String, byte[]> producer =
-                    new KafkaProducer<>(kafka.producer(props), new StringSerializer(), new ByteArraySerializer());
+                    kafka.metered(new KafkaProducer<>(kafka.producer(props), new StringSerializer(),
+                            new ByteArraySerializer()));
             try {
                 producer.initTransactions();
             } catch (RuntimeException e) {

@@ -46,9 +46,11 @@ class KubernetesMonitoringTest {
     private static final Path COLLECTOR_METRICS =
             Path.of("src/main/java/io/github/o365auditcamel/metrics/CollectorMetrics.java");
     /** Metrics the rules may read that are not the collector's: Prometheus's own, and kube-state-metrics'. */
-    private static final Set<String> OTHER_METRICS = Set.of("up", "kube_pod_status_ready");
-    /** Labels Prometheus (through the PodMonitor) or kube-state-metrics put on a series. */
-    private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "job", "condition");
+    private static final Set<String> OTHER_METRICS = Set.of("up", "kube_pod_status_ready",
+            // the Kafka client's own, exported by Micrometer's Kafka binder (ManagementServerTest reads it)
+            "kafka_consumer_fetch_manager_records_lag_max");
+    /** Labels Prometheus (through the PodMonitor), kube-state-metrics or the Kafka binder put on a series. */
+    private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "job", "condition", "client_id");
     private static final List<String> OVERLAYS = List.of("k8s/overlays/strimzi", "k8s/overlays/msk");
 
     @Test
@@ -149,11 +151,13 @@ class KubernetesMonitoringTest {
         }
         assertEquals(Set.of("O365CollectorDown", "O365CollectorScrapeFailing", "O365CollectorNotReady",
                 "O365CollectorNoPodReady", "O365TenantNotReady", "O365ListingStalled", "O365NoRecordsPublished",
-                "O365ApiThrottled", "O365BlobDeadLettered", "O365DeadLettersRecurring", "O365CheckpointLagging"),
+                "O365ApiThrottled", "O365BlobDeadLettered", "O365DeadLettersRecurring", "O365CheckpointLagging",
+                "O365FetchBacklog"),
                 rules.keySet());
 
         assertRule(rules.get("O365TenantNotReady"), "10m", "o365_tenant_ready", "== 0");
         assertRule(rules.get("O365CheckpointLagging"), "30m", "o365_checkpoint_lag_seconds", "> 3600");
+        assertRule(rules.get("O365FetchBacklog"), "30m", "kafka_consumer_fetch_manager_records_lag_max", "> 100");
         assertRule(rules.get("O365ApiThrottled"), "30m", "o365_api_throttled_total");
         // a quiet tenant is normal: only a ready tenant, over a whole day
         assertRule(rules.get("O365NoRecordsPublished"), "1h", "o365_records_published_total[24h]",

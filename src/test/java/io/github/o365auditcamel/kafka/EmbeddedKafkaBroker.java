@@ -125,6 +125,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A plaintext broker with further broker settings of the test's (a topic creation policy, say), a fresh temporary
+     * log dir and a free port.
+     */
+    public static EmbeddedKafkaBroker withBrokerSettings(Map<String, String> settings) {
+        ListenerLayout plain = ListenerLayout.plaintext();
+        return new EmbeddedKafkaBroker(new ListenerLayout(plain.clientListener(), plain.securityProtocols(),
+                plain.interBrokerListener(), settings, plain.scramCredentials()));
+    }
+
     /** Cleanly shuts the broker down and waits for it; the data stays. Does nothing if not running. */
     public synchronized void stop() {
         KafkaRaftServer s = server;
