@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.kafka.SecuredKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.testing.ForwardProxy;
 import org.junit.jupiter.api.AfterAll;
@@ -28,17 +28,29 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The path a customer runs: the packaged jar with the quick start's settings and no URL overrides, so that the login
- * and API hosts come from the cloud setting, as they do in production. This machine cannot reach Microsoft; where
- * Microsoft must answer, a proxy (as a company's) tunnels its real host names to simulators that play them.
+ * and API hosts come from the cloud setting, as they do in production, and a Kafka that speaks only SASL_SSL, as
+ * production clusters do. This machine cannot reach Microsoft; where Microsoft must answer, a proxy (as a company's)
+ * tunnels its real host names to simulators that play them.
  */
 class RealPathIT {
 
     private static final List<String> CONTENT_TYPES = ManagementApiSimulator.ALL_CONTENT_TYPES;
-    private static EmbeddedKafkaBroker broker;
+    private static SecuredKafkaBroker broker;
 
     @BeforeAll
     static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = new SecuredKafkaBroker().start();
+    }
+
+    /** The quick start's Kafka settings for a SCRAM user over TLS, the broker's authority as a PEM file. */
+    private static void secureKafka(Map<String, String> env) {
+        SecuredKafkaBroker.SaslUser user = broker.scramSha512User();
+        env.put("KAFKA_BROKERS", broker.bootstrapServers());
+        env.put("CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+        env.put("CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", user.mechanism());
+        env.put("CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", user.jaasConfig());
+        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", broker.tls().caCertificatePem().toString());
+        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
     }
 
     @AfterAll
@@ -58,7 +70,7 @@ class RealPathIT {
         env.put("O365_TENANT_ID", tenant);
         env.put("O365_CLIENT_ID", UUID.randomUUID().toString());
         env.put("O365_CLIENT_SECRET", secret);
-        env.put("KAFKA_BROKERS", broker.bootstrapServers());
+        secureKafka(env);
         env.put("O365_POLL_INTERVAL", "3s");
         int port = freePort();
         env.put("O365_MANAGEMENT_PORT", String.valueOf(port));
@@ -89,11 +101,12 @@ class RealPathIT {
             assertFalse(readiness.get("message").asText().contains("subscriptions"), readiness.toString());
             assertFalse(collector.output().contains("\tat "), "no stack trace:\n" + collector.output());
             assertFalse(collector.output().contains(secret), "the secret is not logged");
+            assertFalse(collector.output().contains(broker.scramSha512User().password()), "nor Kafka's password");
         }
     }
 
     @Test
-    void twoTenantsInTwoCloudsCallTheirOwnLoginAndApiHosts() throws Exception {
+    void twoTenantsInTwoCloudsCallTheirOwnHostsAndEveryRecordArrivesOnceThroughSaslSsl() throws Exception {
         String contoso = UUID.randomUUID().toString();
         String fabrikam = UUID.randomUUID().toString();
         String proxyPassword = "proxy-pw-" + UUID.randomUUID();
@@ -123,14 +136,14 @@ class RealPathIT {
             env.put("O365_PROXY_USERNAME", "svc-collector");
             env.put("O365_PROXY_PASSWORD", proxyPassword);
             env.put("O365_TRUSTED_CERTIFICATES", authorities.toString());
-            env.put("KAFKA_BROKERS", broker.bootstrapServers());
+            secureKafka(env);
             env.put("O365_TOPIC_PREFIX", "clouds.");
             env.put("O365_POLL_INTERVAL", "2s");
             env.put("O365_MANAGEMENT_PORT", String.valueOf(freePort()));
             int expected = enterprise.recordCount() + gccHigh.recordCount();
 
             try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
-                 TopicReader reader = new TopicReader(broker.bootstrapServers(),
+                 TopicReader reader = new TopicReader(broker.internalBootstrapServers(),
                          CollectorProcess.recordTopics("clouds."))) {
                 List<TopicReader.Record> records = reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(90));
                 Map<String, Long> byTenant = records.stream()
