@@ -184,7 +184,7 @@ public class KafkaTopics extends ServiceSupport {
 
     private static String describe(NewTopic topic) {
         return topic.name() + " (" + (topic.numPartitions() < 0 ? "the broker's partitions" : topic.numPartitions()
-                + " partitions") + ", " + (topic.replicationFactor() < 0 ? "the broker's replication"
+                + (topic.numPartitions() == 1 ? " partition" : " partitions")) + ", " + (topic.replicationFactor() < 0 ? "the broker's replication"
                 : "replication " + topic.replicationFactor()) + (topic.configs().isEmpty() ? ""
                 : ", " + new TreeMap<>(topic.configs()).toString().replaceAll("[{}]", "")) + ")";
     }

@@ -92,6 +92,21 @@ public final class CollectorProcess implements AutoCloseable {
         return env;
     }
 
+    /**
+     * A Kafka client's settings as the collector's environment: {@code KAFKA_BROKERS} for the bootstrap servers and
+     * {@code CAMEL_COMPONENT_KAFKA_<KEY>} for the others ({@code sasl.jaas.config} is
+     * {@code CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG}), the names camel-kafka's options have.
+     */
+    public static Map<String, String> kafkaEnvironment(java.util.Properties client) {
+        Map<String, String> env = new HashMap<>();
+        for (String key : client.stringPropertyNames()) {
+            env.put(key.equals("bootstrap.servers") ? "KAFKA_BROKERS"
+                    : "CAMEL_COMPONENT_KAFKA_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'),
+                    client.getProperty(key));
+        }
+        return env;
+    }
+
     /** The record topic of every content type under {@code prefix}. */
     public static List<String> recordTopics(String prefix) {
         return ManagementApiSimulator.ALL_CONTENT_TYPES.stream()

@@ -44,20 +44,8 @@ class RealPathIT {
 
     /** The quick start's Kafka settings for a SCRAM user over TLS, the broker's authority as a PEM file. */
     private static void secureKafka(Map<String, String> env) {
-        SecuredKafkaBroker.SaslUser user = broker.scramSha512User();
-        env.put("KAFKA_BROKERS", broker.bootstrapServers());
-        env.put("CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-        env.put("CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", user.mechanism());
-        env.put("CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", user.jaasConfig());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", broker.tls().caCertificatePem().toString());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+        env.putAll(CollectorProcess.kafkaEnvironment(
+                broker.saslSslClientPropertiesWithPemTruststore(broker.scramSha512User())));
     }
 
     @Test

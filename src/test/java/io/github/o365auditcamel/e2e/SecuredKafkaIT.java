@@ -55,13 +55,9 @@ class SecuredKafkaIT {
     /** SASL_SSL with SCRAM-SHA-512 and a PEM trust store, as for Strimzi's cluster CA. */
     private static Map<String, String> saslSsl(String prefix, String password) {
         Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers(), prefix);
-        SecuredKafkaBroker.SaslUser user = broker.scramSha512User();
-        env.put("CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
-        env.put("CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", user.mechanism());
-        env.put("CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG",
-                SecuredKafkaBroker.jaasConfig(user.mechanism(), user.name(), password));
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", broker.tls().caCertificatePem().toString());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+        SecuredKafkaBroker.SaslUser alice = broker.scramSha512User();
+        env.putAll(CollectorProcess.kafkaEnvironment(broker.saslSslClientPropertiesWithPemTruststore(
+                new SecuredKafkaBroker.SaslUser(alice.mechanism(), alice.name(), password))));
         return env;
     }
 
@@ -81,14 +77,7 @@ class SecuredKafkaIT {
     @Test
     void everyRecordArrivesOnceThroughMutualTls() throws Exception {
         Map<String, String> env = CollectorProcess.environment(simulator, broker.mutualTlsBootstrapServers(), "mtls.");
-        env.put("CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SSL");
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", broker.tls().clientTruststore().toString());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_PASSWORD", broker.tls().clientTruststorePassword());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_KEYSTORE_LOCATION", broker.tls().clientKeystore().toString());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_KEYSTORE_PASSWORD", broker.tls().clientKeystorePassword());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_KEY_PASSWORD", broker.tls().clientKeystorePassword());
-        env.put("CAMEL_COMPONENT_KAFKA_SSL_KEYSTORE_TYPE", "PKCS12");
+        env.putAll(CollectorProcess.kafkaEnvironment(broker.mutualTlsClientProperties()));
 
         try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env)) {
             assertEveryRecordOnce(collector, "mtls.");
