@@ -32,10 +32,10 @@ public final class KafkaSettingsCheck {
     /** @throws InvalidSettingException naming the first bad setting */
     public static void check(KafkaClientSettings clients) {
         Properties connection = clients.connection();
-        String protocol = connection.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT")
-                .trim().toUpperCase(Locale.ROOT);
+        String protocol = connection.getProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT").trim();
+        // in capitals: camel-kafka compares them as written, and would leave a lower-case "ssl" without its TLS settings
         if (!PROTOCOLS.contains(protocol)) {
-            throw invalid("securityProtocol", "must be one of " + String.join(", ", PROTOCOLS));
+            throw invalid("securityProtocol", "must be one of " + String.join(", ", PROTOCOLS) + ", in capitals");
         }
         if (protocol.startsWith("SASL_") && connection.getProperty(SaslConfigs.SASL_JAAS_CONFIG) == null
                 && System.getProperty("java.security.auth.login.config") == null) {

@@ -129,14 +129,19 @@ class SecretsTest extends InProcessCollectorTestSupport {
         }
     }
 
+    /** After Camel's context has stopped (after each test), which would otherwise wait for the broker at length. */
+    @AfterAll
+    static void stopSecuredKafka() {
+        if (securedKafka != null) {
+            securedKafka.close();
+            securedKafka = null;
+        }
+    }
+
     @AfterAll
     static void restoreLogging() {
         if (proxy != null) {
             proxy.close();
-        }
-        if (securedKafka != null) {
-            securedKafka.close();
-            securedKafka = null;
         }
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         if (logging.getConfiguration().getRootLogger().getAppenders().get("secrets-capture") == null) {

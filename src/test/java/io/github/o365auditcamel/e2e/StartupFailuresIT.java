@@ -20,6 +20,8 @@ import io.github.o365auditcamel.kafka.SecuredKafkaBroker;
 import io.github.o365auditcamel.testing.TestCertificate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * library's own checks: Microsoft's sign-in library, Kafka's client) and no secret. Each row starts the jar with the
  * quick start's settings and one mistake.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class StartupFailuresIT {
 
     private static final String SECRET = "the-client-secret-" + Long.toHexString(System.nanoTime());

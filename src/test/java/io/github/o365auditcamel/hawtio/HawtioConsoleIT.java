@@ -273,18 +273,28 @@ class HawtioConsoleIT {
      */
     @Test
     void everyKindOfRouteHasADiagram() throws Exception {
-        for (String route : List.of("fetch-content-refs", "fetch-blob", "call-management-api", "publish-records",
-                "retry-dead-letters", "start-tenant-subscriptions")) {
-            browser.navigate(consoleUrl);
-            awaitRoutesInTree();
-            clickTreeNode(route);
+        // one page for all: a route Hawtio cannot draw would blank it, and the next route would not be found.
+        // Each route's first two steps, as Hawtio shortens them, tell its diagram from the one before
+        Map<String, List<String>> firstSteps = new java.util.LinkedHashMap<>();
+        firstSteps.put("fetch-content-refs", List.of("From kafka:{{cont", "To direct:fetch-c"));
+        firstSteps.put("fetch-blob", List.of("From direct:fetch", "Do Try"));
+        firstSteps.put("call-management-api", List.of("From direct:call-", "To direct:send-ma"));
+        firstSteps.put("publish-records", List.of("From direct:publi", "Bean blobPublishe"));
+        firstSteps.put("retry-dead-letters", List.of("From kafka:{{o365", "To direct:retry-d"));
+        firstSteps.put("start-tenant-subscriptions", List.of("From direct:start", "Split: ${bean:ten"));
+        browser.navigate(consoleUrl);
+        awaitRoutesInTree();
+        for (Map.Entry<String, List<String>> route : firstSteps.entrySet()) {
+            clickTreeNode(route.getKey());
             clickTab("Route Diagram");
             JsonNode labels = browser.await("""
                     [...document.querySelectorAll('.camel-route-diagram .react-flow__node .camel-node-label')]
                         .map(label => label.innerText.trim())""",
-                    value -> value.isArray() && value.size() >= 2 && texts(value).get(0).startsWith("From "),
-                    Duration.ofSeconds(30), "the diagram of " + route + "\npage: " + browser.text());
-            System.out.printf("Hawtio route diagram of %s: %s%n", route, texts(labels));
+                    value -> value.isArray() && value.size() >= 2
+                            && texts(value).get(0).startsWith(route.getValue().get(0))
+                            && texts(value).get(1).startsWith(route.getValue().get(1)),
+                    Duration.ofSeconds(30), "the diagram of " + route.getKey());
+            System.out.printf("Hawtio route diagram of %s: %s%n", route.getKey(), texts(labels));
         }
     }
 
