@@ -14,6 +14,7 @@ import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
+import io.github.o365auditcamel.fetch.ContentReferences;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
@@ -102,7 +103,8 @@ public class CollectorConfiguration implements CamelConfiguration {
         // previous run of this instance left open; then the state, read from its topic
         KafkaTopics topics = new KafkaTopics(all, kafka);
         context.addService(topics, true, true);
-        BlobRecordStreamer streamer = new BlobRecordStreamer();
+        BlobRecordStreamer streamer = new BlobRecordStreamer(shared.limits().maxRecordBytes(),
+                shared.limits().maxBlobBytes());
         List<Tenant> tenantList = new ArrayList<>();
         for (CollectorSettings settings : all) {
             tenantList.add(tenant(settings, kafka, meters, streamer));
@@ -135,6 +137,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("listingWindows", new TenantListingWindows(tenants));
         registry.bind("blobPublisher", new TenantPublishers(tenants));
         registry.bind("blobFailures", new BlobFailures());
+        registry.bind("contentReferences", new ContentReferences());
         registry.bind("deadLetterRetries", new TenantDeadLetters(tenants));
         registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore()));

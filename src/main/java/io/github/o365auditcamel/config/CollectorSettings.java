@@ -58,7 +58,8 @@ public record CollectorSettings(
         String proxyPassword,
         TrustedCertificates trustedCertificates,
         String topicLayout,
-        TopicSettings topics) {
+        TopicSettings topics,
+        SizeLimits limits) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -265,13 +266,16 @@ public record CollectorSettings(
                 r.integer("o365.topic-replication-factor", 0, 0, 32),
                 r.value("o365.topic-retention") == null ? null
                         : r.duration("o365.topic-retention", "7d", Duration.ofHours(1)));
+        // what a blob may hold: past these, a dead letter with the figure, never memory
+        SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1_000_000, 1024, 100_000_000),
+                r.longInteger("o365.max-blob-bytes", 1L << 30, 1024 * 1024, 64L << 30));
         return new CollectorSettings(tenantName == null ? DEFAULT_TENANT : tenantName, tenantId, clientId,
                 clientSecret, clientCertificate, clientCertificatePassword, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
-                proxyPassword, trustedCertificates, topicLayout, topics);
+                proxyPassword, trustedCertificates, topicLayout, topics, limits);
     }
 
     /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
@@ -360,7 +364,7 @@ public record CollectorSettings(
                 + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
                 + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
-                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + "]";
+                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits + "]";
     }
 
     private static final class Reader {
@@ -582,6 +586,22 @@ public record CollectorSettings(
             }
             try {
                 int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw invalid(property, "must be a whole number from " + min + " to " + max);
+        }
+
+        long longInteger(String property, long defaultValue, long min, long max) {
+            String v = value(property);
+            if (v == null) {
+                return defaultValue;
+            }
+            try {
+                long n = Long.parseLong(v);
                 if (n >= min && n <= max) {
                     return n;
                 }

@@ -11,7 +11,10 @@ import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.publish.ConcurrentCopyException;
 import io.github.o365auditcamel.state.StateStoreException;
 import org.apache.camel.Exchange;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * Tells a failure of the blob itself that may heal by itself (throttling, 408, 5xx, a broken connection, a
@@ -69,6 +72,63 @@ public class BlobFailures {
         }
     }
 
+    /**
+     * Whether a failure is the collector's own side failing (Kafka unavailable, the state topic, the token endpoint,
+     * the API down for several blobs in a row), not the blob's: the fetcher waits and handles the same reference
+     * again. Everything else is the blob's, and ends it: dead-lettered, retried later from there, or skipped.
+     */
+    public boolean isOurs(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof InvalidRecordException
+                    || t instanceof RecordBatchTooLargeException) {
+                // Kafka refuses the blob's own bytes: the blob's fault, however long the wait
+                return false;
+            }
+            if (t instanceof KafkaException || t instanceof StateStoreException || t instanceof TokenRequestException
+                    || t instanceof ApiOutageException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a failure is the blob's and will not heal: dead-lettered for good (see {@link #isOurs}). */
+    public boolean isPermanent(Throwable failure) {
+        return !isOurs(failure) && !isTransient(failure);
+    }
+
+    /**
+     * The dead letter's reason code: {@code invalid-reference}, {@code content-type-mismatch}, {@code foreign-uri},
+     * {@code redirect}, {@code malformed-content}, {@code refused-by-service}, {@code record-too-large},
+     * {@code transient}, or {@code unexpected} for a failure nobody foresaw (its class is in the reason).
+     */
+    public static String reasonCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InvalidReferenceException invalid) {
+                return invalid.reasonCode();
+            }
+            if (t instanceof io.github.o365auditcamel.api.ForeignUriException) {
+                return "foreign-uri";
+            }
+            if (t instanceof BlobFormatException) {
+                return "malformed-content";
+            }
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+                return "record-too-large";
+            }
+            if (t instanceof ManagementApiException api) {
+                if (api.status() >= 300 && api.status() < 400) {
+                    return "redirect";
+                }
+                return api.isRetryable() ? "transient" : "refused-by-service";
+            }
+            if (t instanceof IOException || t instanceof ConcurrentCopyException) {
+                return "transient";
+            }
+        }
+        return "unexpected";
+    }
+
     /** Whether a failure is a transient failure of the blob's download (see the class documentation). */
     public boolean isTransient(Throwable failure) {
         boolean transientCause = false;
@@ -77,7 +137,9 @@ public class BlobFailures {
                 return false;
             }
             if (t instanceof ManagementApiException api) {
-                transientCause |= api.isRetryable();
+                // a refusal that may heal (a permission granted meanwhile) too; a redirect never does
+                transientCause |= api.isRetryable()
+                        || (api.outcome() == io.github.o365auditcamel.api.ApiOutcome.FATAL && api.status() >= 400);
             } else if (t instanceof IOException || t instanceof ConcurrentCopyException) {
                 transientCause = true;
             }

@@ -1,10 +1,8 @@
 package io.github.o365auditcamel.fetch;
 
 import java.io.Closeable;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 
@@ -25,11 +23,30 @@ import com.fasterxml.jackson.core.JsonToken;
  */
 public class BlobRecordStreamer {
 
+    /** More bytes than this between two records is padding, not JSON a service writes. */
+    static final long MAX_GAP_BYTES = 1024 * 1024;
+
     private final JsonFactory factory = new JsonFactory();
+    private final long maxRecordBytes;
+    private final long maxBlobBytes;
+
+    /** Without limits but the one on padding between records: for tests. */
+    public BlobRecordStreamer() {
+        this(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);
+    }
+
+    /**
+     * @param maxRecordBytes a record longer than this is handed out without its bytes ({@link AuditRecord#isOversized})
+     * @param maxBlobBytes a blob longer than this (after decompression) is refused as malformed
+     */
+    public BlobRecordStreamer(long maxRecordBytes, long maxBlobBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxBlobBytes = maxBlobBytes;
+    }
 
     /** A lazy iterator over the records of the blob in {@code body}; it closes the body when done or failed. */
     public RecordIterator records(InputStream body) throws IOException {
-        RetainingInputStream retained = new RetainingInputStream(body);
+        RetainingInputStream retained = new RetainingInputStream(body, maxRecordBytes, MAX_GAP_BYTES, maxBlobBytes);
         return new RecordIterator(factory.createParser(retained), retained);
     }
 
@@ -71,7 +88,7 @@ public class BlobRecordStreamer {
                 throw new BlobFormatException("record " + (count + 1) + " of the blob has no Id");
             }
             count++;
-            return new AuditRecord(record.id(), record.json());
+            return new AuditRecord(record.id(), record.json(), record.size());
         }
 
         private Pending readNext() {
@@ -101,7 +118,7 @@ public class BlobRecordStreamer {
                     throw new BlobFormatException("blob is not UTF-8 JSON");
                 }
                 // what was read before this record is no longer needed
-                body.discardBefore(start);
+                body.startRecord(start);
                 String id = null;
                 int depth = 1;
                 while (depth > 0) {
@@ -124,7 +141,7 @@ public class BlobRecordStreamer {
                     }
                 }
                 long end = parser.currentLocation().getByteOffset();
-                return new Pending(id, body.slice(start, end));
+                return new Pending(id, body.endRecord(start, end), end - start);
             } catch (BlobFormatException e) {
                 close();
                 throw e;
@@ -151,85 +168,7 @@ public class BlobRecordStreamer {
         }
     }
 
-    private record Pending(String id, byte[] json) {
-    }
-
-    /**
-     * The body, keeping what was read from a given offset on, so that a record's bytes can be cut out once the parser
-     * has found its end. Holds the current record and the parser's read-ahead (a few KB), never the blob.
-     */
-    static final class RetainingInputStream extends FilterInputStream {
-        private byte[] kept = new byte[16 * 1024];
-        // stream offset of kept[0], and how many bytes kept holds
-        private long keptFrom;
-        private int keptLength;
-
-        RetainingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                keep((byte) b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                keep(buffer, offset, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // every byte must pass through read, to be kept
-            byte[] scratch = new byte[(int) Math.min(n, 8192)];
-            int read = read(scratch, 0, scratch.length);
-            return Math.max(read, 0);
-        }
-
-        private void keep(byte[] buffer, int offset, int length) {
-            ensureRoom(length);
-            System.arraycopy(buffer, offset, kept, keptLength, length);
-            keptLength += length;
-        }
-
-        private void keep(byte b) {
-            ensureRoom(1);
-            kept[keptLength++] = b;
-        }
-
-        private void ensureRoom(int length) {
-            if (keptLength + length > kept.length) {
-                kept = Arrays.copyOf(kept, Math.max(kept.length * 2, keptLength + length));
-            }
-        }
-
-        /** Forgets what was read before the offset. */
-        void discardBefore(long offset) {
-            int drop = (int) Math.min(Math.max(offset - keptFrom, 0), keptLength);
-            if (drop > 0) {
-                System.arraycopy(kept, drop, kept, 0, keptLength - drop);
-                keptLength -= drop;
-                keptFrom += drop;
-            }
-        }
-
-        /** The bytes from {@code start} (inclusive) to {@code end} (exclusive), both stream offsets. */
-        byte[] slice(long start, long end) {
-            int from = (int) (start - keptFrom);
-            int to = (int) (end - keptFrom);
-            if (from < 0 || to > keptLength || from > to) {
-                throw new IllegalStateException("record bytes " + start + ".." + end + " not kept (kept "
-                        + keptFrom + ".." + (keptFrom + keptLength) + ")");
-            }
-            return Arrays.copyOfRange(kept, from, to);
-        }
+    /** A record as read: its bytes are null when it is longer than the limit. */
+    private record Pending(String id, byte[] json, long size) {
     }
 }

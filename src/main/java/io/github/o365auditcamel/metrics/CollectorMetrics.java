@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@code o365_api_requests_total} by {@code content_type}, {@code outcome} (success, retry, fatal, ...),
  * {@code code} (the AF code, or none) and {@code status} (HTTP); {@code o365_api_throttled_total};</li>
  * <li>{@code o365_token_refreshes_total} by {@code result};</li>
- * <li>{@code o365_blobs_deadlettered_total} by {@code content_type} and {@code retried}, and
+ * <li>{@code o365_blobs_deadlettered_total} by {@code content_type} and {@code retried},
+ * {@code o365_records_deadlettered_total} (too long for Kafka) and
  * {@code o365_blobs_skipped_total} (gone or expired);</li>
  * <li>{@code o365_checkpoint_lag_seconds}: how far behind now the listing's checkpoint is, by {@code content_type}:
  * the time up to which every blob the service made available is handed to the fetchers. A poll that lists up to now
@@ -60,6 +61,7 @@ public class CollectorMetrics {
             deadLettered(contentType, true);
             deadLettered(contentType, false);
             skipped(contentType);
+            recordsDeadLettered(contentType);
             refetched(contentType);
             throttled(contentType);
         }
@@ -110,6 +112,11 @@ public class CollectorMetrics {
         deadLettered(contentType, retried).increment();
     }
 
+    /** Records of a published blob that were too long for Kafka went to the dead-letter topic instead. */
+    public void recordsDeadLettered(String contentType, long records) {
+        recordsDeadLettered(contentType).increment(records);
+    }
+
     /** A blob the service no longer has (gone, expired) was skipped. */
     public void blobSkipped(String contentType) {
         skipped(contentType).increment();
@@ -150,6 +157,12 @@ public class CollectorMetrics {
                 .description("Blobs sent to the dead-letter topic; retried: fetched again from there later")
                 .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).tag("retried", String.valueOf(retried))
                 .register(registry);
+    }
+
+    private Counter recordsDeadLettered(String contentType) {
+        return Counter.builder("o365.records.deadlettered")
+                .description("Records too long for Kafka (O365_MAX_RECORD_BYTES) sent to the dead-letter topic")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
     private Counter skipped(String contentType) {

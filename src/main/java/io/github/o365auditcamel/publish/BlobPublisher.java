@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.publish;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,12 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
+import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.fetch.CountingInputStream;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
+import io.github.o365auditcamel.progress.LogText;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
@@ -142,11 +145,18 @@ public class BlobPublisher extends ServiceSupport {
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
+            long oversized = 0;
             RecentRecordIds.BlobIds ids = recent == null ? null : recent.startBlob();
             try (BlobRecordStreamer.RecordIterator it = streamer.records(body)) {
                 producer.beginTransaction();
                 while (it.hasNext()) {
                     AuditRecord record = it.next();
+                    if (record.isOversized()) {
+                        // too long for Kafka: its reference to the dead-letter topic, the blob's others go on
+                        producer.send(oversizedRecordLetter(exchange, blob, record, headers));
+                        oversized++;
+                        continue;
+                    }
                     if (ids != null && ids.check(record.id(), System.currentTimeMillis())
                             == RecentRecordIds.Verdict.DROP) {
                         duplicates++;
@@ -167,7 +177,8 @@ public class BlobPublisher extends ServiceSupport {
                             + " blob published at the same moment; fetched again without them");
                 }
                 producer.commitTransaction();
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // an Error too (out of memory, say): a transaction is never left open
                 if (ids != null) {
                     // the aborted records' ids must not hide them when the blob is fetched again
                     ids.abandon();
@@ -185,6 +196,9 @@ public class BlobPublisher extends ServiceSupport {
             stateStore.rememberPublished(contentId, contentCreated);
             stateStore.rememberRetry(contentId, null);
             metrics.blobPublished(contentType, records, body.count());
+            if (oversized > 0) {
+                metrics.recordsDeadLettered(contentType, oversized);
+            }
             exchange.setVariable(RECORD_COUNT_VARIABLE, records);
             exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
         }
@@ -206,6 +220,7 @@ public class BlobPublisher extends ServiceSupport {
      */
     public void deadLetter(Exchange exchange, boolean transientFailure) throws Exception {
         String reason = reasonOf(exchange);
+        String reasonCode = BlobFailures.reasonCode(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         Blob blob = Blob.of(exchange);
         Integer previous = stateStore.pendingRetry(blob.contentId);
         int deadLetterCount = previous == null ? 1 : previous + 1;
@@ -230,12 +245,14 @@ public class BlobPublisher extends ServiceSupport {
         letter.put("contentId", blob.contentId);
         letter.put("contentUri", exchange.getVariable("contentUri", String.class));
         letter.put("contentCreated", blob.created);
+        letter.put("reasonCode", reasonCode);
         letter.put("reason", reason);
         letter.put("failedAt", now.toString());
         letter.put("deadLetterCount", deadLetterCount);
         letter.put("retryAt", retryAt == null ? null : retryAt.toString());
         List<Header> headers = new java.util.ArrayList<>(headersOf(blob));
         headers.add(header("o365.reason", reason));
+        headers.add(header("o365.reasonCode", reasonCode));
         headers.add(header("o365.deadLetterCount", Integer.toString(deadLetterCount)));
         if (retryAt != null) {
             headers.add(header("o365.retryAt", retryAt.toString()));
@@ -246,12 +263,44 @@ public class BlobPublisher extends ServiceSupport {
         commitHandled(exchange, blob, record, previous != null || pending != null, pending);
         metrics.blobDeadLettered(blob.contentType, retryAt != null);
         if (retryAt != null) {
-            LOG.warn("{}: blob {} sent to dead-letter topic {}, fetched again at {}: {}", blob.contentType,
-                    blob.contentId, settings.deadLetterTopic(), retryAt, reason);
+            LOG.warn("{}: blob {} sent to dead-letter topic {}, fetched again at {}: {} ({})", blob.contentType,
+                    LogText.safe(blob.contentId), settings.deadLetterTopic(), retryAt, LogText.safe(reason),
+                    reasonCode);
         } else {
-            LOG.warn("{}: blob {} sent to dead-letter topic {}: {}", blob.contentType, blob.contentId,
-                    settings.deadLetterTopic(), reason);
+            LOG.warn("{}: blob {} sent to dead-letter topic {}: {} ({})", blob.contentType,
+                    LogText.safe(blob.contentId), settings.deadLetterTopic(), LogText.safe(reason), reasonCode);
         }
+    }
+
+    /**
+     * The dead letter of one record longer than {@code O365_MAX_RECORD_BYTES}: its blob's reference, its {@code Id}
+     * and its size, in the blob's transaction; one WARN line says so.
+     */
+    private ProducerRecord<String, byte[]> oversizedRecordLetter(Exchange exchange, Blob blob, AuditRecord record,
+            List<Header> blobHeaders) throws IOException {
+        String reason = "record " + record.id() + " has " + record.size() + " bytes, more than the "
+                + settings.limits().maxRecordBytes() + " allowed (O365_MAX_RECORD_BYTES)";
+        Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("tenant", settings.tenantName());
+        letter.put("tenantId", settings.tenantId());
+        letter.put("contentType", blob.contentType);
+        letter.put("contentId", blob.contentId);
+        letter.put("contentUri", exchange.getVariable("contentUri", String.class));
+        letter.put("contentCreated", blob.created);
+        letter.put("reasonCode", "record-too-large");
+        letter.put("reason", reason);
+        letter.put("recordId", record.id());
+        letter.put("recordBytes", record.size());
+        letter.put("failedAt", Instant.now().toString());
+        letter.put("deadLetterCount", 1);
+        letter.put("retryAt", null);
+        List<Header> headers = new java.util.ArrayList<>(blobHeaders);
+        headers.add(header("o365.reason", reason));
+        headers.add(header("o365.reasonCode", "record-too-large"));
+        LOG.warn("{}: blob {}: {}; sent to dead-letter topic {}, the blob's other records are published",
+                blob.contentType, LogText.safe(blob.contentId), reason, settings.deadLetterTopic());
+        return new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId, JSON.writeValueAsBytes(letter),
+                headers);
     }
 
     /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */
@@ -259,7 +308,8 @@ public class BlobPublisher extends ServiceSupport {
         Blob blob = Blob.of(exchange);
         commitHandled(exchange, blob, null, stateStore.pendingRetry(blob.contentId) != null, null);
         metrics.blobSkipped(blob.contentType);
-        LOG.warn("{}: blob {} skipped: {}", blob.contentType, blob.contentId, reasonOf(exchange));
+        LOG.warn("{}: blob {} skipped: {}", blob.contentType, LogText.safe(blob.contentId),
+                LogText.safe(reasonOf(exchange)));
     }
 
     private void commitHandled(Exchange exchange, Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry,
@@ -310,12 +360,17 @@ public class BlobPublisher extends ServiceSupport {
                     exchange.getVariable("contentCreated", String.class));
         }
 
+        /** When the service made the blob available; null when the entry did not say so readably. */
         Instant contentCreated() {
-            return created == null ? null : Instant.parse(created);
+            try {
+                return created == null ? null : Instant.parse(created);
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
         }
     }
 
-    private void abort(String slot, KafkaProducer<String, byte[]> producer, Exception cause) {
+    private void abort(String slot, KafkaProducer<String, byte[]> producer, Throwable cause) {
         try {
             producer.abortTransaction();
         } catch (RuntimeException abortFailed) {
@@ -324,7 +379,7 @@ public class BlobPublisher extends ServiceSupport {
     }
 
     /** After a failure the transaction is aborted and the producer replaced: the next blob starts clean. */
-    private void discard(String slot, KafkaProducer<String, byte[]> producer, Exception cause) {
+    private void discard(String slot, KafkaProducer<String, byte[]> producer, Throwable cause) {
         LOG.debug("Aborting the {} transaction after: {}", slot, cause.toString());
         producers.remove(slot, producer);
         try {
@@ -379,6 +434,8 @@ public class BlobPublisher extends ServiceSupport {
             props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.kafkaCompression());
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
             props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
+            // the longest record O365_MAX_RECORD_BYTES lets through, with its key and headers
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.limits().maxMessageBytes());
             KafkaProducer<String, byte[]> producer =
                     kafka.metered(new KafkaProducer<>(kafka.producer(props), new StringSerializer(),
                             new ByteArraySerializer()));
@@ -393,6 +450,6 @@ public class BlobPublisher extends ServiceSupport {
     }
 
     private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+        return new RecordHeader(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -70,8 +70,12 @@ public class KafkaTopics extends ServiceSupport {
         CollectorSettings first = tenants.get(0);
         this.kafka = kafka;
         this.settings = first.topics();
-        Map<String, String> records = settings.retention() == null ? Map.of()
-                : Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.retention().toMillis()));
+        Map<String, String> records = new HashMap<>();
+        if (settings.retention() != null) {
+            records.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.retention().toMillis()));
+        }
+        // room for the longest record O365_MAX_RECORD_BYTES lets through
+        records.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(first.limits().maxMessageBytes()));
         Optional<Integer> recordPartitions = settings.partitions() > 0 ? Optional.of(settings.partitions())
                 : Optional.empty();
         Set<String> names = new HashSet<>();

@@ -20,6 +20,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 class ManagementApiTest {
@@ -98,12 +99,28 @@ class ManagementApiTest {
         assertTrue(failures.isTransient(new ManagementApiException(503, "AF50000", "busy", ApiOutcome.RETRY)));
         assertTrue(failures.isTransient(new UncheckedIOException(new SocketTimeoutException("slow"))));
         assertTrue(failures.isTransient(new RuntimeException(new SocketException("Connection reset"))));
-        assertFalse(failures.isTransient(new ManagementApiException(401, "AF10001", "no", ApiOutcome.FATAL)));
+        // a refusal may heal (a permission granted meanwhile): the blob is fetched again later; a redirect never does
+        assertTrue(failures.isTransient(new ManagementApiException(401, "AF10001", "no", ApiOutcome.FATAL)));
+        ManagementApiException redirect = new ManagementApiException(302, null, "moved", ApiOutcome.FATAL);
+        assertFalse(failures.isTransient(redirect));
+        assertTrue(failures.isPermanent(redirect));
+        assertEquals("redirect", BlobFailures.reasonCode(redirect));
+        // Kafka refusing the blob's own bytes is the blob's, not Kafka being away
+        RecordTooLargeException tooLarge = new RecordTooLargeException("1.5 MB");
+        assertFalse(failures.isOurs(new RuntimeException(tooLarge)));
+        assertTrue(failures.isPermanent(tooLarge));
+        assertEquals("record-too-large", BlobFailures.reasonCode(tooLarge));
+        // anything nobody foresaw ends the blob too, rather than holding up the blobs behind it
+        assertTrue(failures.isPermanent(new NullPointerException()));
+        assertTrue(failures.isPermanent(new StackOverflowError()));
+        assertEquals("unexpected", BlobFailures.reasonCode(new NullPointerException()));
         // our own side down is never the blob's fault
         assertFalse(failures.isTransient(new KafkaException("broker gone",
                 new IOException("refused"))));
         assertFalse(failures.isTransient(new TokenRequestException("login host down",
                 new IOException("refused"))));
+        assertTrue(failures.isOurs(new KafkaException("broker gone")));
+        assertFalse(failures.isPermanent(new KafkaException("broker gone")));
     }
 
     @Test

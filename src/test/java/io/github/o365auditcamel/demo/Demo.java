@@ -57,7 +57,7 @@ public final class Demo {
         say("Office 365 Management API simulator at " + simulator.baseUrl() + " with "
                 + simulator.recordCount() + " records waiting in 5 content types");
 
-        ProcessBuilder collector = new ProcessBuilder(javaBin(), "-jar", jar.toString()).inheritIO();
+        ProcessBuilder collector = new ProcessBuilder(javaBin(), "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()).inheritIO();
         Map<String, String> env = collector.environment();
         env.put("O365_TENANT_ID", simulator.tenantId());
         env.put("O365_CLIENT_ID", simulator.clientId());

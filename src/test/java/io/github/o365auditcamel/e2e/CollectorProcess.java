@@ -29,7 +29,8 @@ public final class CollectorProcess implements AutoCloseable {
      * start-up and JIT than the defaults, which the tests' collectors, brokers and test JVMs all compete for. Speed
      * is measured by the benchmark (bench/run.sh), which runs the jar with the JVM's defaults.
      */
-    static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final Process process;
     private final Path output;
