@@ -64,7 +64,8 @@ public final class Application {
             PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
             try {
                 List<CollectorSettings> all = CollectorConfiguration.allSettingsFrom(properties);
-                requireFreePort(all.get(0).managementPort());
+                requireFreePort(properties.resolveProperty("o365.management-host").orElse("0.0.0.0"),
+                        all.get(0).managementPort());
             } catch (InvalidSettingException e) {
                 refuse(e);
             }
@@ -81,10 +82,20 @@ public final class Application {
         }
 
         /** Camel would otherwise run on without its management port (no health, metrics or Jolokia). */
-        private static void requireFreePort(int port) {
+        private static void requireFreePort(String host, int port) {
+            InetSocketAddress address = new InetSocketAddress(host.isBlank() ? "0.0.0.0" : host.trim(), port);
+            if (address.isUnresolved()) {
+                throw new InvalidSettingException("O365_MANAGEMENT_HOST", "names no address of this machine");
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(port));
+                socket.bind(address);
+            } catch (java.net.BindException e) {
+                if (e.getMessage() != null && e.getMessage().contains("assign")) {
+                    throw new InvalidSettingException("O365_MANAGEMENT_HOST", "names no address of this machine");
+                }
+                throw new InvalidSettingException("O365_MANAGEMENT_PORT", "names port " + port + ", which another"
+                        + " program already uses");
             } catch (IOException e) {
                 throw new InvalidSettingException("O365_MANAGEMENT_PORT", "names port " + port + ", which another"
                         + " program already uses");

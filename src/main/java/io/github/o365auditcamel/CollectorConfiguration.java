@@ -63,10 +63,10 @@ public class CollectorConfiguration implements CamelConfiguration {
 
     /**
      * Whether a setting is read past Camel's property parser, which logs values at DEBUG: client secrets and
-     * passwords, the top-level ones and each tenant's.
+     * passwords, the top-level ones and each tenant's, and the proxy URL, which may carry a password.
      */
     static boolean isSensitive(String property) {
-        return property.endsWith("client-secret") || property.endsWith("password");
+        return property.endsWith("client-secret") || property.endsWith("password") || property.endsWith("proxy-url");
     }
 
     @Override

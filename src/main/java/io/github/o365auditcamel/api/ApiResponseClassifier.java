@@ -112,6 +112,20 @@ public class ApiResponseClassifier {
         return false;
     }
 
+    /**
+     * Whether a listing's failure stops its content type until someone acts (a missing permission, a tenant that
+     * does not match the token): a fatal answer, but not a redirect, which a proxy or a load balancer may answer for
+     * a while; that poll fails and the next one tries again.
+     */
+    public boolean stopsTheListing(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ManagementApiException api) {
+                return api.outcome() == ApiOutcome.FATAL && !(api.status() >= 300 && api.status() < 400);
+            }
+        }
+        return false;
+    }
+
     private void count(String tenant, String contentType, ApiOutcome outcome, String code, int status) {
         if (metrics != null && tenant != null) {
             metrics.apply(tenant).apiResponse(contentType, outcome, code, status);

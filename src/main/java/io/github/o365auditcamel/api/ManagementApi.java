@@ -5,7 +5,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import org.apache.camel.Exchange;
@@ -21,6 +23,11 @@ public class ManagementApi {
     /** The listing's time format, UTC, as Microsoft's own examples write it. */
     private static final DateTimeFormatter LISTING_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    /** Pages one listing window may have: at 200 entries a page, far more blobs than a day makes. */
+    static final int MAX_PAGES_PER_WINDOW = 10_000;
+    /** Exchange variable: the pages listed in the current window. */
+    public static final String LISTED_PAGES_VARIABLE = "listedPages";
 
     private final String feedUrl;
     private final String publisherId;
@@ -54,7 +61,11 @@ public class ManagementApi {
         return servedUri + (query == null ? "?" : "&") + "PublisherIdentifier=" + publisherId;
     }
 
-    /** The next page of a content listing, from the response's {@code NextPageUri} header; null on the last page. */
+    /**
+     * The next page of a content listing, from the response's {@code NextPageUri} header; null on the last page. A
+     * page is never listed twice in one window, and a window has at most {@value #MAX_PAGES_PER_WINDOW} pages: a
+     * listing that sends the collector round in circles fails the poll, saying so, instead of running forever.
+     */
     public String nextPageUri(Exchange exchange) {
         Message response = exchange.getMessage();
         String next = response.getHeader("NextPageUri", String.class);
@@ -62,7 +73,32 @@ public class ManagementApi {
             // the documentation once named it NextPageUrl; some clients still check both
             next = response.getHeader("NextPageUrl", String.class);
         }
-        return next == null || next.isBlank() ? null : followUri(next.trim());
+        if (next == null || next.isBlank()) {
+            return null;
+        }
+        String page = followUri(next.trim());
+        @SuppressWarnings("unchecked")
+        Set<String> listed = exchange.getVariable(LISTED_PAGES_VARIABLE, Set.class);
+        if (listed == null) {
+            listed = new HashSet<>();
+            exchange.setVariable(LISTED_PAGES_VARIABLE, listed);
+        }
+        listed.add(exchange.getVariable("apiUri", String.class));
+        if (!listed.add(page)) {
+            throw new ListingLoopException("the listing's NextPageUri points at a page already listed in this window");
+        }
+        if (listed.size() > MAX_PAGES_PER_WINDOW) {
+            throw new ListingLoopException("the listing of one window has more than " + MAX_PAGES_PER_WINDOW
+                    + " pages");
+        }
+        return page;
+    }
+
+    /** A listing that would never end (a page listed twice, too many pages): the poll fails with the reason. */
+    public static class ListingLoopException extends RuntimeException {
+        public ListingLoopException(String message) {
+            super(message);
+        }
     }
 
     /** Refuses any URI whose scheme, host or port differ from the configured API URL. */

@@ -170,9 +170,9 @@ class SecretsTest extends InProcessCollectorTestSupport {
         props.put("o365.content-types", "Audit.Exchange,Audit.General");
         props.put("o365.api.retry-delay-millis", "50");
         props.put("o365.api.max-retries", "10");
-        props.put("o365.proxy-url", proxy.url());
-        props.put("o365.proxy-username", "collector");
-        props.put("o365.proxy-password", PROXY_PASSWORD);
+        // the credentials in the URL, as O365_PROXY_URL=$HTTPS_PROXY brings them
+        props.put("o365.proxy-url", proxy.url().replace("http://", "http://collector:"
+                + java.net.URLEncoder.encode(PROXY_PASSWORD, StandardCharsets.UTF_8) + "@"));
         // every Kafka client through SASL_SSL, configured as camel-kafka documents it
         props.put("kafka.brokers", securedKafka.bootstrapServers());
         props.put("camel.component.kafka.security-protocol", "SASL_SSL");
@@ -203,7 +203,7 @@ class SecretsTest extends InProcessCollectorTestSupport {
                 certificate.keyPair().getPrivate().getEncoded());
         List<String> forms = List.of(SECRET, URLEncoder.encode(SECRET, StandardCharsets.UTF_8), PFX_PASSWORD,
                 // the private key, in any PEM or base64 line of it (its sixth PEM line, also found in one-line base64)
-                keyBase64.substring(320, 384), PROXY_PASSWORD,
+                keyBase64.substring(320, 384), PROXY_PASSWORD, URLEncoder.encode(PROXY_PASSWORD, StandardCharsets.UTF_8),
                 // as the Proxy-Authorization header carries it
                 java.util.Base64.getEncoder().encodeToString(("collector:" + PROXY_PASSWORD)
                         .getBytes(StandardCharsets.UTF_8)),

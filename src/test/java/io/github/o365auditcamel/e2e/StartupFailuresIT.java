@@ -88,6 +88,8 @@ class StartupFailuresIT {
                 row("port 0", "O365_MANAGEMENT_PORT", e -> e.put("O365_MANAGEMENT_PORT", "0")),
                 row("a management port another program holds", "O365_MANAGEMENT_PORT",
                         e -> e.put("O365_MANAGEMENT_PORT", String.valueOf(HELD_PORT.getLocalPort()))),
+                row("a management address that is not this machine's", "O365_MANAGEMENT_HOST",
+                        e -> e.put("O365_MANAGEMENT_HOST", "192.0.2.1")),
                 row("concurrency 0", "O365_FETCH_CONCURRENCY", e -> e.put("O365_FETCH_CONCURRENCY", "0")),
                 row("a certificate path that is a directory", "O365_CLIENT_CERTIFICATE", e -> {
                     e.remove("O365_CLIENT_SECRET");
