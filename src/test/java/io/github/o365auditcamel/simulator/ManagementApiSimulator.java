@@ -139,6 +139,14 @@ import java.util.zip.GZIPOutputStream;
  * <em>deliverable</em>: {@link #recordsByContentType()} and {@link #recordCount()} count only the records of normal
  * blobs (from {@link #addBlobs} or the initial backlog) that were not expired with {@link #expireBlob}.
  *
+ * <p>Hostile input (issue 19), for tests of a client's defences: {@link #addHostileReference} lists one entry of a
+ * {@link HostileReference} kind among good blobs (no contentUri, a redirect to the metadata endpoint, a 1.5 MiB
+ * record between two normal ones, a 200 MiB gzip bomb of blanks, a contentType other than the listing's, a contentId
+ * with CR/LF and control characters); of their records only a {@link HostileReference#HUGE_RECORD}'s two normal ones
+ * are deliverable; {@link #hostileReference} and {@link #hostileRequestCount} tell what each is and how often it was
+ * requested. {@link #listingTrap} makes a content type's listing pages carry a {@code NextPageUri} on another host
+ * or pointing at the same page ({@link ListingTrap}).
+ *
  * <p>Faults, for tests of a client's retry and pacing: {@link #faults(Faults)} (or {@link Builder#faults}) makes a
  * random share of the API calls answer AF429 (403 or 429, optionally with {@code Retry-After}), AF50000 (500/503) or an
  * HTML 502 gateway page, a 408 or a dropped connection, before any other processing (authentication included).
@@ -251,6 +259,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         final String mediaType;     // Content-Type of a 200 answer
         final PoisonKind poison;    // non-null for addPoisonBlob
         final String foreignUri;    // non-null for addForeignBlob: listed contentUri, never served here
+        final HostileEntry hostile; // non-null for addHostileReference
         volatile boolean expired;   // expireBlob
         volatile byte[] gzipped;
 
@@ -259,17 +268,32 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
 
         StoredBlob(Blob blob, byte[] body, int[] offsets, String mediaType, PoisonKind poison, String foreignUri) {
+            this(blob, body, offsets, mediaType, poison, foreignUri, null);
+        }
+
+        StoredBlob(Blob blob, byte[] body, int[] offsets, String mediaType, PoisonKind poison, String foreignUri,
+                   HostileEntry hostile) {
             this.blob = blob;
             this.body = body;
             this.offsets = offsets;
             this.mediaType = mediaType;
             this.poison = poison;
             this.foreignUri = foreignUri;
+            this.hostile = hostile;
         }
 
-        /** A normal blob not expired by expireBlob: its records count in recordsByContentType/recordCount. */
+        /**
+         * A normal blob (or a HUGE_RECORD reference: its offsets name only its normal records) not expired by
+         * expireBlob: its records count in recordsByContentType/recordCount.
+         */
         boolean deliverable() {
-            return poison == null && foreignUri == null && !expired;
+            return poison == null && foreignUri == null && !expired
+                    && (hostile == null || hostile.kind() == HostileReference.HUGE_RECORD);
+        }
+
+        /** Served here from its stored body like any blob (gzip when asked, failures, stalls): not foreign, not hostile. */
+        boolean plainBody() {
+            return foreignUri == null && (hostile == null || hostile.kind().plainBody());
         }
 
         Instant created() {
@@ -643,6 +667,69 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     /**
+     * Adds one listing entry of that hostile kind (see {@link HostileReference} for what each lists and serves and
+     * how it counts), listed among the content type's blobs like any other, with the given {@code contentCreated}
+     * (null = now; truncated to milliseconds). Returns its Blob: the listing entry's contentId, the content type
+     * whose listing holds it, and as recordCount its deliverable records (2 for {@link HostileReference#HUGE_RECORD},
+     * else 0). {@link #hostileReference(String)} tells the rest.
+     */
+    public Blob addHostileReference(String contentType, HostileReference kind, Instant contentCreated) {
+        return primary.addHostileReference(contentType, kind, contentCreated);
+    }
+
+    /**
+     * A {@link HostileReference#WRONG_CONTENT_TYPE} entry listed under {@code contentType} whose {@code contentType}
+     * field names {@code claimedContentType} (another of {@link #ALL_CONTENT_TYPES}); its blob holds 5 records of
+     * that claimed type, none deliverable.
+     */
+    public Blob addWrongContentTypeReference(String contentType, String claimedContentType, Instant contentCreated) {
+        return primary.addWrongContentTypeReference(contentType, claimedContentType, contentCreated);
+    }
+
+    /**
+     * What the reference with that contentId (from {@link #addHostileReference}) lists and serves: its kind, listed
+     * contentType, contentUri's last segment and the ids of its deliverable and undeliverable records.
+     *
+     * @throws IllegalArgumentException for a contentId that is not a hostile reference
+     */
+    public HostileEntry hostileReference(String contentId) {
+        return primary.hostileReference(contentId);
+    }
+
+    /**
+     * Authenticated GETs that reached that reference's URI (for {@link HostileReference#MISSING_CONTENT_URI}: the URI
+     * its contentId would have; for {@link HostileReference#BAD_CONTENT_ID}: its contentUri or its contentId itself),
+     * whatever the answer (302, 404, 400, 200, AF20051 ...); not those answered by an injected {@link Faults} fault.
+     *
+     * @throws IllegalArgumentException for a contentId that is not a hostile reference
+     */
+    public int hostileRequestCount(String contentId) {
+        return primary.hostileRequestCount(contentId);
+    }
+
+    /**
+     * From now on every listing page of that content type served (200) carries the hostile {@code NextPageUri} of
+     * {@code trap} (see {@link ListingTrap}), {@link ListingTrap#FOREIGN_NEXT_PAGE} on {@code https://evil.example.com};
+     * {@code null} clears it (listings are normal again).
+     */
+    public void listingTrap(String contentType, ListingTrap trap) {
+        primary.listingTrap(contentType, trap);
+    }
+
+    /**
+     * As {@link #listingTrap(String, ListingTrap)}, a {@link ListingTrap#FOREIGN_NEXT_PAGE} naming
+     * {@code foreignBaseUrl} (like {@code http://127.0.0.1:12345}; a trailing slash is dropped; null = the default).
+     */
+    public void listingTrap(String contentType, ListingTrap trap, String foreignBaseUrl) {
+        primary.listingTrap(contentType, trap, foreignBaseUrl);
+    }
+
+    /** Listing pages of that content type served (200) with a trap's NextPageUri ({@link #listingTrap}). */
+    public int listingTrapCount(String contentType) {
+        return primary.listingTrapCount(contentType);
+    }
+
+    /**
      * From now on a GET of this blob answers 400 AF20051 ("Content requested with the key {id} has already expired.
      * ...") although it is still listed (with its original contentExpiration). Its records stop counting as
      * deliverable: they leave {@link #recordsByContentType()} and {@link #recordCount()} (except any record the
@@ -663,8 +750,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
     /**
      * Every distinct deliverable record (compact JSON, exactly as served) per content type, in no particular order: a
      * record the service served twice (see {@code duplicateRecordShare}) is listed once. Records of poison and foreign
-     * blobs and of blobs expired with {@link #expireBlob} are left out. The keys are the content types that got
-     * normal blobs (the initial backlog's types and those passed to {@link #addBlobs}).
+     * blobs, of hostile references (but a {@link HostileReference#HUGE_RECORD}'s two normal records) and of blobs
+     * expired with {@link #expireBlob} are left out. The keys are the content types that got normal blobs (the initial
+     * backlog's types and those passed to {@link #addBlobs}) or a HUGE_RECORD reference.
      */
     public Map<String, List<String>> recordsByContentType() {
         return primary.recordsByContentType();
@@ -677,7 +765,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     /**
      * The records of one blob, in the order they are served; still returned after {@link #expireBlob}. Empty for a
-     * poison or a foreign blob (none of their records are deliverable).
+     * poison or a foreign blob (none of their records are deliverable) and for a hostile reference, but a
+     * {@link HostileReference#HUGE_RECORD}'s: its two normal (deliverable) records.
      */
     public List<String> records(String contentId) {
         return primary.records(contentId);
@@ -695,7 +784,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return primary.blobGetCount(contentId);
     }
 
-    /** contentId -> successful GETs, for every blob served here (0 for never fetched ones; foreign blobs left out). */
+    /**
+     * contentId -> successful GETs, for every blob served here (0 for never fetched ones; foreign blobs and the
+     * hostile references that never answer 200, {@link HostileReference#MISSING_CONTENT_URI},
+     * {@link HostileReference#REDIRECT} and {@link HostileReference#BAD_CONTENT_ID}, left out).
+     */
     public Map<String, Integer> blobGetCounts() {
         return primary.blobGetCounts();
     }
@@ -1201,7 +1294,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         // a blob GET that can be dropped mid-body: the blob is served here
         StoredBlob blob = stallable == RequestKind.BLOB ? t.blobsById.get(op.get(1)) : null;
-        if (blob != null && blob.foreignUri != null) {
+        if (blob != null && !blob.plainBody()) {
             blob = null;
         }
         int status;
@@ -1869,20 +1962,31 @@ public final class ManagementApiSimulator implements AutoCloseable {
             session = newListing(t, type, w);
             index = 0;
         }
-        if (index + 1 < session.pages().size()) {
-            String token = session.pageTokens()[index + 1];
-            ex.getResponseHeaders().set("NextPageUri", baseUrlOf(ex) + "/api/v1.0/" + tenant
-                    + "/activity/feed/subscriptions/content?contentType=" + encode(type)
-                    + "&startTime=" + encode(session.startText()) + "&endTime=" + encode(session.endText())
-                    + "&nextPage=" + token);
+        String nextPageUri = index + 1 < session.pages().size()
+                ? nextPageUri(baseUrlOf(ex), tenant, session, session.pageTokens()[index + 1]) : null;
+        HostileReferences.Trap trap = t.hostile.trap(type);
+        if (trap != null) {
+            nextPageUri = switch (trap.kind()) {
+                case SELF_NEXT_PAGE -> nextPageUri(baseUrlOf(ex), tenant, session, pageToken(t, session, index));
+                case FOREIGN_NEXT_PAGE -> nextPageUri(trap.foreignBaseUrl(), tenant, session,
+                        pageToken(t, session, Math.min(index + 1, session.pages().size() - 1)));
+            };
+            t.hostile.countTrapAnswer(type);
+        }
+        if (nextPageUri != null) {
+            ex.getResponseHeaders().set("NextPageUri", nextPageUri);
         }
         ArrayNode out = mapper.createArrayNode();
         String prefix = baseUrlOf(ex) + "/api/v1.0/" + t.tenantId + "/activity/feed/audit/";
         for (StoredBlob b : session.pages().get(index)) {
             ObjectNode item = out.addObject();
-            item.put("contentType", b.blob.contentType());
+            HostileEntry hostile = b.hostile;
+            item.put("contentType", hostile != null ? hostile.listedContentType() : b.blob.contentType());
             item.put("contentId", b.id());
-            item.put("contentUri", b.foreignUri != null ? b.foreignUri : prefix + b.id());
+            if (hostile == null || hostile.uriContentId() != null) {
+                item.put("contentUri", b.foreignUri != null ? b.foreignUri
+                        : prefix + (hostile != null ? hostile.uriContentId() : b.id()));
+            }
             item.put("contentCreated", ApiTime.listing(b.created()));
             item.put("contentExpiration", ApiTime.listing(b.blob.contentExpiration()));
         }
@@ -1892,6 +1996,34 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return;
         }
         sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
+    }
+
+    private static String nextPageUri(String base, String tenant, ListingSession session, String token) {
+        return base + "/api/v1.0/" + tenant + "/activity/feed/subscriptions/content?contentType="
+                + encode(session.contentType()) + "&startTime=" + encode(session.startText())
+                + "&endTime=" + encode(session.endText()) + "&nextPage=" + token;
+    }
+
+    /**
+     * The nextPage token of page {@code index} of that listing; page 0 has none until a listing trap asks for one
+     * (then registered like the others, so that it selects page 0 again).
+     */
+    private String pageToken(Tenant t, ListingSession session, int index) {
+        synchronized (t.pageTokens) {
+            String token = session.pageTokens()[index];
+            if (token == null) {
+                token = pageTokenPrefix(t, session.start()) + String.format(Locale.ROOT, "%03d", index);
+                session.pageTokens()[index] = token;
+                t.pageTokens.put(token, new PageRef(session, index));
+            }
+            return token;
+        }
+    }
+
+    /** Opaque, shaped like the documentation's example "2015101900R022885001761" (without its last 3 digits). */
+    private static String pageTokenPrefix(Tenant t, Instant start) {
+        return ApiTime.CONTENT_ID.format(start).substring(0, 8) + "00R"
+                + String.format(Locale.ROOT, "%09d", t.listingSessions.incrementAndGet() % 1_000_000_000);
     }
 
     private ListingSession newListing(Tenant t, String type, Window w) {
@@ -1925,9 +2057,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         ListingSession session = new ListingSession(type, w.start(), w.end(), w.startText(), w.endText(),
                 List.copyOf(pages), pageTokenValues);
         if (pages.size() > 1) {
-            // opaque, shaped like the documentation's example "2015101900R022885001761"
-            String prefix = ApiTime.CONTENT_ID.format(w.start()).substring(0, 8) + "00R"
-                    + String.format(Locale.ROOT, "%09d", t.listingSessions.incrementAndGet() % 1_000_000_000);
+            String prefix = pageTokenPrefix(t, w.start());
             synchronized (t.pageTokens) {
                 for (int i = 1; i < pages.size(); i++) {
                     pageTokenValues[i] = prefix + String.format(Locale.ROOT, "%03d", i);
@@ -1952,6 +2082,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     private void getBlob(HttpExchange ex, Tenant t, String contentId) throws IOException {
         StoredBlob b = t.blobsById.get(contentId);
+        HostileEntry hostile = t.hostile.requested(contentId); // counted whatever the answer
+        if (hostile != null && !hostile.kind().served()) {
+            b = null; // MISSING_CONTENT_URI, BAD_CONTENT_ID: answered as content that does not exist
+        }
         if (b == null || b.foreignUri != null) {
             if (!CONTENT_ID.matcher(contentId).matches()) {
                 apiError(ex, 400, "AF20052", "Content ID " + contentId + " in the URL is invalid.");
@@ -1969,6 +2103,18 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return;
         }
         boolean gzip = acceptsGzip(ex.getRequestHeaders());
+        if (b.hostile != null && b.hostile.kind() == HostileReference.REDIRECT) {
+            HostileContent.sendRedirect(ex);
+            return;
+        }
+        if (b.hostile != null && b.hostile.kind() == HostileReference.BLANK_BOMB) {
+            HostileContent.sendBlankBomb(ex, b.mediaType);
+            t.blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+            if (gzip) {
+                t.gzippedBlobGets.incrementAndGet();
+            }
+            return;
+        }
         BlobFailure failure = t.claimBlobFailure(contentId);
         if (failure != null) {
             switch (failure) {
@@ -2103,7 +2249,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return gzip ? new GZIPOutputStream(raw, 8192, true) : raw;
     }
 
-    private void apiHeaders(HttpExchange ex, boolean gzipped, String mediaType) {
+    static void apiHeaders(HttpExchange ex, boolean gzipped, String mediaType) {
         Headers h = ex.getResponseHeaders();
         h.set("Content-Type", mediaType);
         h.set("Cache-Control", "no-cache");
@@ -2340,6 +2486,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private final ConcurrentHashMap<String, PlannedFailure> plannedFailures = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, AtomicInteger> blobFailures = new ConcurrentHashMap<>();
         private final List<Instant> apiRequestTimes = new ArrayList<>(); // guarded by itself
+        private final HostileReferences hostile = new HostileReferences();
         private volatile Faults faults;
 
         private Tenant(TenantSettings s) {
@@ -2579,6 +2726,96 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 set.add(stored);
                 return blob;
             }
+        }
+
+        /** As {@link ManagementApiSimulator#addHostileReference}, in this tenant. */
+        public Blob addHostileReference(String contentType, HostileReference kind, Instant contentCreated) {
+            Objects.requireNonNull(kind, "kind");
+            return addHostile(contentType, kind, contentCreated,
+                    kind == HostileReference.WRONG_CONTENT_TYPE ? HostileContent.defaultClaimedType(contentType) : contentType);
+        }
+
+        /** As {@link ManagementApiSimulator#addWrongContentTypeReference}, in this tenant. */
+        public Blob addWrongContentTypeReference(String contentType, String claimedContentType, Instant contentCreated) {
+            if (!ALL_CONTENT_TYPES.contains(claimedContentType) || claimedContentType.equals(contentType)) {
+                throw new IllegalArgumentException("not another content type: " + claimedContentType);
+            }
+            return addHostile(contentType, HostileReference.WRONG_CONTENT_TYPE, contentCreated, claimedContentType);
+        }
+
+        private Blob addHostile(String contentType, HostileReference kind, Instant contentCreated, String claimed) {
+            if (!ALL_CONTENT_TYPES.contains(contentType)) {
+                throw new IllegalArgumentException("not a content type: " + contentType);
+            }
+            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            synchronized (generationLock) {
+                NewId newId;
+                do {
+                    newId = newContentId(contentType, created);
+                } while (blobsById.containsKey(newId.id()));
+                String id = newId.id();
+                String uriId = id;
+                if (kind == HostileReference.MISSING_CONTENT_URI) {
+                    uriId = null;
+                } else if (kind == HostileReference.BAD_CONTENT_ID) {
+                    id = id + HostileContent.BAD_CONTENT_ID_TAIL;
+                    NewId other;
+                    do {
+                        other = newContentId(contentType, created);
+                    } while (blobsById.containsKey(other.id()) || other.id().equals(newId.id()));
+                    uriId = other.id();
+                }
+                HostileContent.Body b = HostileContent.body(kind, mapper, random, contentType, claimed,
+                        type -> records.create(type, random, created, RecordFactory.targetSize(random, recordSizeBytes)));
+                List<String> deliverable = b.deliverableIds();
+                HostileEntry entry = new HostileEntry(kind, id, contentType, claimed, uriId, deliverable, b.undeliverableIds());
+                Blob blob = new Blob(contentType, id, created, newId.aggregationStart().plus(retention), deliverable.size());
+                StoredBlob stored = new StoredBlob(blob, b.body(), b.offsets(), JSON_UTF8, null, null, entry);
+                blobsById.put(id, stored);
+                if (kind.served() && kind != HostileReference.REDIRECT) {
+                    blobGets.putIfAbsent(id, new AtomicInteger()); // those that answer 200
+                }
+                hostile.add(entry);
+                set.add(stored);
+                if (!deliverable.isEmpty()) {
+                    recordTypes.add(contentType);
+                    recordTotal.addAndGet(deliverable.size());
+                }
+                return blob;
+            }
+        }
+
+        /** As {@link ManagementApiSimulator#hostileReference}, for a reference of this tenant. */
+        public HostileEntry hostileReference(String contentId) {
+            HostileEntry e = hostile.get(contentId);
+            if (e == null) {
+                throw new IllegalArgumentException("not a hostile reference: " + contentId);
+            }
+            return e;
+        }
+
+        /** As {@link ManagementApiSimulator#hostileRequestCount}, for a reference of this tenant. */
+        public int hostileRequestCount(String contentId) {
+            return hostile.requestCount(contentId);
+        }
+
+        /** As {@link ManagementApiSimulator#listingTrap(String, ListingTrap)}, in this tenant. */
+        public void listingTrap(String contentType, ListingTrap trap) {
+            listingTrap(contentType, trap, null);
+        }
+
+        /** As {@link ManagementApiSimulator#listingTrap(String, ListingTrap, String)}, in this tenant. */
+        public void listingTrap(String contentType, ListingTrap trap, String foreignBaseUrl) {
+            if (!ALL_CONTENT_TYPES.contains(contentType)) {
+                throw new IllegalArgumentException("not a content type: " + contentType);
+            }
+            hostile.trap(contentType, trap, foreignBaseUrl);
+        }
+
+        /** As {@link ManagementApiSimulator#listingTrapCount}, in this tenant. */
+        public int listingTrapCount(String contentType) {
+            return hostile.trapAnswerCount(contentType);
         }
 
         /** As {@link ManagementApiSimulator#expireBlob}, for a blob of this tenant. */
