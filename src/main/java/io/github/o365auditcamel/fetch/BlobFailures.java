@@ -97,36 +97,32 @@ public class BlobFailures {
         return !isOurs(failure) && !isTransient(failure);
     }
 
-    /**
-     * The dead letter's reason code: {@code invalid-reference}, {@code content-type-mismatch}, {@code foreign-uri},
-     * {@code redirect}, {@code malformed-content}, {@code refused-by-service}, {@code record-too-large},
-     * {@code transient}, or {@code unexpected} for a failure nobody foresaw (its class is in the reason).
-     */
-    public static String reasonCode(Throwable failure) {
+    /** The dead letter's reason code of a blob that failed so (see {@link DeadLetterReason}). */
+    public static DeadLetterReason reasonOf(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InvalidReferenceException invalid) {
-                return invalid.reasonCode();
+                return invalid.reason();
             }
             if (t instanceof io.github.o365auditcamel.api.ForeignUriException) {
-                return "foreign-uri";
+                return DeadLetterReason.FOREIGN_URI;
             }
             if (t instanceof BlobFormatException) {
-                return "malformed-content";
+                return DeadLetterReason.MALFORMED_CONTENT;
             }
             if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
-                return "record-too-large";
+                return DeadLetterReason.RECORD_TOO_LARGE;
             }
             if (t instanceof ManagementApiException api) {
                 if (api.status() >= 300 && api.status() < 400) {
-                    return "redirect";
+                    return DeadLetterReason.REDIRECT;
                 }
-                return api.isRetryable() ? "transient" : "refused-by-service";
+                return api.isRetryable() ? DeadLetterReason.TRANSIENT : DeadLetterReason.REFUSED_BY_SERVICE;
             }
             if (t instanceof IOException || t instanceof ConcurrentCopyException) {
-                return "transient";
+                return DeadLetterReason.TRANSIENT;
             }
         }
-        return "unexpected";
+        return DeadLetterReason.UNEXPECTED;
     }
 
     /** Whether a failure is a transient failure of the blob's download (see the class documentation). */

@@ -62,15 +62,15 @@ public class ContentReferences {
         Object contentId = reference.get("contentId");
         Object contentUri = reference.get("contentUri");
         if (!(contentId instanceof String id) || !CONTENT_ID.matcher(id).matches()) {
-            throw new InvalidReferenceException("invalid-reference", "the listing entry's contentId "
+            throw new InvalidReferenceException(DeadLetterReason.INVALID_REFERENCE, "the listing entry's contentId "
                     + (contentId == null ? "is missing" : "'" + LogText.safe(String.valueOf(contentId))
                     + "' is not of the service's shape"));
         }
         if (!(contentUri instanceof String uri) || uri.isBlank()) {
-            throw new InvalidReferenceException("invalid-reference", "the listing entry has no contentUri");
+            throw new InvalidReferenceException(DeadLetterReason.INVALID_REFERENCE, "the listing entry has no contentUri");
         }
         if (listed != null && !listed.equals(served)) {
-            throw new InvalidReferenceException("content-type-mismatch", "listed as " + listed
+            throw new InvalidReferenceException(DeadLetterReason.CONTENT_TYPE_MISMATCH, "listed as " + listed
                     + " but names content type '" + LogText.safe(String.valueOf(served)) + "'");
         }
     }

@@ -3,19 +3,19 @@ package io.github.o365auditcamel.fetch;
 /**
  * A content reference (a listing entry) that cannot be fetched as it is: no {@code contentUri}, a {@code contentId}
  * of another shape than the service's, or a {@code contentType} other than the one listed. Dead-lettered with its
- * reason code, never retried: the same entry fails the same way.
+ * reason, never retried: the same entry fails the same way.
  */
 public class InvalidReferenceException extends RuntimeException {
 
-    private final String reasonCode;
+    private final DeadLetterReason reason;
 
-    public InvalidReferenceException(String reasonCode, String message) {
+    public InvalidReferenceException(DeadLetterReason reason, String message) {
         super(message);
-        this.reasonCode = reasonCode;
+        this.reason = reason;
     }
 
-    /** {@code invalid-reference} or {@code content-type-mismatch}. */
-    public String reasonCode() {
-        return reasonCode;
+    /** {@link DeadLetterReason#INVALID_REFERENCE} or {@link DeadLetterReason#CONTENT_TYPE_MISMATCH}. */
+    public DeadLetterReason reason() {
+        return reason;
     }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobFailures;
+import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.fetch.CountingInputStream;
@@ -220,7 +221,8 @@ public class BlobPublisher extends ServiceSupport {
      */
     public void deadLetter(Exchange exchange, boolean transientFailure) throws Exception {
         String reason = reasonOf(exchange);
-        String reasonCode = BlobFailures.reasonCode(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        String reasonCode = BlobFailures.reasonOf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))
+                .code();
         Blob blob = Blob.of(exchange);
         Integer previous = stateStore.pendingRetry(blob.contentId);
         int deadLetterCount = previous == null ? 1 : previous + 1;
@@ -287,7 +289,7 @@ public class BlobPublisher extends ServiceSupport {
         letter.put("contentId", blob.contentId);
         letter.put("contentUri", exchange.getVariable("contentUri", String.class));
         letter.put("contentCreated", blob.created);
-        letter.put("reasonCode", "record-too-large");
+        letter.put("reasonCode", DeadLetterReason.RECORD_TOO_LARGE.code());
         letter.put("reason", reason);
         letter.put("recordId", record.id());
         letter.put("recordBytes", record.size());
@@ -296,7 +298,7 @@ public class BlobPublisher extends ServiceSupport {
         letter.put("retryAt", null);
         List<Header> headers = new java.util.ArrayList<>(blobHeaders);
         headers.add(header("o365.reason", reason));
-        headers.add(header("o365.reasonCode", "record-too-large"));
+        headers.add(header("o365.reasonCode", DeadLetterReason.RECORD_TOO_LARGE.code()));
         LOG.warn("{}: blob {}: {}; sent to dead-letter topic {}, the blob's other records are published",
                 blob.contentType, LogText.safe(blob.contentId), reason, settings.deadLetterTopic());
         return new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId, JSON.writeValueAsBytes(letter),

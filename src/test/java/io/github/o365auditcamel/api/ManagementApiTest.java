@@ -15,6 +15,7 @@ import java.util.Map;
 import io.github.o365auditcamel.auth.TokenRequestException;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
+import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.listing.ListingWindow;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -104,16 +105,16 @@ class ManagementApiTest {
         ManagementApiException redirect = new ManagementApiException(302, null, "moved", ApiOutcome.FATAL);
         assertFalse(failures.isTransient(redirect));
         assertTrue(failures.isPermanent(redirect));
-        assertEquals("redirect", BlobFailures.reasonCode(redirect));
+        assertEquals(DeadLetterReason.REDIRECT, BlobFailures.reasonOf(redirect));
         // Kafka refusing the blob's own bytes is the blob's, not Kafka being away
         RecordTooLargeException tooLarge = new RecordTooLargeException("1.5 MB");
         assertFalse(failures.isOurs(new RuntimeException(tooLarge)));
         assertTrue(failures.isPermanent(tooLarge));
-        assertEquals("record-too-large", BlobFailures.reasonCode(tooLarge));
+        assertEquals(DeadLetterReason.RECORD_TOO_LARGE, BlobFailures.reasonOf(tooLarge));
         // anything nobody foresaw ends the blob too, rather than holding up the blobs behind it
         assertTrue(failures.isPermanent(new NullPointerException()));
         assertTrue(failures.isPermanent(new StackOverflowError()));
-        assertEquals("unexpected", BlobFailures.reasonCode(new NullPointerException()));
+        assertEquals(DeadLetterReason.UNEXPECTED, BlobFailures.reasonOf(new NullPointerException()));
         // our own side down is never the blob's fault
         assertFalse(failures.isTransient(new KafkaException("broker gone",
                 new IOException("refused"))));

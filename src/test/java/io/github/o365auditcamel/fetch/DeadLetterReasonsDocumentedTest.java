@@ -1,0 +1,34 @@
+package io.github.o365auditcamel.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** The README's table of dead letters lists exactly the reason codes the collector writes, so the two cannot drift. */
+class DeadLetterReasonsDocumentedTest {
+
+    @Test
+    void theReadmesTableOfDeadLettersHasEveryReasonCodeAndNoOther() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("| `reasonCode` |"));
+        table = table.substring(0, table.indexOf("\n\n"));
+        Set<String> documented = new LinkedHashSet<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z-]+)` \\|").matcher(table);
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        Set<String> written = new LinkedHashSet<>();
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            written.add(reason.code());
+        }
+
+        assertEquals(written, documented);
+    }
+}
