@@ -126,7 +126,8 @@ public class CollectorConfiguration implements CamelConfiguration {
         useTrustedCertificates(context, shared);
         sizeConnectionPool(context, all);
         SubscriptionTable subscriptionTable = new SubscriptionTable(all);
-        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(all.size() > 1);
+        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(all.size() > 1, leadership::isLeader,
+                shared.stallAfter(), Clock.systemUTC());
 
         registry.bind("tenants", tenants);
         registry.bind("publishedBlobs", new PublishedBlobRepository(name -> tenants.get(name).stateStore()));

@@ -59,7 +59,8 @@ public record CollectorSettings(
         TrustedCertificates trustedCertificates,
         String topicLayout,
         TopicSettings topics,
-        SizeLimits limits) {
+        SizeLimits limits,
+        Duration stallAfter) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -266,6 +267,8 @@ public record CollectorSettings(
                 r.integer("o365.topic-replication-factor", 0, 0, 32),
                 r.value("o365.topic-retention") == null ? null
                         : r.duration("o365.topic-retention", "7d", Duration.ofHours(1)));
+        // a content type whose polls all fail this long is named by readiness
+        Duration stallAfter = r.duration("o365.stall-after", "30m", Duration.ofSeconds(10));
         // what a blob may hold: past these, a dead letter with the figure, never memory
         SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1_000_000, 1024, 100_000_000),
                 r.longInteger("o365.max-blob-bytes", 1L << 30, 1024 * 1024, 64L << 30));
@@ -275,7 +278,7 @@ public record CollectorSettings(
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
-                proxyPassword, trustedCertificates, topicLayout, topics, limits);
+                proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter);
     }
 
     /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
@@ -364,7 +367,7 @@ public record CollectorSettings(
                 + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
                 + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
-                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits + "]";
+                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits + ", stallAfter=" + stallAfter + "]";
     }
 
     private static final class Reader {

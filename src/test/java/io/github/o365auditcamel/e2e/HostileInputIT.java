@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.HostileReference;
+import io.github.o365auditcamel.simulator.ListingTrap;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.PoisonKind;
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +134,41 @@ class HostileInputIT {
             System.out.printf("hostile: %d good records once, %d dead letters %s; %d log lines%n", published.size(),
                     dead.size(), reasons.values(), collector.outputLines().size());
             collector.stop();
+        }
+    }
+
+    @Test
+    void aListingThatLoopsOrLeavesTheApiHostFailsItsPollsAndReadinessNamesIt() throws Exception {
+        try (ManagementApiSimulator trapped = ManagementApiSimulator.builder()
+                .contentTypes(List.of("Audit.Exchange", "Audit.SharePoint", "Audit.General"))
+                .blobsPerContentType(4).recordsPerBlob(10).backlog(Duration.ofHours(6)).pageSize(2).seed(23).build()) {
+            trapped.start();
+            trapped.listingTrap("Audit.Exchange", ListingTrap.SELF_NEXT_PAGE);
+            trapped.listingTrap("Audit.SharePoint", ListingTrap.FOREIGN_NEXT_PAGE);
+            Map<String, String> env = CollectorProcess.environment(trapped, broker.bootstrapServers(), "trapped.");
+            env.put("O365_CONTENT_TYPES", "Audit.Exchange,Audit.SharePoint,Audit.General");
+            env.put("O365_STALL_AFTER", "10s");
+            int port = Integer.parseInt(env.get("O365_MANAGEMENT_PORT"));
+            ManagementPort management = new ManagementPort(() -> port);
+            int general = trapped.recordsByContentType().get("Audit.General").size();
+
+            try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
+                 TopicReader reader = new TopicReader(broker.bootstrapServers(), List.of("trapped.audit.general"))) {
+                // the content type that is not trapped is collected whole
+                assertEquals(general, reader.readUntil(r -> r.size() >= general, Duration.ofSeconds(60)).size());
+                String ready = management.await("/observe/health/ready?data=true",
+                        r -> r.statusCode() == 503 && r.body().contains("Audit.Exchange")
+                                && r.body().contains("Audit.SharePoint"), Duration.ofSeconds(60)).body();
+
+                JsonNode contentTypes = ManagementPort.check(JSON.readTree(ready), "content-types").get("data");
+                assertTrue(contentTypes.path("Audit.Exchange").asText().contains("a page already listed"), ready);
+                assertTrue(contentTypes.path("Audit.SharePoint").asText()
+                        .contains("refusing to send the API token to https://evil.example.com"), ready);
+                assertFalse(contentTypes.has("Audit.General"), "the collected content type is not named: " + ready);
+                // the loop is cut at the first repeat: a few listing calls per poll, not thousands
+                assertTrue(trapped.listCallCount() < 200, "listing calls: " + trapped.listCallCount());
+                assertTrue(collector.isAlive());
+            }
         }
     }
 
