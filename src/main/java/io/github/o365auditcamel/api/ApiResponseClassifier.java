@@ -174,6 +174,11 @@ public class ApiResponseClassifier {
         }
     }
 
+    /** Reads what a refused call answered, at most a few KB of it, and replaces the body with that text. */
+    public void discardBody(Exchange exchange) {
+        exchange.getMessage().setBody(readErrorBody(exchange.getMessage().getBody()));
+    }
+
     private static String readErrorBody(Object body) {
         if (body == null) {
             return "";
@@ -181,7 +186,9 @@ public class ApiResponseClassifier {
         if (body instanceof InputStream in) {
             try (in) {
                 byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                // the rest, if short, so that the connection can serve again; a long one is not read at all (closing
+                // the stream discards the connection)
+                in.skipNBytes(Math.min(in.available(), MAX_ERROR_BODY));
                 return new String(bytes, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 return "(error body unreadable: " + e.getMessage() + ")";

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class KafkaPortProbe {
 
-    private static final int TIMEOUT_MILLIS = 3000;
+    private static final int CONNECT_TIMEOUT_MILLIS = 3000;
+    /** A busy broker may take a while to answer; a client that guessed wrong would run out of memory, so wait. */
+    private static final int ANSWER_TIMEOUT_MILLIS = 15_000;
     private static final short API_VERSIONS = 18;
     private static final int TLS_ALERT = 21;
     private static final int TLS_HANDSHAKE = 22;
@@ -39,8 +41,8 @@ final class KafkaPortProbe {
             String host = broker.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(broker.substring(colon + 1));
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
-                socket.setSoTimeout(TIMEOUT_MILLIS);
+                socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+                socket.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
                 sendApiVersionsRequest(socket);
                 byte[] head = readUpTo(socket.getInputStream(), 4);
                 if (head.length >= 2 && (head[0] == TLS_ALERT || head[0] == TLS_HANDSHAKE) && head[1] == 3) {

@@ -126,7 +126,7 @@ public class KafkaTopics extends ServiceSupport {
                     problem = e.getMessage();
                 } catch (ExecutionException | TimeoutException | KafkaException e) {
                     problem = "Kafka at " + kafka.brokers() + " (" + kafka.describe() + ") is not usable yet: "
-                            + FailureReason.of(e);
+                            + whyNot(e);
                 }
             }
             // the client is closed while waiting: it would keep reconnecting meanwhile
@@ -134,6 +134,16 @@ public class KafkaTopics extends ServiceSupport {
             TimeUnit.SECONDS.sleep(delaySeconds);
             delaySeconds = Math.min(delaySeconds * 2, 30);
         }
+    }
+
+    /** The client's own words, except for its timeout, which says nothing of why. */
+    private static String whyNot(Exception failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return "no broker answered within 15 s (not running, not reachable from here, or not a Kafka port)";
+            }
+        }
+        return FailureReason.of(failure);
     }
 
     private void createMissing(Admin admin, Set<String> existing, int brokers)
