@@ -154,6 +154,8 @@ public final class Benchmark {
             long count = 0;
             long valueBytes = 0;
             double firstRecordS = -1;
+            double cpuAtFirstS = 0;
+            long countAtFirst = 0;
             try (KafkaConsumer<byte[], byte[]> consumer = counter(broker.bootstrapServers())) {
                 // the topics exist before the clock starts (as the collector would create them: broker default
                 // partitions), and the counter reads assigned partitions: no group rebalance in the measured time
@@ -170,7 +172,10 @@ public final class Benchmark {
                 say("starting the collector (log: " + logFile + ")");
                 long start = System.nanoTime();
                 process = pb.start();
-                HeapSampler heap = new HeapSampler("http://localhost:" + managementPort + "/observe/metrics");
+                // Jolokia's one attribute rather than the whole Prometheus page, which the Kafka clients' metrics make long: a
+                // scrape every 500 ms would be a cost of the benchmark's, not of the collector's
+                HeapSampler heap = new HeapSampler("http://localhost:" + managementPort
+                        + "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage/used");
                 heap.start();
                 long deadline = start + Duration.ofSeconds(timeoutS).toNanos();
                 long nextReport = start + Duration.ofSeconds(10).toNanos();
@@ -189,6 +194,9 @@ public final class Benchmark {
                     }
                     if (firstRecordS < 0 && count > 0) {
                         firstRecordS = seconds(System.nanoTime() - start);
+                        // what start-up cost: the steady figure per record leaves it out
+                        cpuAtFirstS = cpuSeconds(process);
+                        countAtFirst = count;
                     }
                     if (System.nanoTime() > nextReport) {
                         nextReport += Duration.ofSeconds(10).toNanos();
@@ -200,6 +208,7 @@ public final class Benchmark {
                 heap.stop();
                 long pid = process.pid();
                 double cpuS = cpuSeconds(process);
+                int threads = threadCount(pid);
                 double rssMb = peakRssMb(pid);
                 double heapMb = heap.maxBytes() / (1024.0 * 1024.0);
                 say("collector drained " + count + " records in " + String.format(Locale.ROOT, "%.2f", drainS)
@@ -213,7 +222,9 @@ public final class Benchmark {
                         + " s");
 
                 int blobGets = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
-                Result r = new Result(count, count / drainS, base.records / base.seconds,
+                Cpu cpu = new Cpu(cpuS, cpuS - cpuAtFirstS, count - countAtFirst, base.cpuSeconds, base.records,
+                        threads);
+                Result r = new Result(cpu, count, count / drainS, base.records / base.seconds,
                         valueBytes / (1024.0 * 1024.0) / drainS, cpuS, heapMb, rssMb, drainS, firstRecordS,
                         valueBytes, base.bytes / (1024.0 * 1024.0) / base.seconds, blobs, recordsPerBlob, recordBytes,
                         contentTypes.size(), simulator.blobs().size(), blobGets,
@@ -243,7 +254,27 @@ public final class Benchmark {
 
     // ------------------------------------------------------------------ baseline
 
-    private record Baseline(long records, long bytes, double seconds) {
+    private record Baseline(long records, long bytes, double seconds, double cpuSeconds) {
+    }
+
+    /**
+     * CPU per record: the collector's in all and after its first record (start-up, JIT and the first listing left
+     * out), and the baseline producer's (its sending thread and its network thread).
+     */
+    private record Cpu(double totalS, double afterFirstS, long recordsAfterFirst, double baselineS,
+            long baselineRecords, int threads) {
+
+        double microsPerRecord(long records) {
+            return totalS / Math.max(records, 1) * 1e6;
+        }
+
+        double steadyMicrosPerRecord() {
+            return afterFirstS / Math.max(recordsAfterFirst, 1) * 1e6;
+        }
+
+        double baselineMicrosPerRecord() {
+            return baselineS / Math.max(baselineRecords, 1) * 1e6;
+        }
     }
 
     /** The same records, in blob order, through one producer with the collector's settings (no transactions). */
@@ -271,6 +302,9 @@ public final class Benchmark {
             producer.partitionsFor(BASELINE_TOPIC);
             long records = 0;
             long bytes = 0;
+            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+            long networkThread = producerNetworkThread("o365-bench-baseline");
+            long cpuStart = cpu.getCurrentThreadCpuTime() + cpu.getThreadCpuTime(networkThread);
             long start = System.nanoTime();
             for (List<byte[]> blob : values) {
                 for (byte[] value : blob) {
@@ -280,8 +314,34 @@ public final class Benchmark {
                 }
             }
             producer.flush();
-            return new Baseline(records, bytes, seconds(System.nanoTime() - start));
+            double elapsed = seconds(System.nanoTime() - start);
+            long cpuNanos = cpu.getCurrentThreadCpuTime() + cpu.getThreadCpuTime(networkThread) - cpuStart;
+            return new Baseline(records, bytes, elapsed, cpuNanos / 1e9);
         }
+    }
+
+    /** The id of a producer's network thread, found by its client id. */
+    private static long producerNetworkThread(String clientId) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("kafka-producer-network-thread | " + clientId)) {
+                return t.getId();
+            }
+        }
+        throw new IllegalStateException("no network thread of producer " + clientId);
+    }
+
+    /** Threads of a process now ({@code /proc/<pid>/status}). */
+    private static int threadCount(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring(8).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not on Linux
+        }
+        return -1;
     }
 
     /** The record's "Id" as key, as the collector keys its records; null when not found. */
@@ -348,13 +408,8 @@ public final class Benchmark {
                 try (InputStream in = c.getInputStream()) {
                     body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                double sum = 0;
-                for (String line : body.split("\n")) {
-                    if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
-                    }
-                }
-                return (long) sum;
+                java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"value\":(\\d+)").matcher(body);
+                return value.find() ? Long.parseLong(value.group(1)) : 0;
             } catch (IOException | RuntimeException notYet) {
                 return 0; // not started yet, or stopping
             }
@@ -399,7 +454,7 @@ public final class Benchmark {
 
     // ------------------------------------------------------------------ result
 
-    private record Result(long records, double recordsPerS, double baselinePerS, double mbPerS, double cpuS,
+    private record Result(Cpu cpu, long records, double recordsPerS, double baselinePerS, double mbPerS, double cpuS,
                           double peakHeapMb, double peakRssMb, double drainS, double firstRecordS, long valueBytes,
                           double baselineMbPerS, int blobs, int recordsPerBlob, int recordBytes, int contentTypes,
                           int totalBlobs, int blobGets, String concurrency, String xmx, boolean largeBlob) {
@@ -413,10 +468,15 @@ public final class Benchmark {
             return String.format(Locale.ROOT, "{\"records\":%d,\"records_per_s\":%.1f,\"baseline_records_per_s\":%.1f,"
                             + "\"ratio\":%.3f,\"steady_records_per_s\":%.1f,\"steady_ratio\":%.3f,\"mb_per_s\":%.2f,"
                             + "\"cpu_s\":%.2f,\"peak_heap_mb\":%.1f,\"peak_rss_mb\":%.1f,\"drain_s\":%.2f,"
-                            + "\"blobs\":%d,\"blob_gets\":%d,\"fetch_concurrency\":\"%s\",\"collector_xmx\":\"%s\"}",
+                            + "\"blobs\":%d,\"blob_gets\":%d,\"fetch_concurrency\":\"%s\",\"collector_xmx\":\"%s\","
+                            + "\"cpu_us_per_record\":%.1f,\"steady_cpu_us_per_record\":%.1f,"
+                            + "\"baseline_cpu_us_per_record\":%.1f,\"steady_cpu_ratio\":%.1f,\"threads\":%d,"
+                            + "\"first_record_s\":%.2f}",
                     records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, steadyPerS(),
                     steadyPerS() / baselinePerS, mbPerS, cpuS, peakHeapMb, peakRssMb, drainS, totalBlobs, blobGets,
-                    concurrency, xmx);
+                    concurrency, xmx, cpu.microsPerRecord(records), cpu.steadyMicrosPerRecord(),
+                    cpu.baselineMicrosPerRecord(), cpu.steadyMicrosPerRecord() / cpu.baselineMicrosPerRecord(),
+                    cpu.threads(), firstRecordS);
         }
 
         String markdown() {
@@ -457,9 +517,8 @@ public final class Benchmark {
                     + " \"getting these bytes into this broker\" on this machine: no HTTP, no JSON parsing, no"
                     + " transactions, no start-up.\n");
             md.append("- **Collector resources.** CPU seconds (user + system, `/proc/<pid>/stat`) and peak RSS"
-                    + " (`VmHWM`) of the collector process at the end of the drain; peak heap is the largest sum of"
-                    + " `jvm_memory_used_bytes{area=\"heap\"}` seen on its `/observe/metrics` endpoint, sampled every"
-                    + " 500 ms.\n\n");
+                    + " (`VmHWM`) of the collector process at the end of the drain; peak heap is the largest heap in use (`java.lang:type=Memory`"
+                    + " `HeapMemoryUsage.used`, read through its Jolokia endpoint) seen, sampled every 500 ms.\n\n");
             md.append(largeBlob
                     ? "One blob is one transaction: its records become visible to a `read_committed` consumer all at"
                     + " once, when it commits, so the row \"after its first record\" means nothing here. The point"
@@ -489,6 +548,13 @@ public final class Benchmark {
             md.append(row("collector MB/s (record values)", String.format(Locale.ROOT, "%.2f", mbPerS)));
             md.append(row("baseline MB/s (record values)", String.format(Locale.ROOT, "%.2f", baselineMbPerS)));
             md.append(row("collector CPU (s)", String.format(Locale.ROOT, "%.2f", cpuS)));
+            md.append(row("collector CPU per record (µs), in all", String.format(Locale.ROOT, "%.1f",
+                    cpu.microsPerRecord(records))));
+            md.append(row("collector CPU per record (µs), after its first record", String.format(Locale.ROOT, "%.1f",
+                    cpu.steadyMicrosPerRecord())));
+            md.append(row("baseline CPU per record (µs; its thread and the producer's network thread)",
+                    String.format(Locale.ROOT, "%.1f", cpu.baselineMicrosPerRecord())));
+            md.append(row("collector threads at the end", String.valueOf(cpu.threads())));
             md.append(row("collector peak heap (MB)", String.format(Locale.ROOT, "%.1f", peakHeapMb)));
             md.append(row("collector peak RSS (MB)", String.format(Locale.ROOT, "%.1f", peakRssMb)));
             md.append(row("blob GETs / blobs", String.format(Locale.ROOT, "%,d / %,d", blobGets, totalBlobs)));
