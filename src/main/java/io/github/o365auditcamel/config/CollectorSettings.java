@@ -583,19 +583,7 @@ public record CollectorSettings(
         }
 
         int integer(String property, int defaultValue, int min, int max) {
-            String v = value(property);
-            if (v == null) {
-                return defaultValue;
-            }
-            try {
-                int n = Integer.parseInt(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw invalid(property, "must be a whole number from " + min + " to " + max);
+            return (int) longInteger(property, defaultValue, min, max);
         }
 
         long longInteger(String property, long defaultValue, long min, long max) {

@@ -240,16 +240,7 @@ public class BlobPublisher extends ServiceSupport {
                 retryAt = candidate;
             }
         }
-        Map<String, Object> letter = new LinkedHashMap<>();
-        letter.put("tenant", settings.tenantName());
-        letter.put("tenantId", settings.tenantId());
-        letter.put("contentType", blob.contentType);
-        letter.put("contentId", blob.contentId);
-        letter.put("contentUri", exchange.getVariable("contentUri", String.class));
-        letter.put("contentCreated", blob.created);
-        letter.put("reasonCode", reasonCode);
-        letter.put("reason", reason);
-        letter.put("failedAt", now.toString());
+        Map<String, Object> letter = letter(exchange, blob, reasonCode, reason, now);
         letter.put("deadLetterCount", deadLetterCount);
         letter.put("retryAt", retryAt == null ? null : retryAt.toString());
         List<Header> headers = new java.util.ArrayList<>(headersOf(blob));
@@ -282,18 +273,10 @@ public class BlobPublisher extends ServiceSupport {
             List<Header> blobHeaders) throws IOException {
         String reason = "record " + record.id() + " has " + record.size() + " bytes, more than the "
                 + settings.limits().maxRecordBytes() + " allowed (O365_MAX_RECORD_BYTES)";
-        Map<String, Object> letter = new LinkedHashMap<>();
-        letter.put("tenant", settings.tenantName());
-        letter.put("tenantId", settings.tenantId());
-        letter.put("contentType", blob.contentType);
-        letter.put("contentId", blob.contentId);
-        letter.put("contentUri", exchange.getVariable("contentUri", String.class));
-        letter.put("contentCreated", blob.created);
-        letter.put("reasonCode", DeadLetterReason.RECORD_TOO_LARGE.code());
-        letter.put("reason", reason);
+        Map<String, Object> letter = letter(exchange, blob, DeadLetterReason.RECORD_TOO_LARGE.code(), reason,
+                Instant.now());
         letter.put("recordId", record.id());
         letter.put("recordBytes", record.size());
-        letter.put("failedAt", Instant.now().toString());
         letter.put("deadLetterCount", 1);
         letter.put("retryAt", null);
         List<Header> headers = new java.util.ArrayList<>(blobHeaders);
@@ -303,6 +286,21 @@ public class BlobPublisher extends ServiceSupport {
                 blob.contentType, LogText.safe(blob.contentId), reason, settings.deadLetterTopic());
         return new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId, JSON.writeValueAsBytes(letter),
                 headers);
+    }
+
+    /** What every dead letter says: the blob's reference, the tenant, why and when. */
+    private Map<String, Object> letter(Exchange exchange, Blob blob, String reasonCode, String reason, Instant now) {
+        Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("tenant", settings.tenantName());
+        letter.put("tenantId", settings.tenantId());
+        letter.put("contentType", blob.contentType);
+        letter.put("contentId", blob.contentId);
+        letter.put("contentUri", exchange.getVariable("contentUri", String.class));
+        letter.put("contentCreated", blob.created);
+        letter.put("reasonCode", reasonCode);
+        letter.put("reason", reason);
+        letter.put("failedAt", now.toString());
+        return letter;
     }
 
     /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */

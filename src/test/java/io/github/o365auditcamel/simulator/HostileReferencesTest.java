@@ -1,10 +1,12 @@
 package io.github.o365auditcamel.simulator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,13 +31,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.zip.GZIPInputStream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.fetch.CountingInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The simulator's hostile references and listing traps (issue 19), fetched through plain java.net.http. */
 class HostileReferencesTest {
@@ -234,7 +235,7 @@ class HostileReferencesTest {
         assertEquals("gzip", r.headers().firstValue("Content-Encoding").orElse(""));
         long wire = r.headers().firstValueAsLong("Content-Length").orElse(-1);
         assertTrue(wire > 0 && wire < 1_000_000, "compressed " + wire);
-        CountingStream counted = new CountingStream(r.body());
+        CountingInputStream counted = new CountingInputStream(r.body());
         long inflated = 0;
         int first = -1;
         int last = -1;
@@ -257,7 +258,7 @@ class HostileReferencesTest {
         assertEquals('[', first);
         assertEquals(']', last);
         assertEquals(200L * 1024 * 1024 + 2, inflated);
-        assertEquals(wire, counted.count);
+        assertEquals(wire, counted.count());
         // identity only, or gzip: the same compressed bytes
         for (String acceptEncoding : new String[] {"identity", "gzip"}) {
             HttpResponse<byte[]> again = HTTP.send(request(blobUrl(sim.tenantId(), id), acceptEncoding),
@@ -458,32 +459,5 @@ class HostileReferencesTest {
             Thread.sleep(5);
         }
         assertEquals(expected, count.getAsInt());
-    }
-
-    /** Counts the bytes read through it. */
-    private static final class CountingStream extends java.io.FilterInputStream {
-        long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
     }
 }
