@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code file} (default): a lock file in {@code o365.cluster-directory}, for instances on one machine or on a
  * shared file system;</li>
- * <li>{@code kubernetes}: a Lease in the pod's namespace (RBAC in {@code k8s/base}), for replicas of a Deployment.</li>
+ * <li>{@code kubernetes}: a Lease in the pod's namespace (RBAC in {@code k8s/base}), for the replicas of the StatefulSet.</li>
  * </ul>
  * Logs each change of leadership, so that an operator sees which instance lists.
  */
@@ -35,7 +35,7 @@ public class ListingLeadership extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("o365.cluster");
 
-    /** Label that the Deployment's pods carry, so that the Lease's candidates are the collector's pods only. */
+    /** Label that the StatefulSet's pods carry, so that the Lease's candidates are the collector's pods only. */
     static final Map<String, String> POD_LABELS = Map.of("app.kubernetes.io/name", "o365-audit-camel");
 
     private final List<CollectorSettings> tenants;

@@ -58,7 +58,7 @@ class KubernetesLeaseLeadershipTest {
     private static final String NAMESPACE = "o365-audit";
     private static final String TENANT = "6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b";
     private static final String CLIENT = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-    /** The label k8s/base/kustomization.yaml puts on the Deployment's pods. */
+    /** The label k8s/base/kustomization.yaml puts on the StatefulSet's pods. */
     private static final Map<String, String> COLLECTOR_POD_LABELS = Map.of("app.kubernetes.io/name",
             "o365-audit-camel");
     /** The user agent of this test's own client, whose requests are not the collectors'. */
@@ -121,7 +121,7 @@ class KubernetesLeaseLeadershipTest {
 
     @Test
     void twoInstancesElectOneLeaderThroughALeaseAndTheOtherTakesOverWhenTheLeaderStops() throws Exception {
-        // the pods of the Deployment, running and ready: the cluster service's candidates
+        // the pods of the StatefulSet, running and ready: the cluster service's candidates
         runningReadyPod("o365-audit-camel-7d9f8-a1b2c");
         runningReadyPod("o365-audit-camel-7d9f8-d3e4f");
         Instance a = new Instance("o365-audit-camel-7d9f8-a1b2c");

@@ -128,7 +128,7 @@ class LiveOperationsIT {
 
     @Test
     void aRoutesConfigMapEditedInTheClusterIsReloadedWithoutARestart() throws Exception {
-        // the routes as Kubernetes mounts the routes ConfigMap (k8s/base/deployment.yaml)
+        // the routes as Kubernetes mounts the routes ConfigMap (k8s/base/statefulset.yaml)
         Path mount = Files.createTempDirectory("configmap-routes");
         KubeletConfigMapWriter kubelet = new KubeletConfigMapWriter(mount);
         Map<String, String> shipped = new java.util.TreeMap<>();
