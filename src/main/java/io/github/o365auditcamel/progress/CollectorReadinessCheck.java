@@ -100,7 +100,7 @@ public class CollectorReadinessCheck extends AbstractHealthCheck {
 
     private Status statusOf(Tenant tenant) {
         return new Status(tenant.tokenProvider().lastFailure(), subscriptions.notEnabled(tenant.name()),
-                contentTypes.stoppedContentTypes(tenant.name()));
+                contentTypes.uncollectedContentTypes(tenant.name()));
     }
 
     @Override

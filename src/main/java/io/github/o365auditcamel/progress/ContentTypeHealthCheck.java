@@ -96,7 +96,7 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
      * One tenant's content types that are not collected, with the reason: stopped by a fatal answer, or polls all
      * failing for longer than {@code o365.stall-after} on this instance, which lists the tenant.
      */
-    public Map<String, String> stoppedContentTypes(String tenant) {
+    public Map<String, String> uncollectedContentTypes(String tenant) {
         Map<String, String> reasons = new TreeMap<>();
         stopped.values().stream().filter(s -> s.tenant().equals(tenant))
                 .forEach(s -> reasons.put(s.contentType(), s.reason()));
@@ -130,7 +130,7 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, String> notCollected = new TreeMap<>();
         polls.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).distinct()
-                .forEach(tenant -> stoppedContentTypes(tenant)
+                .forEach(tenant -> uncollectedContentTypes(tenant)
                         .forEach((type, reason) -> notCollected.put(PollReport.label(tenant, type), reason)));
         stopped.forEach((label, s) -> notCollected.put(label, s.reason()));
         if (notCollected.isEmpty()) {
