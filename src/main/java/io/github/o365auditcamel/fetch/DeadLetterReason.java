@@ -2,7 +2,7 @@ package io.github.o365auditcamel.fetch;
 
 /**
  * Why a blob or a record went to the dead-letter topic: the {@code reasonCode} of its dead letter and its
- * {@code o365.reasonCode} header. The README's table of dead letters lists every one (a test checks it does).
+ * {@code o365.reasonCode} header. The table of dead letters in docs/operations.md lists every one (a test checks it does).
  */
 public enum DeadLetterReason {
     /** A listing entry without a contentUri, or with a contentId not of the service's shape. */

@@ -262,7 +262,7 @@ class KubernetesMonitoringTest {
             }
             names.put(name, meter.group(2));
         }
-        // what the README's table and ManagementServerTest know by these names
+        // what docs/operations.md's table and ManagementServerTest know by these names
         assertTrue(names.keySet().containsAll(Set.of("o365_records_published_total", "o365_checkpoint_lag_seconds",
                 "o365_tenant_ready", "o365_api_throttled_total", "o365_blobs_deadlettered_total",
                 "o365_fetched_bytes_total")), names.toString());
