@@ -65,13 +65,13 @@ public record CollectorSettings(
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
 
-    private static final Pattern GUID = Pattern.compile(
+    static final Pattern GUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
-    private static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    static final Pattern TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]*");
+    static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
     private static final List<String> CLUSTERS = List.of("file", "kubernetes");
-    private static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
+    static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
     private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,29}");
     private static final List<String> TOPIC_LAYOUTS = List.of("shared", "per-tenant");
 
@@ -107,7 +107,7 @@ public record CollectorSettings(
      */
     public static List<CollectorSettings> allFrom(Function<String, String> lookup) {
         // the deployment's, the same for every tenant: read (and its file loaded) once
-        TrustedCertificates trusted = trustedCertificates(new Reader(lookup, null));
+        TrustedCertificates trusted = trustedCertificates(new SettingsReader(lookup, null));
         String tenants = lookup.apply("o365.tenants");
         if (tenants == null || tenants.isBlank()) {
             return List.of(read(lookup, null, trusted));
@@ -161,7 +161,7 @@ public record CollectorSettings(
     }
 
     /** The extra certificate authorities of {@code o365.trusted-certificates}, or null when unset. */
-    private static TrustedCertificates trustedCertificates(Reader r) {
+    private static TrustedCertificates trustedCertificates(SettingsReader r) {
         Path file = r.path("o365.trusted-certificates");
         if (file == null) {
             return null;
@@ -175,7 +175,7 @@ public record CollectorSettings(
 
     private static CollectorSettings read(Function<String, String> lookup, String tenantName,
             TrustedCertificates trustedCertificates) {
-        Reader r = new Reader(lookup, tenantName);
+        SettingsReader r = new SettingsReader(lookup, tenantName);
         String tenantId = r.guid("o365.tenant-id", null);
         String clientId = r.guid("o365.client-id", null);
         // a client secret or a certificate, not both
@@ -368,263 +368,5 @@ public record CollectorSettings(
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
                 + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
                 + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits + ", stallAfter=" + stallAfter + "]";
-    }
-
-    private static final class Reader {
-        private final Function<String, String> lookup;
-        private final String tenantName;
-
-        /** @param tenantName the tenant of {@code o365.tenants} whose settings are read, or null for the top level */
-        Reader(Function<String, String> lookup, String tenantName) {
-            this.lookup = lookup;
-            this.tenantName = tenantName;
-        }
-
-        /**
-         * The property that sets this value: the tenant's own ({@code o365.tenant.contoso.client-id}) when it is set,
-         * and always for the tenant id; else the top-level one.
-         */
-        String effective(String property) {
-            if (tenantName == null || !TENANT_SETTINGS.contains(property)) {
-                return property;
-            }
-            String own = tenantKey(tenantName, property);
-            String v = lookup.apply(own);
-            return (v != null && !v.isBlank()) || property.equals("o365.tenant-id") ? own : property;
-        }
-
-        /** Whether the tenant sets this value itself (rather than taking the top-level one). */
-        boolean isOwn(String property) {
-            return tenantName != null && !effective(property).equals(property);
-        }
-
-        /** The environment variable that sets this value, for messages. */
-        String source(String property) {
-            return variableOf(effective(property));
-        }
-
-        Path path(String property) {
-            String v = value(property);
-            if (v == null) {
-                return null;
-            }
-            Path path = Path.of(v);
-            if (!java.nio.file.Files.isRegularFile(path)) {
-                throw invalid(property, "names no readable file");
-            }
-            return path;
-        }
-
-        /**
-         * A proxy URL, {@code http(s)://[user:password@]host:port}, or null when unset. The environment's
-         * {@code HTTPS_PROXY} is not taken on its own: set {@code O365_PROXY_URL=$HTTPS_PROXY} to use it.
-         */
-        URI proxy(String property) {
-            String v = value(property);
-            String source = variableOf(property);
-            if (v == null) {
-                return null;
-            }
-            URI uri;
-            try {
-                uri = URI.create(v.trim());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException(source, "is not a URL (http://host:port)");
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getPort() < 0) {
-                // no value in the message: it may carry a password
-                throw new InvalidSettingException(source, "must be a proxy URL such as http://proxy.example.com:3128"
-                        + " (scheme, host and port)");
-            }
-            return uri;
-        }
-
-        String value(String property) {
-            String v = lookup.apply(effective(property));
-            return v == null || v.isBlank() ? null : v.trim();
-        }
-
-        InvalidSettingException invalid(String property, String problem) {
-            return new InvalidSettingException(source(property), problem);
-        }
-
-        String guid(String property, String defaultValue) {
-            String v = value(property);
-            if (v == null) {
-                if (defaultValue == null) {
-                    throw invalid(property, "is required but not set (a GUID such as 6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b)");
-                }
-                return defaultValue;
-            }
-            if (!GUID.matcher(v).matches()) {
-                throw invalid(property, "must be a GUID such as 6f1d2c3b-4a5e-4d7f-8a9b-0c1d2e3f4a5b");
-            }
-            return v.toLowerCase(Locale.ROOT);
-        }
-
-        Cloud cloud(String property) {
-            String v = value(property);
-            if (v == null) {
-                return Cloud.ENTERPRISE;
-            }
-            try {
-                return Cloud.fromSetting(v);
-            } catch (IllegalArgumentException e) {
-                throw invalid(property, "must be one of " + Cloud.names());
-            }
-        }
-
-        String url(String property, String defaultValue, boolean httpsOnly) {
-            String v = value(property);
-            if (v == null) {
-                return defaultValue;
-            }
-            URI uri;
-            try {
-                uri = URI.create(v);
-            } catch (IllegalArgumentException e) {
-                throw invalid(property, "is not a URL");
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-                throw invalid(property, "must be an absolute http(s) URL such as https://manage.office.com");
-            }
-            if (httpsOnly && !scheme.equals("https")) {
-                throw invalid(property, "must be an https URL such as https://login.microsoftonline.com");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw invalid(property, "must not carry a query or fragment");
-            }
-            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
-        }
-
-        List<String> contentTypes(String property) {
-            String v = value(property);
-            if (v == null) {
-                return ALL_CONTENT_TYPES;
-            }
-            Set<String> types = new LinkedHashSet<>();
-            for (String part : v.split(",")) {
-                String wanted = part.trim();
-                if (wanted.isEmpty()) {
-                    continue;
-                }
-                String known = ALL_CONTENT_TYPES.stream().filter(t -> t.equalsIgnoreCase(wanted)).findFirst()
-                        .orElseThrow(() -> invalid(property, "names an unknown content type '" + wanted
-                                + "'; known: " + String.join(", ", ALL_CONTENT_TYPES)));
-                types.add(known);
-            }
-            if (types.isEmpty()) {
-                throw invalid(property, "names no content type; known: " + String.join(", ", ALL_CONTENT_TYPES));
-            }
-            return List.copyOf(new ArrayList<>(types));
-        }
-
-        Duration duration(String property, String defaultValue, Duration minimum) {
-            return duration(property, defaultValue, minimum, null);
-        }
-
-        /** A duration within {@code minimum} and {@code maximum} (null: no maximum). */
-        Duration duration(String property, String defaultValue, Duration minimum, Duration maximum) {
-            String v = value(property);
-            Duration d;
-            try {
-                d = Durations.parse(v == null ? defaultValue : v);
-            } catch (IllegalArgumentException e) {
-                throw invalid(property, "must be a duration such as 30s, 5m, 12h or 7d");
-            }
-            if (d.compareTo(minimum) < 0) {
-                throw invalid(property, "must be at least " + minimum.toString().substring(2).toLowerCase(Locale.ROOT)
-                       );
-            }
-            if (maximum != null && d.compareTo(maximum) > 0) {
-                throw invalid(property, "must be at most " + maximum.toString().substring(2).toLowerCase(Locale.ROOT));
-            }
-            return d;
-        }
-
-        String topicName(String property, String defaultValue, boolean prefix) {
-            String v = lookup.apply(effective(property));
-            // a prefix may deliberately be empty; a topic name may not
-            if (v == null || (!prefix && v.isBlank())) {
-                v = defaultValue;
-            }
-            v = v.trim();
-            if (!TOPIC_CHARS.matcher(v).matches() || v.length() > 200) {
-                throw invalid(property, "may only contain letters, digits, '.', '_' and '-' (at most 200)");
-            }
-            return v;
-        }
-
-        /** Default: the host name, which is the pod name on Kubernetes; stable across restarts of one instance. */
-        String instanceId(String property) {
-            String v = value(property);
-            if (v == null) {
-                v = hostName().replaceAll("[^A-Za-z0-9._-]", "-");
-                return v.length() > 100 ? v.substring(0, 100) : v;
-            }
-            if (!INSTANCE_ID.matcher(v).matches()) {
-                throw invalid(property, "may only contain letters, digits, '.', '_' and '-' (at most 100)");
-            }
-            return v;
-        }
-
-        private static String hostName() {
-            String env = System.getenv("HOSTNAME");
-            if (env != null && !env.isBlank()) {
-                return env.trim();
-            }
-            try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                return "collector";
-            }
-        }
-
-        int integer(String property, int defaultValue, int min, int max) {
-            return (int) longInteger(property, defaultValue, min, max);
-        }
-
-        long longInteger(String property, long defaultValue, long min, long max) {
-            String v = value(property);
-            if (v == null) {
-                return defaultValue;
-            }
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw invalid(property, "must be a whole number from " + min + " to " + max);
-        }
-
-        String oneOf(String property, String defaultValue, List<String> allowed) {
-            String v = value(property);
-            if (v == null) {
-                return defaultValue;
-            }
-            String lower = v.toLowerCase(Locale.ROOT);
-            if (!allowed.contains(lower)) {
-                throw invalid(property, "must be one of " + String.join(", ", allowed));
-            }
-            return lower;
-        }
-
-        String brokers(String property, String defaultValue) {
-            String v = value(property);
-            if (v == null) {
-                return defaultValue;
-            }
-            for (String broker : v.split(",")) {
-                if (!BROKER.matcher(broker.trim()).matches()) {
-                    throw invalid(property, "must be a comma-separated list of host:port");
-                }
-            }
-            return v.replace(" ", "");
-        }
     }
 }

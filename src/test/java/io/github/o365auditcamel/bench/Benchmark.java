@@ -4,18 +4,12 @@ import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
@@ -174,7 +167,7 @@ public final class Benchmark {
                 process = pb.start();
                 // Jolokia's one attribute rather than the whole Prometheus page, which the Kafka clients' metrics make long: a
                 // scrape every 500 ms would be a cost of the benchmark's, not of the collector's
-                HeapSampler heap = new HeapSampler("http://localhost:" + managementPort
+                CollectorProbes.HeapSampler heap = new CollectorProbes.HeapSampler("http://localhost:" + managementPort
                         + "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage/used");
                 heap.start();
                 long deadline = start + Duration.ofSeconds(timeoutS).toNanos();
@@ -195,7 +188,7 @@ public final class Benchmark {
                     if (firstRecordS < 0 && count > 0) {
                         firstRecordS = seconds(System.nanoTime() - start);
                         // what start-up cost: the steady figure per record leaves it out
-                        cpuAtFirstS = cpuSeconds(process);
+                        cpuAtFirstS = CollectorProbes.cpuSeconds(process);
                         countAtFirst = count;
                     }
                     if (System.nanoTime() > nextReport) {
@@ -207,9 +200,9 @@ public final class Benchmark {
                 double drainS = seconds(System.nanoTime() - start);
                 heap.stop();
                 long pid = process.pid();
-                double cpuS = cpuSeconds(process);
-                int threads = threadCount(pid);
-                double rssMb = peakRssMb(pid);
+                double cpuS = CollectorProbes.cpuSeconds(process);
+                int threads = CollectorProbes.threadCount(pid);
+                double rssMb = CollectorProbes.peakRssMb(pid);
                 double heapMb = heap.maxBytes() / (1024.0 * 1024.0);
                 say("collector drained " + count + " records in " + String.format(Locale.ROOT, "%.2f", drainS)
                         + " s (first record after " + String.format(Locale.ROOT, "%.2f", firstRecordS) + " s)");
@@ -222,9 +215,9 @@ public final class Benchmark {
                         + " s");
 
                 int blobGets = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
-                Cpu cpu = new Cpu(cpuS, cpuS - cpuAtFirstS, count - countAtFirst, base.cpuSeconds, base.records,
+                BenchmarkResult.Cpu cpu = new BenchmarkResult.Cpu(cpuS, cpuS - cpuAtFirstS, count - countAtFirst, base.cpuSeconds, base.records,
                         threads);
-                Result r = new Result(cpu, count, count / drainS, base.records / base.seconds,
+                BenchmarkResult r = new BenchmarkResult(cpu, count, count / drainS, base.records / base.seconds,
                         valueBytes / (1024.0 * 1024.0) / drainS, cpuS, heapMb, rssMb, drainS, firstRecordS,
                         valueBytes, base.bytes / (1024.0 * 1024.0) / base.seconds, blobs, recordsPerBlob, recordBytes,
                         contentTypes.size(), simulator.blobs().size(), blobGets,
@@ -255,26 +248,6 @@ public final class Benchmark {
     // ------------------------------------------------------------------ baseline
 
     private record Baseline(long records, long bytes, double seconds, double cpuSeconds) {
-    }
-
-    /**
-     * CPU per record: the collector's in all and after its first record (start-up, JIT and the first listing left
-     * out), and the baseline producer's (its sending thread and its network thread).
-     */
-    private record Cpu(double totalS, double afterFirstS, long recordsAfterFirst, double baselineS,
-            long baselineRecords, int threads) {
-
-        double microsPerRecord(long records) {
-            return totalS / Math.max(records, 1) * 1e6;
-        }
-
-        double steadyMicrosPerRecord() {
-            return afterFirstS / Math.max(recordsAfterFirst, 1) * 1e6;
-        }
-
-        double baselineMicrosPerRecord() {
-            return baselineS / Math.max(baselineRecords, 1) * 1e6;
-        }
     }
 
     /** The same records, in blob order, through one producer with the collector's settings (no transactions). */
@@ -330,20 +303,6 @@ public final class Benchmark {
         throw new IllegalStateException("no network thread of producer " + clientId);
     }
 
-    /** Threads of a process now ({@code /proc/<pid>/status}). */
-    private static int threadCount(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("Threads:")) {
-                    return Integer.parseInt(line.substring(8).trim());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not on Linux
-        }
-        return -1;
-    }
-
     /** The record's "Id" as key, as the collector keys its records; null when not found. */
     private static String idOf(byte[] json) {
         String head = new String(json, 0, Math.min(json.length, 400), StandardCharsets.UTF_8);
@@ -355,254 +314,7 @@ public final class Benchmark {
         return end < 0 ? null : head.substring(i + 6, end);
     }
 
-    // ------------------------------------------------------------------ measurements
-
-    /** Polls the collector's Prometheus endpoint and keeps the largest sum of heap pools seen. */
-    private static final class HeapSampler {
-        private final String url;
-        private final AtomicLong max = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        HeapSampler(String url) {
-            this.url = url;
-        }
-
-        void start() {
-            thread = new Thread(() -> {
-                while (running) {
-                    long sum = sample();
-                    max.accumulateAndGet(sum, Math::max);
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "bench-heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            long last = sample();
-            max.accumulateAndGet(last, Math::max);
-            running = false;
-            thread.interrupt();
-            thread.join(2000);
-        }
-
-        long maxBytes() {
-            return max.get();
-        }
-
-        private long sample() {
-            try {
-                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-                c.setConnectTimeout(400);
-                c.setReadTimeout(2000);
-                if (c.getResponseCode() != 200) {
-                    return 0;
-                }
-                String body;
-                try (InputStream in = c.getInputStream()) {
-                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"value\":(\\d+)").matcher(body);
-                return value.find() ? Long.parseLong(value.group(1)) : 0;
-            } catch (IOException | RuntimeException notYet) {
-                return 0; // not started yet, or stopping
-            }
-        }
-    }
-
-    private static double cpuSeconds(Process process) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after the comm field: state is f[0], utime field 14 is f[11], stime field 15 is f[12]
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks / (double) clockTicks();
-        } catch (IOException | RuntimeException e) {
-            return process.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0);
-        }
-    }
-
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
-            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor();
-            return Long.parseLong(s);
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            return 100;
-        }
-    }
-
-    private static double peakRssMb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux
-        }
-        return -1;
-    }
-
     // ------------------------------------------------------------------ result
-
-    private record Result(Cpu cpu, long records, double recordsPerS, double baselinePerS, double mbPerS, double cpuS,
-                          double peakHeapMb, double peakRssMb, double drainS, double firstRecordS, long valueBytes,
-                          double baselineMbPerS, int blobs, int recordsPerBlob, int recordBytes, int contentTypes,
-                          int totalBlobs, int blobGets, String concurrency, String xmx, boolean largeBlob) {
-
-        /** Records per second from the first record to the last: start-up left out. */
-        double steadyPerS() {
-            return records / Math.max(drainS - firstRecordS, 1e-3);
-        }
-
-        String json() {
-            return String.format(Locale.ROOT, "{\"records\":%d,\"records_per_s\":%.1f,\"baseline_records_per_s\":%.1f,"
-                            + "\"ratio\":%.3f,\"steady_records_per_s\":%.1f,\"steady_ratio\":%.3f,\"mb_per_s\":%.2f,"
-                            + "\"cpu_s\":%.2f,\"peak_heap_mb\":%.1f,\"peak_rss_mb\":%.1f,\"drain_s\":%.2f,"
-                            + "\"blobs\":%d,\"blob_gets\":%d,\"fetch_concurrency\":\"%s\",\"collector_xmx\":\"%s\","
-                            + "\"cpu_us_per_record\":%.1f,\"steady_cpu_us_per_record\":%.1f,"
-                            + "\"baseline_cpu_us_per_record\":%.1f,\"steady_cpu_ratio\":%.1f,\"threads\":%d,"
-                            + "\"first_record_s\":%.2f}",
-                    records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, steadyPerS(),
-                    steadyPerS() / baselinePerS, mbPerS, cpuS, peakHeapMb, peakRssMb, drainS, totalBlobs, blobGets,
-                    concurrency, xmx, cpu.microsPerRecord(records), cpu.steadyMicrosPerRecord(),
-                    cpu.baselineMicrosPerRecord(), cpu.steadyMicrosPerRecord() / cpu.baselineMicrosPerRecord(),
-                    cpu.threads(), firstRecordS);
-        }
-
-        String markdown() {
-            String machine = Runtime.getRuntime().availableProcessors() + " cores (nproc), " + cpuModel() + ", "
-                    + memTotal() + ", Java " + System.getProperty("java.version") + " ("
-                    + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch");
-            StringBuilder md = new StringBuilder();
-            md.append(largeBlob ? "# Benchmark: one large blob\n\n" : "# Benchmarks\n\n");
-            md.append("The collector's throughput benchmark (issue 7); [profile.md](profile.md) says where the time goes."
-                    + " Run it with\n\n");
-            md.append("```\nbench/run.sh                  # defaults: 5 content types x 40 blobs x 1,000 records of"
-                    + " ~2 KB\nBENCH_BLOBS=10 BENCH_RECORDS=500 BENCH_RECORD_BYTES=2000 bench/run.sh\n"
-                    + "BENCH_CONCURRENCY=8 bench/run.sh   # fetchers per instance (default 4)\n"
-                    + "BENCH_LARGE_BLOB_MB=300 bench/run.sh   # one 300 MB blob, collector heap 256 MB:"
-                    + " docs/benchmarks-large-blob.md\n```\n\n");
-            md.append("`bench/run.sh` builds if needed and runs `io.github.o365auditcamel.bench.Benchmark` from the test"
-                    + " classpath. It prints one JSON line on stdout (everything else goes to stderr) and rewrites"
-                    + " this file.\n\n");
-            md.append("## What is measured\n\n");
-            md.append("- **Setup.** An in-process single-node Kafka broker (KRaft, `EmbeddedKafkaBroker`) and the Office"
-                    + " 365 Management API simulator (`ManagementApiSimulator`, fixed seed, one day of backlog, listing"
-                    + " pages of 100 blobs) in the driver's JVM; the production jar, unchanged, as a child process"
-                    + " (`java -Xmx" + xmx + " -jar target/o365-audit-camel.jar`, poll interval 2 s, fetch concurrency "
-                    + concurrency + ", client-side API rate"
-                    + " limit raised to 100,000 requests/min so it does not cap the run). Everything on one machine,"
-                    + " so the collector shares the CPUs with the broker, the simulator and the counting consumer.\n");
-            md.append("- **Collector.** Drain time is from starting the collector process (JVM start-up, Camel start,"
-                    + " subscription start and the first listing included) until a `read_committed` consumer has"
-                    + " seen every record the simulator holds in the `bench.<content type>` topics (created"
-                    + " beforehand with the broker's default partitions, read by assigned partitions, no consumer"
-                    + " group)."
-                    + " records/s = records / drain time; MB/s = sum of record value bytes / drain time.\n");
-            md.append("- **Baseline.** A plain `KafkaProducer` loop with the collector's producer settings (acks=all,"
-                    + " idempotence, lz4, linger 20 ms, batch 128 KB; no transactions, one producer) sends the same"
-                    + " records (same bytes, same keys) to `bench.baseline` on the same broker, after the collector"
-                    + " has stopped; timed from the first send to the end of `flush()`. It is the ceiling for"
-                    + " \"getting these bytes into this broker\" on this machine: no HTTP, no JSON parsing, no"
-                    + " transactions, no start-up.\n");
-            md.append("- **Collector resources.** CPU seconds (user + system, `/proc/<pid>/stat`) and peak RSS"
-                    + " (`VmHWM`) of the collector process at the end of the drain; peak heap is the largest heap in use (`java.lang:type=Memory`"
-                    + " `HeapMemoryUsage.used`, read through its Jolokia endpoint) seen, sampled every 500 ms.\n\n");
-            md.append(largeBlob
-                    ? "One blob is one transaction: its records become visible to a `read_committed` consumer all at"
-                    + " once, when it commits, so the row \"after its first record\" means nothing here. The point"
-                    + " is the heap: the blob is streamed, never held.\n\n"
-                    : "With a backlog this small the collector's start-up (JVM, Camel, leader election, the first"
-                    + " listing) is a large part of the drain time; the row \"after its first record\" leaves it out."
-                    + " A week of backlog for a large tenant runs for hours, where start-up is noise.\n\n");
-            md.append("The simulator's records are generated and compress well with lz4, so MB/s counts record bytes,"
-                    + " not bytes on the wire. This is one run, not an average: on a small shared machine runs vary"
-                    + " by a fifth or more, so run it a few times and read the ratio as an order of magnitude.\n\n");
-            md.append("## Latest run\n\n");
-            md.append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append(" (UTC). Machine: ").append(machine)
-                    .append(".\n\n");
-            md.append(String.format(Locale.ROOT, "Volume: %d content types x %d blobs x %d records of ~%d bytes"
-                    + " (%,d records, %.1f MB of record values).%n%n", contentTypes, blobs, recordsPerBlob, recordBytes,
-                    records,
-                    valueBytes / (1024.0 * 1024.0)));
-            md.append("| Measure | Value |\n|---|---:|\n");
-            md.append(row("records", String.format(Locale.ROOT, "%,d", records)));
-            md.append(row("drain time (s)", String.format(Locale.ROOT, "%.2f", drainS)));
-            md.append(row("first record seen after (s)", String.format(Locale.ROOT, "%.2f", firstRecordS)));
-            md.append(row("collector records/s", String.format(Locale.ROOT, "%,.0f", recordsPerS)));
-            md.append(row("collector records/s after its first record", String.format(Locale.ROOT, "%,.0f",
-                    records / Math.max(drainS - firstRecordS, 1e-3))));
-            md.append(row("baseline records/s", String.format(Locale.ROOT, "%,.0f", baselinePerS)));
-            md.append(row("ratio collector / baseline", String.format(Locale.ROOT, "%.3f", recordsPerS / baselinePerS)));
-            md.append(row("collector MB/s (record values)", String.format(Locale.ROOT, "%.2f", mbPerS)));
-            md.append(row("baseline MB/s (record values)", String.format(Locale.ROOT, "%.2f", baselineMbPerS)));
-            md.append(row("collector CPU (s)", String.format(Locale.ROOT, "%.2f", cpuS)));
-            md.append(row("collector CPU per record (µs), in all", String.format(Locale.ROOT, "%.1f",
-                    cpu.microsPerRecord(records))));
-            md.append(row("collector CPU per record (µs), after its first record", String.format(Locale.ROOT, "%.1f",
-                    cpu.steadyMicrosPerRecord())));
-            md.append(row("baseline CPU per record (µs; its thread and the producer's network thread)",
-                    String.format(Locale.ROOT, "%.1f", cpu.baselineMicrosPerRecord())));
-            md.append(row("collector threads at the end", String.valueOf(cpu.threads())));
-            md.append(row("collector peak heap (MB)", String.format(Locale.ROOT, "%.1f", peakHeapMb)));
-            md.append(row("collector peak RSS (MB)", String.format(Locale.ROOT, "%.1f", peakRssMb)));
-            md.append(row("blob GETs / blobs", String.format(Locale.ROOT, "%,d / %,d", blobGets, totalBlobs)));
-            md.append("\nRecords per second:\n\n```\n");
-            double max = Math.max(recordsPerS, baselinePerS);
-            md.append(bar("collector", recordsPerS, max)).append(bar("baseline ", baselinePerS, max));
-            md.append("```\n");
-            return md.toString();
-        }
-
-        private static String row(String name, String value) {
-            return "| " + name + " | " + value + " |\n";
-        }
-
-        private static String bar(String name, double value, double max) {
-            int width = (int) Math.round(50 * value / max);
-            return String.format(Locale.ROOT, "%s |%s %,.0f%n", name, "#".repeat(Math.max(width, 1)), value);
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).trim();
-                }
-            }
-        } catch (IOException ignored) {
-            // not Linux
-        }
-        return "unknown CPU";
-    }
-
-    private static String memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    return String.format(Locale.ROOT, "%.0f GB RAM", kb / (1024.0 * 1024.0));
-                }
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux
-        }
-        return "unknown RAM";
-    }
-
-    // ------------------------------------------------------------------ helpers
 
     private static int setting(String[] args, int index, String env, int fallback) {
         String value = index < args.length ? args[index] : System.getenv(env);

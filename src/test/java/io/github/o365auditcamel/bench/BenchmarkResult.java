@@ -1,0 +1,179 @@
+package io.github.o365auditcamel.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+
+/** One benchmark run's figures: the JSON line it prints, and the page it writes (docs/benchmarks.md). */
+record BenchmarkResult(Cpu cpu, long records, double recordsPerS, double baselinePerS, double mbPerS, double cpuS,
+        double peakHeapMb, double peakRssMb, double drainS, double firstRecordS, long valueBytes,
+        double baselineMbPerS, int blobs, int recordsPerBlob, int recordBytes, int contentTypes,
+        int totalBlobs, int blobGets, String concurrency, String xmx, boolean largeBlob) {
+
+    /** Records per second from the first record to the last: start-up left out. */
+    double steadyPerS() {
+        return records / Math.max(drainS - firstRecordS, 1e-3);
+    }
+
+    String json() {
+        return String.format(Locale.ROOT, "{\"records\":%d,\"records_per_s\":%.1f,\"baseline_records_per_s\":%.1f,"
+                        + "\"ratio\":%.3f,\"steady_records_per_s\":%.1f,\"steady_ratio\":%.3f,\"mb_per_s\":%.2f,"
+                        + "\"cpu_s\":%.2f,\"peak_heap_mb\":%.1f,\"peak_rss_mb\":%.1f,\"drain_s\":%.2f,"
+                        + "\"blobs\":%d,\"blob_gets\":%d,\"fetch_concurrency\":\"%s\",\"collector_xmx\":\"%s\","
+                        + "\"cpu_us_per_record\":%.1f,\"steady_cpu_us_per_record\":%.1f,"
+                        + "\"baseline_cpu_us_per_record\":%.1f,\"steady_cpu_ratio\":%.1f,\"threads\":%d,"
+                        + "\"first_record_s\":%.2f}",
+                records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, steadyPerS(),
+                steadyPerS() / baselinePerS, mbPerS, cpuS, peakHeapMb, peakRssMb, drainS, totalBlobs, blobGets,
+                concurrency, xmx, cpu.microsPerRecord(records), cpu.steadyMicrosPerRecord(),
+                cpu.baselineMicrosPerRecord(), cpu.steadyMicrosPerRecord() / cpu.baselineMicrosPerRecord(),
+                cpu.threads(), firstRecordS);
+    }
+
+    String markdown() {
+        String machine = Runtime.getRuntime().availableProcessors() + " cores (nproc), " + cpuModel() + ", "
+                + memTotal() + ", Java " + System.getProperty("java.version") + " ("
+                + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch");
+        StringBuilder md = new StringBuilder();
+        md.append(largeBlob ? "# Benchmark: one large blob\n\n" : "# Benchmarks\n\n");
+        md.append("The collector's throughput benchmark (issue 7); [profile.md](profile.md) says where the time goes."
+                + " Run it with\n\n");
+        md.append("```\nbench/run.sh                  # defaults: 5 content types x 40 blobs x 1,000 records of"
+                + " ~2 KB\nBENCH_BLOBS=10 BENCH_RECORDS=500 BENCH_RECORD_BYTES=2000 bench/run.sh\n"
+                + "BENCH_CONCURRENCY=8 bench/run.sh   # fetchers per instance (default 4)\n"
+                + "BENCH_LARGE_BLOB_MB=300 bench/run.sh   # one 300 MB blob, collector heap 256 MB:"
+                + " docs/benchmarks-large-blob.md\n```\n\n");
+        md.append("`bench/run.sh` builds if needed and runs `io.github.o365auditcamel.bench.Benchmark` from the test"
+                + " classpath. It prints one JSON line on stdout (everything else goes to stderr) and rewrites"
+                + " this file.\n\n");
+        md.append("## What is measured\n\n");
+        md.append("- **Setup.** An in-process single-node Kafka broker (KRaft, `EmbeddedKafkaBroker`) and the Office"
+                + " 365 Management API simulator (`ManagementApiSimulator`, fixed seed, one day of backlog, listing"
+                + " pages of 100 blobs) in the driver's JVM; the production jar, unchanged, as a child process"
+                + " (`java -Xmx" + xmx + " -jar target/o365-audit-camel.jar`, poll interval 2 s, fetch concurrency "
+                + concurrency + ", client-side API rate"
+                + " limit raised to 100,000 requests/min so it does not cap the run). Everything on one machine,"
+                + " so the collector shares the CPUs with the broker, the simulator and the counting consumer.\n");
+        md.append("- **Collector.** Drain time is from starting the collector process (JVM start-up, Camel start,"
+                + " subscription start and the first listing included) until a `read_committed` consumer has"
+                + " seen every record the simulator holds in the `bench.<content type>` topics (created"
+                + " beforehand with the broker's default partitions, read by assigned partitions, no consumer"
+                + " group)."
+                + " records/s = records / drain time; MB/s = sum of record value bytes / drain time.\n");
+        md.append("- **Baseline.** A plain `KafkaProducer` loop with the collector's producer settings (acks=all,"
+                + " idempotence, lz4, linger 20 ms, batch 128 KB; no transactions, one producer) sends the same"
+                + " records (same bytes, same keys) to `bench.baseline` on the same broker, after the collector"
+                + " has stopped; timed from the first send to the end of `flush()`. It is the ceiling for"
+                + " \"getting these bytes into this broker\" on this machine: no HTTP, no JSON parsing, no"
+                + " transactions, no start-up.\n");
+        md.append("- **Collector resources.** CPU seconds (user + system, `/proc/<pid>/stat`) and peak RSS"
+                + " (`VmHWM`) of the collector process at the end of the drain; peak heap is the largest heap in use (`java.lang:type=Memory`"
+                + " `HeapMemoryUsage.used`, read through its Jolokia endpoint) seen, sampled every 500 ms.\n\n");
+        md.append(largeBlob
+                ? "One blob is one transaction: its records become visible to a `read_committed` consumer all at"
+                + " once, when it commits, so the row \"after its first record\" means nothing here. The point"
+                + " is the heap: the blob is streamed, never held.\n\n"
+                : "With a backlog this small the collector's start-up (JVM, Camel, leader election, the first"
+                + " listing) is a large part of the drain time; the row \"after its first record\" leaves it out."
+                + " A week of backlog for a large tenant runs for hours, where start-up is noise.\n\n");
+        md.append("The simulator's records are generated and compress well with lz4, so MB/s counts record bytes,"
+                + " not bytes on the wire. This is one run, not an average: on a small shared machine runs vary"
+                + " by a fifth or more, so run it a few times and read the ratio as an order of magnitude.\n\n");
+        md.append("## Latest run\n\n");
+        md.append("Date: ").append(LocalDate.now(ZoneOffset.UTC)).append(" (UTC). Machine: ").append(machine)
+                .append(".\n\n");
+        md.append(String.format(Locale.ROOT, "Volume: %d content types x %d blobs x %d records of ~%d bytes"
+                + " (%,d records, %.1f MB of record values).%n%n", contentTypes, blobs, recordsPerBlob, recordBytes,
+                records,
+                valueBytes / (1024.0 * 1024.0)));
+        md.append("| Measure | Value |\n|---|---:|\n");
+        md.append(row("records", String.format(Locale.ROOT, "%,d", records)));
+        md.append(row("drain time (s)", String.format(Locale.ROOT, "%.2f", drainS)));
+        md.append(row("first record seen after (s)", String.format(Locale.ROOT, "%.2f", firstRecordS)));
+        md.append(row("collector records/s", String.format(Locale.ROOT, "%,.0f", recordsPerS)));
+        md.append(row("collector records/s after its first record", String.format(Locale.ROOT, "%,.0f",
+                records / Math.max(drainS - firstRecordS, 1e-3))));
+        md.append(row("baseline records/s", String.format(Locale.ROOT, "%,.0f", baselinePerS)));
+        md.append(row("ratio collector / baseline", String.format(Locale.ROOT, "%.3f", recordsPerS / baselinePerS)));
+        md.append(row("collector MB/s (record values)", String.format(Locale.ROOT, "%.2f", mbPerS)));
+        md.append(row("baseline MB/s (record values)", String.format(Locale.ROOT, "%.2f", baselineMbPerS)));
+        md.append(row("collector CPU (s)", String.format(Locale.ROOT, "%.2f", cpuS)));
+        md.append(row("collector CPU per record (µs), in all", String.format(Locale.ROOT, "%.1f",
+                cpu.microsPerRecord(records))));
+        md.append(row("collector CPU per record (µs), after its first record", String.format(Locale.ROOT, "%.1f",
+                cpu.steadyMicrosPerRecord())));
+        md.append(row("baseline CPU per record (µs; its thread and the producer's network thread)",
+                String.format(Locale.ROOT, "%.1f", cpu.baselineMicrosPerRecord())));
+        md.append(row("collector threads at the end", String.valueOf(cpu.threads())));
+        md.append(row("collector peak heap (MB)", String.format(Locale.ROOT, "%.1f", peakHeapMb)));
+        md.append(row("collector peak RSS (MB)", String.format(Locale.ROOT, "%.1f", peakRssMb)));
+        md.append(row("blob GETs / blobs", String.format(Locale.ROOT, "%,d / %,d", blobGets, totalBlobs)));
+        md.append("\nRecords per second:\n\n```\n");
+        double max = Math.max(recordsPerS, baselinePerS);
+        md.append(bar("collector", recordsPerS, max)).append(bar("baseline ", baselinePerS, max));
+        md.append("```\n");
+        return md.toString();
+    }
+
+    private static String row(String name, String value) {
+        return "| " + name + " | " + value + " |\n";
+    }
+
+    private static String bar(String name, double value, double max) {
+        int width = (int) Math.round(50 * value / max);
+        return String.format(Locale.ROOT, "%s |%s %,.0f%n", name, "#".repeat(Math.max(width, 1)), value);
+    }
+
+    /**
+     * CPU per record: the collector's in all and after its first record (start-up, JIT and the first listing left
+     * out), and the baseline producer's (its sending thread and its network thread).
+     */
+    record Cpu(double totalS, double afterFirstS, long recordsAfterFirst, double baselineS,
+            long baselineRecords, int threads) {
+
+        double microsPerRecord(long records) {
+            return totalS / Math.max(records, 1) * 1e6;
+        }
+
+        double steadyMicrosPerRecord() {
+            return afterFirstS / Math.max(recordsAfterFirst, 1) * 1e6;
+        }
+
+        double baselineMicrosPerRecord() {
+            return baselineS / Math.max(baselineRecords, 1) * 1e6;
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return "unknown CPU";
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.0f GB RAM", kb / (1024.0 * 1024.0));
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        return "unknown RAM";
+    }
+
+    // ------------------------------------------------------------------ helpers
+}
