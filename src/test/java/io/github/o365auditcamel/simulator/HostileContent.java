@@ -182,7 +182,7 @@ final class HostileContent {
     /** 302 to {@link #REDIRECT_LOCATION}, with an IIS-like "Object moved" page. */
     static void sendRedirect(HttpExchange ex) throws IOException {
         byte[] page = RecordFactory.utf8(REDIRECT_PAGE);
-        ManagementApiSimulator.apiHeaders(ex, false, "text/html; charset=utf-8");
+        ApiResponses.apiHeaders(ex, false, "text/html; charset=utf-8");
         ex.getResponseHeaders().set("Location", REDIRECT_LOCATION);
         ex.sendResponseHeaders(302, page.length);
         try (OutputStream os = ex.getResponseBody()) {
@@ -193,7 +193,7 @@ final class HostileContent {
     /** 200 with the gzip-compressed blank bomb, Content-Encoding gzip whatever the request accepts. */
     static void sendBlankBomb(HttpExchange ex, String mediaType) throws IOException {
         byte[] gzipped = blankBombGzip();
-        ManagementApiSimulator.apiHeaders(ex, true, mediaType);
+        ApiResponses.apiHeaders(ex, true, mediaType);
         ex.sendResponseHeaders(200, gzipped.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(gzipped);

@@ -35,10 +35,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -317,14 +315,6 @@ public final class ManagementApiSimulator implements AutoCloseable {
             Comparator.comparing(StoredBlob::created).thenComparing(StoredBlob::id);
 
     private record IssuedToken(String tenant, long expiresAtMillis) {
-    }
-
-    /** One listing snapshot; pageTokens[i] is the nextPage value of page i (null for page 0). */
-    private record ListingSession(String contentType, Instant start, Instant end, String startText, String endText,
-                                  List<List<StoredBlob>> pages, String[] pageTokens) {
-    }
-
-    private record PageRef(ListingSession session, int index) {
     }
 
     /** The settings of one tenant, defaults filled in. */
@@ -1318,7 +1308,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             case 408 -> requestTimeout(ex, t);
             case DROP_BEFORE -> dropBeforeResponse(ex, t);
             case DROP_MID -> {
-                boolean gzip = acceptsGzip(ex.getRequestHeaders());
+                boolean gzip = ApiResponses.acceptsGzip(ex.getRequestHeaders());
                 dropMidBody(ex, t, payload(blob, gzip), gzip, blob.mediaType);
             }
             case 429, 403 -> {
@@ -1370,7 +1360,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     private void dropMidBody(HttpExchange ex, Tenant t, byte[] payload, boolean gzip, String mediaType)
             throws IOException {
         t.droppedConnections.incrementAndGet();
-        apiHeaders(ex, gzip, mediaType);
+        ApiResponses.apiHeaders(ex, gzip, mediaType);
         ex.sendResponseHeaders(200, payload.length);
         OutputStream out = ex.getResponseBody();
         out.write(payload, 0, payload.length / 2);
@@ -1650,7 +1640,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         h.set("Pragma", "no-cache");
         h.set("x-ms-request-id", java.util.UUID.randomUUID().toString());
         h.set("x-ms-ests-server", "2.1.19999.9 - SIM ProdSlices");
-        send(ex, status, body);
+        ApiResponses.send(ex, status, body);
     }
 
     /**
@@ -1888,10 +1878,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     /** Parsed and validated startTime/endTime; null after an error answer. */
-    private record Window(Instant start, Instant end, String startText, String endText) {
-    }
-
-    private Window window(HttpExchange ex, Map<String, String> q) throws IOException {
+    private ListingWindow window(HttpExchange ex, Map<String, String> q) throws IOException {
         String startRaw = q.get("starttime");
         String endRaw = q.get("endtime");
         Instant now = now();
@@ -1923,7 +1910,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             af20055(ex);
             return null;
         }
-        return new Window(start, end, startText, endText);
+        return new ListingWindow(start, end, startText, endText);
     }
 
     private void af20055(HttpExchange ex) throws IOException {
@@ -1942,34 +1929,29 @@ public final class ManagementApiSimulator implements AutoCloseable {
         if (type == null || !requirePermission(ex, t, type) || !requireEnabled(ex, t, type)) {
             return;
         }
-        Window w = window(ex, q);
+        ListingWindow w = window(ex, q);
         if (w == null) {
             return;
         }
         String nextPage = q.get("nextpage");
-        ListingSession session;
-        int index;
+        ListingPages.Page<StoredBlob> page;
         if (!isBlank(nextPage)) {
-            PageRef ref = t.pageTokens.get(nextPage.trim());
-            if (ref == null || !ref.session().contentType().equals(type) || !ref.session().start().equals(w.start())
-                    || !ref.session().end().equals(w.end())) {
+            page = t.listings.page(nextPage.trim(), type, w);
+            if (page == null) {
                 apiError(ex, 400, "AF20031", "Invalid nextPage Input: " + nextPage + ".");
                 return;
             }
-            session = ref.session();
-            index = ref.index();
         } else {
-            session = newListing(t, type, w);
-            index = 0;
+            page = t.listings.first(type, w, listable(t, type, w));
         }
-        String nextPageUri = index + 1 < session.pages().size()
-                ? nextPageUri(baseUrlOf(ex), tenant, session, session.pageTokens()[index + 1]) : null;
+        String nextToken = page.nextToken();
+        String nextPageUri = nextToken == null ? null : nextPageUri(baseUrlOf(ex), tenant, type, w, nextToken);
         HostileReferences.Trap trap = t.hostile.trap(type);
         if (trap != null) {
             nextPageUri = switch (trap.kind()) {
-                case SELF_NEXT_PAGE -> nextPageUri(baseUrlOf(ex), tenant, session, pageToken(t, session, index));
-                case FOREIGN_NEXT_PAGE -> nextPageUri(trap.foreignBaseUrl(), tenant, session,
-                        pageToken(t, session, Math.min(index + 1, session.pages().size() - 1)));
+                case SELF_NEXT_PAGE -> nextPageUri(baseUrlOf(ex), tenant, type, w, t.listings.token(page));
+                case FOREIGN_NEXT_PAGE -> nextPageUri(trap.foreignBaseUrl(), tenant, type, w, nextToken != null
+                        ? nextToken : t.listings.token(page));
             };
             t.hostile.countTrapAnswer(type);
         }
@@ -1978,7 +1960,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         ArrayNode out = mapper.createArrayNode();
         String prefix = baseUrlOf(ex) + "/api/v1.0/" + t.tenantId + "/activity/feed/audit/";
-        for (StoredBlob b : session.pages().get(index)) {
+        for (StoredBlob b : page.entries()) {
             ObjectNode item = out.addObject();
             HostileEntry hostile = b.hostile;
             item.put("contentType", hostile != null ? hostile.listedContentType() : b.blob.contentType());
@@ -1998,74 +1980,24 @@ public final class ManagementApiSimulator implements AutoCloseable {
         sendApi(ex, 200, mapper.writeValueAsBytes(out), false);
     }
 
-    private static String nextPageUri(String base, String tenant, ListingSession session, String token) {
-        return base + "/api/v1.0/" + tenant + "/activity/feed/subscriptions/content?contentType="
-                + encode(session.contentType()) + "&startTime=" + encode(session.startText())
-                + "&endTime=" + encode(session.endText()) + "&nextPage=" + token;
+    private static String nextPageUri(String base, String tenant, String type, ListingWindow w, String token) {
+        return base + "/api/v1.0/" + tenant + "/activity/feed/subscriptions/content?contentType=" + encode(type)
+                + "&startTime=" + encode(w.startText()) + "&endTime=" + encode(w.endText()) + "&nextPage=" + token;
     }
 
-    /**
-     * The nextPage token of page {@code index} of that listing; page 0 has none until a listing trap asks for one
-     * (then registered like the others, so that it selects page 0 again).
-     */
-    private String pageToken(Tenant t, ListingSession session, int index) {
-        synchronized (t.pageTokens) {
-            String token = session.pageTokens()[index];
-            if (token == null) {
-                token = pageTokenPrefix(t, session.start()) + String.format(Locale.ROOT, "%03d", index);
-                session.pageTokens()[index] = token;
-                t.pageTokens.put(token, new PageRef(session, index));
-            }
-            return token;
-        }
-    }
-
-    /** Opaque, shaped like the documentation's example "2015101900R022885001761" (without its last 3 digits). */
-    private static String pageTokenPrefix(Tenant t, Instant start) {
-        return ApiTime.CONTENT_ID.format(start).substring(0, 8) + "00R"
-                + String.format(Locale.ROOT, "%09d", t.listingSessions.incrementAndGet() % 1_000_000_000);
-    }
-
-    private ListingSession newListing(Tenant t, String type, Window w) {
+    /** The blobs of that type created in the window, oldest first, but those created after now. */
+    private List<StoredBlob> listable(Tenant t, String type, ListingWindow w) {
         Instant now = now();
-        List<StoredBlob> unique = new ArrayList<>();
+        List<StoredBlob> listed = new ArrayList<>();
         NavigableSet<StoredBlob> set = t.blobsByType.get(type);
         if (set != null) {
             for (StoredBlob b : set.subSet(probe(w.start()), true, probe(w.end()), false)) {
                 if (!b.created().isAfter(now)) {
-                    unique.add(b);
+                    listed.add(b);
                 }
             }
         }
-        int perPage = repeatBlobsInListing && pageSize >= 2 ? pageSize - 1 : pageSize;
-        List<List<StoredBlob>> pages = new ArrayList<>();
-        Random listingRandom = t.listingRandom;
-        synchronized (listingRandom) {
-            for (int from = 0; from < unique.size() || from == 0; from += perPage) {
-                List<StoredBlob> page = new ArrayList<>(unique.subList(from, Math.min(unique.size(), from + perPage)));
-                if (shuffleListings) {
-                    Collections.shuffle(page, listingRandom);
-                }
-                if (repeatBlobsInListing && page.size() >= 2 && page.size() < pageSize) {
-                    StoredBlob again = page.get(listingRandom.nextInt(page.size()));
-                    page.add(listingRandom.nextInt(page.size() + 1), again);
-                }
-                pages.add(page);
-            }
-        }
-        String[] pageTokenValues = new String[pages.size()];
-        ListingSession session = new ListingSession(type, w.start(), w.end(), w.startText(), w.endText(),
-                List.copyOf(pages), pageTokenValues);
-        if (pages.size() > 1) {
-            String prefix = pageTokenPrefix(t, w.start());
-            synchronized (t.pageTokens) {
-                for (int i = 1; i < pages.size(); i++) {
-                    pageTokenValues[i] = prefix + String.format(Locale.ROOT, "%03d", i);
-                    t.pageTokens.put(pageTokenValues[i], new PageRef(session, i));
-                }
-            }
-        }
-        return session;
+        return listed;
     }
 
     private static StoredBlob probe(Instant created) {
@@ -2102,17 +2034,14 @@ public final class ManagementApiSimulator implements AutoCloseable {
                     + " has already expired. Content older than 7 days cannot be retrieved.");
             return;
         }
-        boolean gzip = acceptsGzip(ex.getRequestHeaders());
+        boolean gzip = ApiResponses.acceptsGzip(ex.getRequestHeaders());
         if (b.hostile != null && b.hostile.kind() == HostileReference.REDIRECT) {
             HostileContent.sendRedirect(ex);
             return;
         }
         if (b.hostile != null && b.hostile.kind() == HostileReference.BLANK_BOMB) {
             HostileContent.sendBlankBomb(ex, b.mediaType);
-            t.blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
-            if (gzip) {
-                t.gzippedBlobGets.incrementAndGet();
-            }
+            t.countBlobGet(contentId, gzip);
             return;
         }
         BlobFailure failure = t.claimBlobFailure(contentId);
@@ -2147,17 +2076,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
             if (!sendHeld(ex, stall, b.body, gzip, b.mediaType)) {
                 return; // aborted: not counted
             }
-            t.blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
-            if (gzip) {
-                t.gzippedBlobGets.incrementAndGet();
-            }
+            t.countBlobGet(contentId, gzip);
             return;
         }
         sendApi(ex, 200, payload(b, gzip), gzip, b.mediaType);
-        t.blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
-        if (gzip) {
-            t.gzippedBlobGets.incrementAndGet();
-        }
+        t.countBlobGet(contentId, gzip);
     }
 
     /** The bytes of a 200 answer for that blob: its body, gzip-compressed (computed once, then cached) if gzip. */
@@ -2167,7 +2090,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
         byte[] z = b.gzipped;
         if (z == null) {
-            z = gzip(b.body);
+            z = ApiResponses.gzip(b.body);
             b.gzipped = z;
         }
         return z;
@@ -2208,8 +2131,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
     }
 
     private void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped, String mediaType) throws IOException {
-        apiHeaders(ex, gzipped, mediaType);
-        send(ex, status, body);
+        ApiResponses.apiHeaders(ex, gzipped, mediaType);
+        ApiResponses.send(ex, status, body);
     }
 
     /**
@@ -2243,77 +2166,10 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     /** Sends 200 with chunked encoding; the returned stream, when gzip, deflates with SYNC_FLUSH on flush(). */
     private OutputStream startChunked(HttpExchange ex, boolean gzip, String mediaType) throws IOException {
-        apiHeaders(ex, gzip, mediaType);
+        ApiResponses.apiHeaders(ex, gzip, mediaType);
         ex.sendResponseHeaders(200, 0);
         OutputStream raw = ex.getResponseBody();
         return gzip ? new GZIPOutputStream(raw, 8192, true) : raw;
-    }
-
-    static void apiHeaders(HttpExchange ex, boolean gzipped, String mediaType) {
-        Headers h = ex.getResponseHeaders();
-        h.set("Content-Type", mediaType);
-        h.set("Cache-Control", "no-cache");
-        h.set("Pragma", "no-cache");
-        h.set("Expires", "-1");
-        h.set("Server", "Microsoft-IIS/10.0");
-        h.set("Vary", "Accept-Encoding");
-        if (gzipped) {
-            h.set("Content-Encoding", "gzip");
-        }
-    }
-
-    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(status, -1);
-            return;
-        }
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
-            }
-        }
-    }
-
-    private static boolean acceptsGzip(Headers headers) {
-        List<String> values = headers.get("Accept-Encoding");
-        if (values == null) {
-            return false;
-        }
-        for (String value : values) {
-            for (String part : value.split(",")) {
-                String[] pieces = part.trim().split(";");
-                String name = pieces[0].trim();
-                if (!name.equalsIgnoreCase("gzip") && !name.equalsIgnoreCase("x-gzip") && !name.equals("*")) {
-                    continue;
-                }
-                boolean zero = false;
-                for (int i = 1; i < pieces.length; i++) {
-                    String p = pieces[i].trim().toLowerCase(Locale.ROOT);
-                    if (p.startsWith("q=")) {
-                        try {
-                            zero = Double.parseDouble(p.substring(2)) <= 0;
-                        } catch (NumberFormatException e) {
-                            zero = true;
-                        }
-                    }
-                }
-                if (!zero) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
-        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-            z.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     // ------------------------------------------------------------------ parsing helpers
@@ -2451,7 +2307,6 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private final Object generationLock = new Object();
         private final Random random;               // guarded by generationLock
         private final RecordFactory records;       // guarded by generationLock
-        private final Random listingRandom;        // guarded by itself
         private final Random faultRandom;          // guarded by itself
         private final String region;
 
@@ -2460,13 +2315,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         /** Types that got normal blobs (possibly none) through addBlobs/start: the keys of recordsByContentType(). */
         private final Set<String> recordTypes = ConcurrentHashMap.newKeySet();
         private final ConcurrentHashMap<String, String> subscriptions = new ConcurrentHashMap<>(); // type -> enabled|disabled
-        private final Map<String, PageRef> pageTokens = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, PageRef> eldest) {
-                return size() > MAX_PAGE_TOKENS;
-            }
-        });
-        private final AtomicInteger listingSessions = new AtomicInteger();
+        private final ListingPages<StoredBlob> listings;
 
         private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
         private final AtomicInteger listCalls = new AtomicInteger();
@@ -2502,7 +2351,8 @@ public final class ManagementApiSimulator implements AutoCloseable {
             this.backlog = s.backlog();
             long seed = s.seed();
             this.random = new Random(seed);
-            this.listingRandom = new Random(seed * 31 + 7);
+            this.listings = new ListingPages<>(pageSize, shuffleListings, repeatBlobsInListing, MAX_PAGE_TOKENS,
+                    new Random(seed * 31 + 7));
             this.faultRandom = new Random(seed * 131 + 17);
             this.faults = s.faults();
             this.records = new RecordFactory(tenantId, tenantDomain, new Random(seed ^ 0x5DEECE66DL));
@@ -2516,7 +2366,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             Instant last = now.minus(Duration.ofMinutes(1));
             Instant first = backlog.compareTo(Duration.ofMinutes(1)) > 0 ? now.minus(backlog) : last;
             for (String type : contentTypes) {
-                blobsByType.computeIfAbsent(type, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+                blobsOf(type);
                 recordTypes.add(type);
                 for (int i = 0; i < blobsPerContentType; i++) {
                     Instant created = blobsPerContentType == 1 ? last
@@ -2564,25 +2414,19 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         /** As {@link ManagementApiSimulator#addBlobs}, in this tenant (records with its OrganizationId and domain). */
         public List<Blob> addBlobs(String contentType, int blobCount, int recordsPerBlob, Instant contentCreated) {
-            if (!ALL_CONTENT_TYPES.contains(contentType)) {
-                throw new IllegalArgumentException("not a content type: " + contentType);
-            }
+            requireContentType(contentType);
             if (blobCount < 0 || recordsPerBlob < 1) {
                 throw new IllegalArgumentException("blobCount >= 0 and recordsPerBlob >= 1 required");
             }
-            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            Instant created = creationTime(contentCreated);
+            NavigableSet<StoredBlob> set = blobsOf(contentType);
             recordTypes.add(contentType);
             List<Blob> added = new ArrayList<>(blobCount);
             synchronized (generationLock) {
                 for (int n = 0; n < blobCount; n++) {
-                    NewId newId = newContentId(contentType, created);
+                    NewId newId = unusedContentId(contentType, created);
                     Instant aggregationStart = newId.aggregationStart();
                     String id = newId.id();
-                    if (blobsById.containsKey(id)) {
-                        n--;
-                        continue;
-                    }
                     ByteArrayOutputStream body = new ByteArrayOutputStream(recordsPerBlob * (recordSizeBytes + 64));
                     int[] offsets = new int[recordsPerBlob * 2];
                     body.write('[');
@@ -2619,6 +2463,44 @@ public final class ManagementApiSimulator implements AutoCloseable {
             return added;
         }
 
+        private void requireContentType(String contentType) {
+            if (!ALL_CONTENT_TYPES.contains(contentType)) {
+                throw new IllegalArgumentException("not a content type: " + contentType);
+            }
+        }
+
+        /** A blob's contentCreated: the one asked for (null = now), truncated to milliseconds as the API lists it. */
+        private Instant creationTime(Instant contentCreated) {
+            return (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
+        }
+
+        /** The blobs of that content type, by contentCreated. */
+        private NavigableSet<StoredBlob> blobsOf(String contentType) {
+            return blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+        }
+
+        /** A new contentId no blob of this tenant has; caller holds generationLock. */
+        private NewId unusedContentId(String contentType, Instant created) {
+            return unusedContentId(contentType, created, null);
+        }
+
+        /** A new contentId no blob of this tenant has, nor {@code alsoTaken}; caller holds generationLock. */
+        private NewId unusedContentId(String contentType, Instant created, String alsoTaken) {
+            NewId newId;
+            do {
+                newId = newContentId(contentType, created);
+            } while (blobsById.containsKey(newId.id()) || newId.id().equals(alsoTaken));
+            return newId;
+        }
+
+        /** A GET of that blob answered 200 (gzip-compressed or not). */
+        private void countBlobGet(String contentId, boolean gzip) {
+            blobGets.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
+            if (gzip) {
+                gzippedBlobGets.incrementAndGet();
+            }
+        }
+
         /** A realistic contentId (reference, section 4.5) for a blob created at {@code created}; caller holds generationLock. */
         private NewId newContentId(String contentType, Instant created) {
             Instant aggregationStart = random.nextInt(10) < 3 ? created
@@ -2632,17 +2514,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         /** As {@link ManagementApiSimulator#addPoisonBlob}, in this tenant. */
         public Blob addPoisonBlob(String contentType, PoisonKind kind, Instant contentCreated) {
-            if (!ALL_CONTENT_TYPES.contains(contentType)) {
-                throw new IllegalArgumentException("not a content type: " + contentType);
-            }
+            requireContentType(contentType);
             Objects.requireNonNull(kind, "kind");
-            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            Instant created = creationTime(contentCreated);
+            NavigableSet<StoredBlob> set = blobsOf(contentType);
             synchronized (generationLock) {
-                NewId newId;
-                do {
-                    newId = newContentId(contentType, created);
-                } while (blobsById.containsKey(newId.id()));
+                NewId newId = unusedContentId(contentType, created);
                 byte[] body = poisonBody(contentType, kind, created);
                 Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
                 StoredBlob stored = new StoredBlob(blob, body, new int[0],
@@ -2708,17 +2585,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         /** As {@link ManagementApiSimulator#addForeignBlob}, in this tenant. */
         public Blob addForeignBlob(String contentType, String foreignBaseUrl, Instant contentCreated) {
-            if (!ALL_CONTENT_TYPES.contains(contentType)) {
-                throw new IllegalArgumentException("not a content type: " + contentType);
-            }
+            requireContentType(contentType);
             String base = stripTrailingSlash(Objects.requireNonNull(foreignBaseUrl, "foreignBaseUrl"));
-            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            Instant created = creationTime(contentCreated);
+            NavigableSet<StoredBlob> set = blobsOf(contentType);
             synchronized (generationLock) {
-                NewId newId;
-                do {
-                    newId = newContentId(contentType, created);
-                } while (blobsById.containsKey(newId.id()));
+                NewId newId = unusedContentId(contentType, created);
                 Blob blob = new Blob(contentType, newId.id(), created, newId.aggregationStart().plus(retention), 0);
                 String uri = base + "/api/v1.0/" + tenantId + "/activity/feed/audit/" + blob.contentId();
                 StoredBlob stored = new StoredBlob(blob, new byte[0], new int[0], JSON_UTF8, null, uri);
@@ -2744,27 +2616,18 @@ public final class ManagementApiSimulator implements AutoCloseable {
         }
 
         private Blob addHostile(String contentType, HostileReference kind, Instant contentCreated, String claimed) {
-            if (!ALL_CONTENT_TYPES.contains(contentType)) {
-                throw new IllegalArgumentException("not a content type: " + contentType);
-            }
-            Instant created = (contentCreated == null ? now() : contentCreated).truncatedTo(ChronoUnit.MILLIS);
-            NavigableSet<StoredBlob> set = blobsByType.computeIfAbsent(contentType, t -> new ConcurrentSkipListSet<>(BY_CREATED));
+            requireContentType(contentType);
+            Instant created = creationTime(contentCreated);
+            NavigableSet<StoredBlob> set = blobsOf(contentType);
             synchronized (generationLock) {
-                NewId newId;
-                do {
-                    newId = newContentId(contentType, created);
-                } while (blobsById.containsKey(newId.id()));
+                NewId newId = unusedContentId(contentType, created);
                 String id = newId.id();
                 String uriId = id;
                 if (kind == HostileReference.MISSING_CONTENT_URI) {
                     uriId = null;
                 } else if (kind == HostileReference.BAD_CONTENT_ID) {
                     id = id + HostileContent.BAD_CONTENT_ID_TAIL;
-                    NewId other;
-                    do {
-                        other = newContentId(contentType, created);
-                    } while (blobsById.containsKey(other.id()) || other.id().equals(newId.id()));
-                    uriId = other.id();
+                    uriId = unusedContentId(contentType, created, newId.id()).id();
                 }
                 HostileContent.Body b = HostileContent.body(kind, mapper, random, contentType, claimed,
                         type -> records.create(type, random, created, RecordFactory.targetSize(random, recordSizeBytes)));
@@ -2807,9 +2670,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         /** As {@link ManagementApiSimulator#listingTrap(String, ListingTrap, String)}, in this tenant. */
         public void listingTrap(String contentType, ListingTrap trap, String foreignBaseUrl) {
-            if (!ALL_CONTENT_TYPES.contains(contentType)) {
-                throw new IllegalArgumentException("not a content type: " + contentType);
-            }
+            requireContentType(contentType);
             hostile.trap(contentType, trap, foreignBaseUrl);
         }
 

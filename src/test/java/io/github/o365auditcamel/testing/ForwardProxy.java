@@ -2,7 +2,6 @@ package io.github.o365auditcamel.testing;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,11 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+
+import io.github.o365auditcamel.testing.ProxyMessage.Request;
+import io.github.o365auditcamel.testing.ProxyMessage.Response;
 
 /**
  * An HTTP forward proxy for tests, as a company's proxy would be. It takes requests in absolute form
@@ -41,12 +40,6 @@ import java.util.function.Function;
  */
 public final class ForwardProxy implements AutoCloseable {
 
-    /** Request and response headers not forwarded: those of the connection, and the framing, which is redone. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
-            "content-length", "expect");
-    private static final int MAX_LINE = 64 * 1024;
-    private static final int MAX_HEADERS = 200;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final int TARGET_READ_TIMEOUT_MILLIS = 120_000;
     /** An idle client connection is closed after this long, as proxies do. */
@@ -250,9 +243,9 @@ public final class ForwardProxy implements AutoCloseable {
             toTarget.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             // the body as it comes (the client is ours to read in any case)
             if (request.chunked) {
-                copyChunked(in, toTarget);
+                HttpBodies.copyChunked(in, toTarget);
             } else if (request.contentLength > 0) {
-                copyExactly(in, toTarget, request.contentLength);
+                HttpBodies.copyExactly(in, toTarget, request.contentLength);
             }
             toTarget.flush();
 
@@ -306,11 +299,11 @@ public final class ForwardProxy implements AutoCloseable {
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (chunked) {
-            copyChunked(fromTarget, out);
+            HttpBodies.copyChunked(fromTarget, out);
         } else if (length > 0) {
-            copyExactly(fromTarget, out, length);
+            HttpBodies.copyExactly(fromTarget, out, length);
         } else if (closeDelimited) {
-            copyToEnd(fromTarget, out);
+            HttpBodies.copyToEnd(fromTarget, out);
         }
         out.flush();
         return keepAlive;
@@ -351,8 +344,10 @@ public final class ForwardProxy implements AutoCloseable {
         }
         try {
             try {
-                InetSocketAddress target = tunnelTargets.getOrDefault(request.target,
-                        new InetSocketAddress(host, port));
+                InetSocketAddress target = tunnelTargets.get(request.target); // resolve the name only when not mapped
+                if (target == null) {
+                    target = new InetSocketAddress(host, port);
+                }
                 upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
                 upstream.setTcpNoDelay(true);
             } catch (IOException e) {
@@ -478,244 +473,6 @@ public final class ForwardProxy implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    // ================================================================== HTTP/1.1 messages
-
-    /** The start line and headers of a message, with what its framing needs. */
-    private abstract static class Message {
-        final List<String[]> headers = new ArrayList<>();
-        final Set<String> connectionOptions = new HashSet<>();
-        boolean chunked;
-        String transferEncoding;
-        long contentLength = -1;
-
-        String header(String name) {
-            for (String[] header : headers) {
-                if (header[0].equalsIgnoreCase(name)) {
-                    return header[1];
-                }
-            }
-            return null;
-        }
-
-        /** Not forwarded: hop-by-hop by nature, or named in {@code Connection}. */
-        boolean hopByHop(String name) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            return HOP_BY_HOP.contains(lower) || connectionOptions.contains(lower);
-        }
-
-        void readHeaders(InputStream in) throws IOException {
-            String line;
-            while (!(line = readLine(in)).isEmpty()) {
-                if (headers.size() >= MAX_HEADERS) {
-                    throw new IOException("too many headers");
-                }
-                if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && !headers.isEmpty()) {
-                    // obsolete line folding: part of the previous value
-                    String[] last = headers.get(headers.size() - 1);
-                    last[1] = last[1] + " " + line.trim();
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    throw new IOException("bad header line: " + line);
-                }
-                headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-            }
-            for (String[] header : headers) {
-                String name = header[0].toLowerCase(Locale.ROOT);
-                if (name.equals("connection") || name.equals("proxy-connection")) {
-                    for (String option : header[1].split(",")) {
-                        if (!option.isBlank()) {
-                            connectionOptions.add(option.trim().toLowerCase(Locale.ROOT));
-                        }
-                    }
-                } else if (name.equals("transfer-encoding")) {
-                    transferEncoding = transferEncoding == null ? header[1] : transferEncoding + ", " + header[1];
-                } else if (name.equals("content-length") && contentLength < 0) {
-                    try {
-                        contentLength = Long.parseLong(header[1].split(",")[0].trim());
-                    } catch (NumberFormatException e) {
-                        throw new IOException("bad Content-Length: " + header[1]);
-                    }
-                }
-            }
-            if (transferEncoding != null) {
-                String[] codings = transferEncoding.split(",");
-                chunked = codings[codings.length - 1].trim().equalsIgnoreCase("chunked");
-                contentLength = -1; // Transfer-Encoding wins over Content-Length
-            }
-        }
-    }
-
-    private static final class Request extends Message {
-        String method;
-        String target;
-        boolean keepAlive;
-
-        /** The next request on a connection, or null at its end. */
-        static Request read(InputStream in) throws IOException {
-            String line;
-            do {
-                try {
-                    line = readLine(in);
-                } catch (EOFException e) {
-                    return null;
-                }
-            } while (line.isEmpty()); // empty lines before a request are to be ignored
-            String[] parts = line.split(" ");
-            if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-                throw new IOException("bad request line: " + line);
-            }
-            Request request = new Request();
-            request.method = parts[0];
-            request.target = parts[1];
-            request.readHeaders(in);
-            if (request.transferEncoding != null && !request.chunked) {
-                throw new IOException("request body of unknown length: " + request.transferEncoding);
-            }
-            request.keepAlive = parts[2].equals("HTTP/1.1")
-                    ? !request.connectionOptions.contains("close")
-                    : request.connectionOptions.contains("keep-alive");
-            return request;
-        }
-
-        boolean hasBody() {
-            return chunked || contentLength > 0;
-        }
-
-        boolean expectsContinue() {
-            String expect = header("Expect");
-            return expect != null && expect.equalsIgnoreCase("100-continue");
-        }
-
-        void skipBody(InputStream in) throws IOException {
-            if (chunked) {
-                copyChunked(in, OutputStream.nullOutputStream());
-            } else if (contentLength > 0) {
-                copyExactly(in, OutputStream.nullOutputStream(), contentLength);
-            }
-        }
-    }
-
-    private static final class Response extends Message {
-        int status;
-        String reason;
-
-        /** The final answer of the target (interim 1xx ones skipped), or null when it closed without one. */
-        static Response read(InputStream in) throws IOException {
-            while (true) {
-                String line;
-                try {
-                    line = readLine(in);
-                } catch (EOFException e) {
-                    return null;
-                }
-                if (!line.startsWith("HTTP/1.") || line.length() < 12) {
-                    throw new IOException("bad status line: " + line);
-                }
-                Response response = new Response();
-                try {
-                    response.status = Integer.parseInt(line.substring(9, 12));
-                } catch (NumberFormatException e) {
-                    throw new IOException("bad status line: " + line);
-                }
-                response.reason = line.length() > 13 ? line.substring(13) : "";
-                response.readHeaders(in);
-                if (response.status / 100 != 1 || response.status == 101) {
-                    return response;
-                }
-            }
-        }
-    }
-
-    // ================================================================== bytes
-
-    /** A line up to LF (a CR before it dropped), ISO-8859-1; EOFException at an end of stream before any byte. */
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                return line.toString();
-            }
-            if (line.length() >= MAX_LINE) {
-                throw new IOException("line too long");
-            }
-            line.append((char) b);
-        }
-        if (line.length() == 0) {
-            throw new EOFException();
-        }
-        throw new IOException("end of stream inside a line");
-    }
-
-    /** Copies a chunked body, chunk by chunk (extensions dropped, trailers kept), through its last chunk. */
-    private static void copyChunked(InputStream in, OutputStream out) throws IOException {
-        while (true) {
-            String sizeLine = readLine(in);
-            int semicolon = sizeLine.indexOf(';');
-            String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim();
-            long size;
-            try {
-                size = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad chunk size: " + sizeLine);
-            }
-            if (size < 0) {
-                throw new IOException("bad chunk size: " + sizeLine);
-            }
-            out.write((Long.toHexString(size) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            if (size == 0) {
-                String trailer;
-                while (!(trailer = readLine(in)).isEmpty()) {
-                    out.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                }
-                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                return;
-            }
-            copyExactly(in, out, size);
-            if (!readLine(in).isEmpty()) {
-                throw new IOException("no CRLF after a chunk");
-            }
-            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            if (in.available() == 0) {
-                out.flush(); // nothing more yet: what came so far goes on now
-            }
-        }
-    }
-
-    private static void copyExactly(InputStream in, OutputStream out, long count) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
-        long left = count;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                throw new EOFException("end of stream with " + left + " of " + count + " bytes to come");
-            }
-            out.write(buffer, 0, n);
-            left -= n;
-            if (in.available() == 0) {
-                out.flush();
-            }
-        }
-    }
-
-    private static void copyToEnd(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
-            if (in.available() == 0) {
-                out.flush();
-            }
-        }
     }
 
     private static void closeQuietly(java.io.Closeable closeable) {
