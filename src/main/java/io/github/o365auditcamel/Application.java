@@ -1,6 +1,7 @@
 package io.github.o365auditcamel;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -90,13 +91,10 @@ public final class Application {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
                 socket.bind(address);
-            } catch (java.net.BindException e) {
-                if (e.getMessage() != null && e.getMessage().contains("assign")) {
+            } catch (IOException e) {
+                if (e instanceof BindException && e.getMessage() != null && e.getMessage().contains("assign")) {
                     throw new InvalidSettingException("O365_MANAGEMENT_HOST", "names no address of this machine");
                 }
-                throw new InvalidSettingException("O365_MANAGEMENT_PORT", "names port " + port + ", which another"
-                        + " program already uses");
-            } catch (IOException e) {
                 throw new InvalidSettingException("O365_MANAGEMENT_PORT", "names port " + port + ", which another"
                         + " program already uses");
             }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.o365auditcamel.api.ApiOutcome;
+import io.github.o365auditcamel.api.ForeignUriException;
 import io.github.o365auditcamel.api.ManagementApiException;
 import io.github.o365auditcamel.auth.TokenRequestException;
 import io.github.o365auditcamel.progress.FailureReason;
@@ -103,7 +105,7 @@ public class BlobFailures {
             if (t instanceof InvalidReferenceException invalid) {
                 return invalid.reason();
             }
-            if (t instanceof io.github.o365auditcamel.api.ForeignUriException) {
+            if (t instanceof ForeignUriException) {
                 return DeadLetterReason.FOREIGN_URI;
             }
             if (t instanceof BlobFormatException) {
@@ -135,7 +137,7 @@ public class BlobFailures {
             if (t instanceof ManagementApiException api) {
                 // a refusal that may heal (a permission granted meanwhile) too; a redirect never does
                 transientCause |= api.isRetryable()
-                        || (api.outcome() == io.github.o365auditcamel.api.ApiOutcome.FATAL && api.status() >= 400);
+                        || (api.outcome() == ApiOutcome.FATAL && api.status() >= 400);
             } else if (t instanceof IOException || t instanceof ConcurrentCopyException) {
                 transientCause = true;
             }

@@ -2,6 +2,7 @@ package io.github.o365auditcamel.fetch;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import io.github.o365auditcamel.progress.LogText;
@@ -50,7 +51,7 @@ public class ContentReferences {
         if (contentId instanceof String id && !id.isBlank()) {
             return id;
         }
-        Map<String, Object> entry = new java.util.TreeMap<>(reference);
+        Map<String, Object> entry = new TreeMap<>(reference);
         entry.remove(LISTED_AS);
         return "invalid-" + Integer.toHexString(entry.toString().hashCode());
     }

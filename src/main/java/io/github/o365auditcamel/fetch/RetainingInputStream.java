@@ -23,6 +23,7 @@ final class RetainingInputStream extends FilterInputStream {
     private final long maxRecordBytes;
     private final long maxGapBytes;
     private final long maxBlobBytes;
+    private final byte[] oneByte = new byte[1];
     private byte[] kept = new byte[16 * 1024];
     // stream offset of kept[0], how many bytes kept holds, and how many were read in all
     private long keptFrom;
@@ -43,7 +44,8 @@ final class RetainingInputStream extends FilterInputStream {
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
-            keep(new byte[] {(byte) b}, 0, 1);
+            oneByte[0] = (byte) b;
+            keep(oneByte, 0, 1);
         }
         return b;
     }

@@ -31,6 +31,10 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
     private record Stopped(String tenant, String contentType, String reason) {
     }
 
+    /** A tenant's content type. */
+    private record PolledType(String tenant, String contentType) {
+    }
+
     /** How a content type's polls went on this instance: since when it polls, its last success and failure. */
     private static final class Polls {
         final Instant since;
@@ -44,7 +48,7 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
 
     private final boolean severalTenants;
     private final Map<String, Stopped> stopped = new ConcurrentSkipListMap<>();
-    private final Map<String, Polls> polls = new ConcurrentHashMap<>();
+    private final Map<PolledType, Polls> polls = new ConcurrentHashMap<>();
     private final Predicate<String> listing;
     private final Duration stallAfter;
     private final Clock clock;
@@ -76,19 +80,19 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
     /** A tenant's content type polls (again): it is no longer reported as stopped. */
     public void polling(String tenant, String contentType) {
         stopped.remove(PollReport.label(tenant, contentType));
-        polls.computeIfAbsent(key(tenant, contentType), k -> new Polls(clock.instant()));
+        polls.computeIfAbsent(new PolledType(tenant, contentType), k -> new Polls(clock.instant()));
     }
 
     /** A poll of the content type listed everything up to now. */
     public void listed(String tenant, String contentType) {
-        Polls p = polls.computeIfAbsent(key(tenant, contentType), k -> new Polls(clock.instant()));
+        Polls p = polls.computeIfAbsent(new PolledType(tenant, contentType), k -> new Polls(clock.instant()));
         p.lastSuccess = clock.instant();
         p.lastFailure = null;
     }
 
     /** A poll of the content type failed (it is tried again at the next one): why. */
     public void pollFailed(String tenant, String contentType, Exchange exchange) {
-        polls.computeIfAbsent(key(tenant, contentType), k -> new Polls(clock.instant())).lastFailure =
+        polls.computeIfAbsent(new PolledType(tenant, contentType), k -> new Polls(clock.instant())).lastFailure =
                 FailureReason.of(exchange);
     }
 
@@ -102,10 +106,10 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
                 .forEach(s -> reasons.put(s.contentType(), s.reason()));
         if (listing.test(tenant)) {
             Instant now = clock.instant();
-            polls.forEach((key, p) -> {
-                String contentType = key.substring(key.indexOf('|') + 1);
+            polls.forEach((polled, p) -> {
+                String contentType = polled.contentType();
                 Instant lastProgress = p.lastSuccess == null ? p.since : p.lastSuccess;
-                if (key.startsWith(tenant + "|") && p.lastFailure != null && !reasons.containsKey(contentType)
+                if (polled.tenant().equals(tenant) && p.lastFailure != null && !reasons.containsKey(contentType)
                         && Duration.between(lastProgress, now).compareTo(stallAfter) > 0) {
                     long seconds = Duration.between(lastProgress, now).toSeconds();
                     reasons.put(contentType, "no poll has succeeded for " + (seconds < 120 ? seconds + " s"
@@ -114,10 +118,6 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
             });
         }
         return reasons;
-    }
-
-    private static String key(String tenant, String contentType) {
-        return tenant + "|" + contentType;
     }
 
     @Override
@@ -129,7 +129,7 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, String> notCollected = new TreeMap<>();
-        polls.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).distinct()
+        polls.keySet().stream().map(PolledType::tenant).distinct()
                 .forEach(tenant -> uncollectedContentTypes(tenant)
                         .forEach((type, reason) -> notCollected.put(PollReport.label(tenant, type), reason)));
         stopped.forEach((label, s) -> notCollected.put(label, s.reason()));

@@ -5,11 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -103,7 +104,7 @@ public class BlobPublisher extends ServiceSupport {
     protected void doStart() {
         // fences a previous run of this instance and aborts the transactions it left open, before the state is read;
         // all at once, as each waits for a round trip to the transaction coordinator
-        List<String> slots = new java.util.ArrayList<>();
+        List<String> slots = new ArrayList<>();
         for (int partition = 0; partition < settings.contentRefsPartitions(); partition++) {
             slots.add(refsSlot(partition));
         }
@@ -243,7 +244,7 @@ public class BlobPublisher extends ServiceSupport {
         Map<String, Object> letter = letter(exchange, blob, reasonCode, reason, now);
         letter.put("deadLetterCount", deadLetterCount);
         letter.put("retryAt", retryAt == null ? null : retryAt.toString());
-        List<Header> headers = new java.util.ArrayList<>(headersOf(blob));
+        List<Header> headers = new ArrayList<>(headersOf(blob));
         headers.add(header("o365.reason", reason));
         headers.add(header("o365.reasonCode", reasonCode));
         headers.add(header("o365.deadLetterCount", Integer.toString(deadLetterCount)));
@@ -279,7 +280,7 @@ public class BlobPublisher extends ServiceSupport {
         letter.put("recordBytes", record.size());
         letter.put("deadLetterCount", 1);
         letter.put("retryAt", null);
-        List<Header> headers = new java.util.ArrayList<>(blobHeaders);
+        List<Header> headers = new ArrayList<>(blobHeaders);
         headers.add(header("o365.reason", reason));
         headers.add(header("o365.reasonCode", DeadLetterReason.RECORD_TOO_LARGE.code()));
         LOG.warn("{}: blob {}: {}; sent to dead-letter topic {}, the blob's other records are published",
@@ -423,7 +424,7 @@ public class BlobPublisher extends ServiceSupport {
 
     private KafkaProducer<String, byte[]> producer(String slot) {
         return producers.computeIfAbsent(slot, type -> {
-            Map<String, Object> props = new java.util.HashMap<>();
+            Map<String, Object> props = new HashMap<>();
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
             props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-" + type.toLowerCase(Locale.ROOT));
             props.put(ProducerConfig.ACKS_CONFIG, "all");
