@@ -5,7 +5,6 @@ import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +25,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Throughput benchmark (issue 7, part 1): the production jar, unchanged, drains a simulator backlog into an embedded
@@ -42,7 +36,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * stderr. Run it with bench/run.sh.
  *
  * <p>Volume: args {@code blobs records recordBytes} or env BENCH_BLOBS (per content type), BENCH_RECORDS (per blob),
- * BENCH_RECORD_BYTES (approximate record size). BENCH_TIMEOUT_S caps the drain wait (default 900).
+ * BENCH_RECORD_BYTES (approximate record size). BENCH_TENANTS (default 1) makes the simulator serve that many tenants,
+ * each with that volume, and the collector collect them all ({@link BenchTenants}). BENCH_TIMEOUT_S caps the drain
+ * wait (default 900).
  * BENCH_CONCURRENCY sets the collector's fetch concurrency (default: the collector's own, 4); BENCH_COLLECTOR_XMX its
  * heap (default 512m); BENCH_COLLECTOR_OPTS adds JVM options (a flight recording, say). KAFKA_PRODUCER_LINGER_MS and
  * KAFKA_PRODUCER_COMPRESSION are passed on to the collector.
@@ -52,7 +48,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Benchmark {
 
     private static final String PREFIX = "bench.";
-    private static final String BASELINE_TOPIC = "bench.baseline";
     private static final long SEED = 7L;
 
     private static PrintStream out;
@@ -73,6 +68,7 @@ public final class Benchmark {
                 : setting(args, 1, "BENCH_RECORDS", 1000);
         long timeoutS = setting(new String[0], 9, "BENCH_TIMEOUT_S", 900);
         int concurrency = setting(new String[0], 9, "BENCH_CONCURRENCY", 0);
+        BenchTenants tenants = BenchTenants.of(setting(new String[0], 9, "BENCH_TENANTS", 1), SEED);
         String xmx = System.getenv().getOrDefault("BENCH_COLLECTOR_XMX", largeBlob ? "256m" : "512m");
         String collectorOpts = System.getenv().getOrDefault("BENCH_COLLECTOR_OPTS", "");
         List<String> contentTypes = largeBlob ? List.of("Audit.General") : ManagementApiSimulator.ALL_CONTENT_TYPES;
@@ -86,9 +82,10 @@ public final class Benchmark {
         EmbeddedKafkaBroker broker = null;
         ManagementApiSimulator simulator = null;
         Process process = null;
+        boolean done = false;
         try {
             broker = new EmbeddedKafkaBroker(kafkaDir, freePort()).start();
-            simulator = ManagementApiSimulator.builder()
+            simulator = tenants.serve(ManagementApiSimulator.builder())
                     .contentTypes(contentTypes)
                     .blobsPerContentType(blobs)
                     .recordsPerBlob(recordsPerBlob)
@@ -98,10 +95,10 @@ public final class Benchmark {
                     .seed(SEED)
                     .build();
             simulator.start();
-            int expected = simulator.recordCount();
+            int expected = BenchTenants.recordCount(simulator);
             say("broker " + broker.bootstrapServers() + ", simulator " + simulator.baseUrl() + " with " + expected
-                    + " records (" + contentTypes.size() + " content types x " + blobs
-                    + " blobs x " + recordsPerBlob + " records of ~" + recordBytes + " bytes)");
+                    + " records (" + tenants.count() + " tenant(s) x " + contentTypes.size() + " content types x "
+                    + blobs + " blobs x " + recordsPerBlob + " records of ~" + recordBytes + " bytes)");
 
             // ---------------------------------------------------------------- the collector
             int managementPort = freePort();
@@ -114,9 +111,7 @@ public final class Benchmark {
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile());
             Map<String, String> env = pb.environment();
-            env.put("O365_TENANT_ID", simulator.tenantId());
-            env.put("O365_CLIENT_ID", simulator.clientId());
-            env.put("O365_CLIENT_SECRET", simulator.clientSecret());
+            tenants.configure(env, simulator, "bench.content-refs");
             env.put("O365_LOGIN_URL", simulator.httpsBaseUrl());
             env.put("O365_TRUSTED_CERTIFICATES", simulator.serverCertificateFile().toString());
             env.put("O365_API_URL", simulator.baseUrl());
@@ -127,7 +122,6 @@ public final class Benchmark {
             env.put("O365_TOPIC_PREFIX", PREFIX);
             env.put("O365_STATE_TOPIC", "bench.state");
             env.put("O365_DEADLETTER_TOPIC", "bench.deadletter");
-            env.put("O365_CONTENT_REFS_TOPIC", "bench.content-refs");
             env.put("O365_CLUSTER_DIRECTORY", kafkaDir.resolve("cluster").toString());
             env.put("O365_CONTENT_TYPES", String.join(",", contentTypes));
             if (concurrency > 0) {
@@ -147,7 +141,7 @@ public final class Benchmark {
             long count = 0;
             long valueBytes = 0;
             double firstRecordS = -1;
-            double cpuAtFirstS = 0;
+            CollectorProbes.CpuSplit cpuAtFirst = null;
             long countAtFirst = 0;
             try (KafkaConsumer<byte[], byte[]> consumer = counter(broker.bootstrapServers())) {
                 // the topics exist before the clock starts (as the collector would create them: broker default
@@ -167,9 +161,9 @@ public final class Benchmark {
                 process = pb.start();
                 // Jolokia's one attribute rather than the whole Prometheus page, which the Kafka clients' metrics make long: a
                 // scrape every 500 ms would be a cost of the benchmark's, not of the collector's
-                CollectorProbes.HeapSampler heap = new CollectorProbes.HeapSampler("http://localhost:" + managementPort
-                        + "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage/used");
-                heap.start();
+                CollectorProbes.Sampler sampler = new CollectorProbes.Sampler("http://localhost:" + managementPort
+                        + "/observe/jolokia/read/java.lang:type=Memory/HeapMemoryUsage/used", process.pid());
+                sampler.start();
                 long deadline = start + Duration.ofSeconds(timeoutS).toNanos();
                 long nextReport = start + Duration.ofSeconds(10).toNanos();
                 while (count < expected) {
@@ -184,11 +178,12 @@ public final class Benchmark {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         count++;
                         valueBytes += r.value() == null ? 0 : r.value().length;
+                        tenants.count(r);
                     }
                     if (firstRecordS < 0 && count > 0) {
                         firstRecordS = seconds(System.nanoTime() - start);
                         // what start-up cost: the steady figure per record leaves it out
-                        cpuAtFirstS = CollectorProbes.cpuSeconds(process);
+                        cpuAtFirst = CollectorProbes.cpuSplit(process);
                         countAtFirst = count;
                     }
                     if (System.nanoTime() > nextReport) {
@@ -198,29 +193,40 @@ public final class Benchmark {
                     }
                 }
                 double drainS = seconds(System.nanoTime() - start);
-                heap.stop();
+                sampler.stop();
+                BenchTenants.Startup startup = BenchTenants.startup(simulator, start);
                 long pid = process.pid();
-                double cpuS = CollectorProbes.cpuSeconds(process);
+                CollectorProbes.CpuSplit cpuAtEnd = CollectorProbes.cpuSplit(process);
+                double cpuS = cpuAtEnd.totalS();
                 int threads = CollectorProbes.threadCount(pid);
                 double rssMb = CollectorProbes.peakRssMb(pid);
-                double heapMb = heap.maxBytes() / (1024.0 * 1024.0);
+                double heapMb = sampler.maxBytes() / (1024.0 * 1024.0);
                 say("collector drained " + count + " records in " + String.format(Locale.ROOT, "%.2f", drainS)
-                        + " s (first record after " + String.format(Locale.ROOT, "%.2f", firstRecordS) + " s)");
+                        + " s (first listing after " + String.format(Locale.ROOT, "%.2f", startup.firstListingS())
+                        + " s, every tenant's after " + String.format(Locale.ROOT, "%.2f",
+                        startup.everyTenantListedS()) + " s, first record after "
+                        + String.format(Locale.ROOT, "%.2f", firstRecordS) + " s)");
+                List<String> mismatches = tenants.mismatches(simulator);
+                if (!mismatches.isEmpty()) {
+                    throw new IllegalStateException("records seen not once each per tenant: " + mismatches);
+                }
                 stop(process);
                 process = null;
 
                 // ---------------------------------------------------------------- the baseline
-                Baseline base = baseline(broker.bootstrapServers(), simulator);
-                say("baseline sent " + base.records + " records in " + String.format(Locale.ROOT, "%.2f", base.seconds)
-                        + " s");
+                BaselineProducer.Result base = BaselineProducer.send(broker.bootstrapServers(),
+                        BenchTenants.recordValues(simulator));
+                say("baseline sent " + base.records() + " records in "
+                        + String.format(Locale.ROOT, "%.2f", base.seconds()) + " s");
 
-                int blobGets = simulator.blobGetCounts().values().stream().mapToInt(Integer::intValue).sum();
-                BenchmarkResult.Cpu cpu = new BenchmarkResult.Cpu(cpuS, cpuS - cpuAtFirstS, count - countAtFirst, base.cpuSeconds, base.records,
-                        threads);
-                BenchmarkResult r = new BenchmarkResult(cpu, count, count / drainS, base.records / base.seconds,
-                        valueBytes / (1024.0 * 1024.0) / drainS, cpuS, heapMb, rssMb, drainS, firstRecordS,
-                        valueBytes, base.bytes / (1024.0 * 1024.0) / base.seconds, blobs, recordsPerBlob, recordBytes,
-                        contentTypes.size(), simulator.blobs().size(), blobGets,
+                int blobGets = BenchTenants.blobGets(simulator);
+                BenchmarkResult.Cpu cpu = new BenchmarkResult.Cpu(cpuAtEnd, cpuAtEnd.minus(cpuAtFirst),
+                        count - countAtFirst, base.cpuSeconds(), base.records(), threads,
+                        Math.max(sampler.maxThreads(), threads));
+                BenchmarkResult r = new BenchmarkResult(tenants.count(), startup, cpu, count, count / drainS,
+                        base.records() / base.seconds(), valueBytes / (1024.0 * 1024.0) / drainS, cpuS, heapMb, rssMb,
+                        drainS, firstRecordS, valueBytes, base.bytes() / (1024.0 * 1024.0) / base.seconds(), blobs,
+                        recordsPerBlob, recordBytes, contentTypes.size(), BenchTenants.blobCount(simulator), blobGets,
                         concurrency > 0 ? String.valueOf(concurrency) : "4 (default)", xmx, largeBlob);
                 out.println(r.json());
                 out.flush();
@@ -228,6 +234,7 @@ public final class Benchmark {
                 Files.createDirectories(doc.getParent());
                 Files.writeString(doc, r.markdown());
                 say("wrote " + doc);
+                done = true;
             }
         } finally {
             if (process != null) {
@@ -240,78 +247,13 @@ public final class Benchmark {
                 broker.close();
             }
             deleteQuietly(kafkaDir.toFile());
-            Files.deleteIfExists(logFile);
+            if (done) {
+                Files.deleteIfExists(logFile);
+            } else {
+                say("the collector's log is kept: " + logFile);
+            }
         }
         System.exit(0);
-    }
-
-    // ------------------------------------------------------------------ baseline
-
-    private record Baseline(long records, long bytes, double seconds, double cpuSeconds) {
-    }
-
-    /** The same records, in blob order, through one producer with the collector's settings (no transactions). */
-    private static Baseline baseline(String brokers, ManagementApiSimulator simulator) {
-        List<List<byte[]>> values = new ArrayList<>();
-        for (ManagementApiSimulator.Blob blob : simulator.blobs()) {
-            List<byte[]> blobValues = new ArrayList<>();
-            for (String json : simulator.records(blob.contentId())) {
-                blobValues.add(json.getBytes(StandardCharsets.UTF_8));
-            }
-            values.add(blobValues);
-        }
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-bench-baseline");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
-        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
-        try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            // topic metadata before the clock starts, as the collector's topics exist before its clock starts
-            producer.partitionsFor(BASELINE_TOPIC);
-            long records = 0;
-            long bytes = 0;
-            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-            long networkThread = producerNetworkThread("o365-bench-baseline");
-            long cpuStart = cpu.getCurrentThreadCpuTime() + cpu.getThreadCpuTime(networkThread);
-            long start = System.nanoTime();
-            for (List<byte[]> blob : values) {
-                for (byte[] value : blob) {
-                    producer.send(new ProducerRecord<>(BASELINE_TOPIC, null, idOf(value), value));
-                    records++;
-                    bytes += value.length;
-                }
-            }
-            producer.flush();
-            double elapsed = seconds(System.nanoTime() - start);
-            long cpuNanos = cpu.getCurrentThreadCpuTime() + cpu.getThreadCpuTime(networkThread) - cpuStart;
-            return new Baseline(records, bytes, elapsed, cpuNanos / 1e9);
-        }
-    }
-
-    /** The id of a producer's network thread, found by its client id. */
-    private static long producerNetworkThread(String clientId) {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("kafka-producer-network-thread | " + clientId)) {
-                return t.getId();
-            }
-        }
-        throw new IllegalStateException("no network thread of producer " + clientId);
-    }
-
-    /** The record's "Id" as key, as the collector keys its records; null when not found. */
-    private static String idOf(byte[] json) {
-        String head = new String(json, 0, Math.min(json.length, 400), StandardCharsets.UTF_8);
-        int i = head.indexOf("\"Id\":\"");
-        if (i < 0) {
-            return null;
-        }
-        int end = head.indexOf('"', i + 6);
-        return end < 0 ? null : head.substring(i + 6, end);
     }
 
     // ------------------------------------------------------------------ result

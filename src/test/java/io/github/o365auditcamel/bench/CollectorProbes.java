@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the benchmark reads of the collector's process: CPU time, peak RSS, threads, and its heap over time. */
+/** What the benchmark reads of the collector's process: CPU time, peak RSS, threads, and heap and threads over time. */
 final class CollectorProbes {
 
     private CollectorProbes() {
@@ -24,6 +24,51 @@ final class CollectorProbes {
             return ticks / (double) clockTicks();
         } catch (IOException | RuntimeException e) {
             return process.info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0);
+        }
+    }
+
+    /**
+     * The process's CPU seconds by what spent them: the JIT compiler's threads, the garbage collector's, and the rest
+     * (the collector's own work: Camel, Kafka clients, HTTP). From {@code /proc/<pid>/task/*}: {@code comm} names a
+     * thread (its first 15 characters), {@code stat} its CPU; threads that have ended count as work.
+     */
+    static CpuSplit cpuSplit(Process process) {
+        double total = cpuSeconds(process);
+        double jit = 0;
+        double gc = 0;
+        double ticks = clockTicks();
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / ticks;
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        jit += seconds;
+                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        gc += seconds;
+                    }
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while listed
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            return new CpuSplit(total, 0, 0);
+        }
+        return new CpuSplit(total, jit, gc);
+    }
+
+    /** CPU seconds of a process: in all, of its JIT compiler threads, and of its garbage collector threads. */
+    record CpuSplit(double totalS, double jitS, double gcS) {
+
+        /** The collector's own work: neither compiling nor collecting garbage. */
+        double workS() {
+            return totalS - jitS - gcS;
+        }
+
+        CpuSplit minus(CpuSplit earlier) {
+            return new CpuSplit(totalS - earlier.totalS, jitS - earlier.jitS, gcS - earlier.gcS);
         }
     }
 
@@ -54,20 +99,27 @@ final class CollectorProbes {
         return -1;
     }
 
-    /** Polls the collector's Prometheus endpoint and keeps the largest sum of heap pools seen. */
-    static final class HeapSampler {
+    /**
+     * Every 500 ms, the collector's heap in use (one JSON attribute, {@code url}) and its threads
+     * ({@link #threadCount}); keeps the largest of each seen.
+     */
+    static final class Sampler {
         private final String url;
+        private final long pid;
         private final AtomicLong max = new AtomicLong();
+        private final AtomicLong maxThreads = new AtomicLong(-1);
         private volatile boolean running = true;
         private Thread thread;
 
-        HeapSampler(String url) {
+        Sampler(String url, long pid) {
             this.url = url;
+            this.pid = pid;
         }
 
         void start() {
             thread = new Thread(() -> {
                 while (running) {
+                    maxThreads.accumulateAndGet(threadCount(pid), Math::max);
                     long sum = sample();
                     max.accumulateAndGet(sum, Math::max);
                     try {
@@ -76,12 +128,13 @@ final class CollectorProbes {
                         return;
                     }
                 }
-            }, "bench-heap-sampler");
+            }, "bench-sampler");
             thread.setDaemon(true);
             thread.start();
         }
 
         void stop() throws InterruptedException {
+            maxThreads.accumulateAndGet(threadCount(pid), Math::max);
             long last = sample();
             max.accumulateAndGet(last, Math::max);
             running = false;
@@ -91,6 +144,11 @@ final class CollectorProbes {
 
         long maxBytes() {
             return max.get();
+        }
+
+        /** The most threads the process had at a sample; -1 if none could be read. */
+        int maxThreads() {
+            return (int) maxThreads.get();
         }
 
         private long sample() {

@@ -53,6 +53,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
 
@@ -110,7 +111,7 @@ import java.util.zip.GZIPOutputStream;
  * <p>Counters (each tenant's own; the top-level ones the primary tenant's): {@link #tokenCallCount()} counts every
  * request to a token endpoint, {@link #certificateTokenCount()} the tokens issued for a client assertion;
  * {@link #totalApiCalls()} every request under {@code /api/}; {@link #listCallCount()} every authenticated
- * {@code GET subscriptions/content};
+ * {@code GET subscriptions/content} ({@link Tenant#firstListingNanoTime()} when a tenant's first one arrived);
  * {@link #startCallCount()} every authenticated {@code POST subscriptions/start} (including AF20024 answers);
  * {@link #blobGetCount(String)} only successful (200) blob downloads (never a request faulted by {@link Faults} or
  * failed by {@link #failBlob}); {@link #throttledCount()}, {@link #serverErrorCount()}, {@link #timeoutCount()} and
@@ -1921,6 +1922,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
     /** A listing of t's content ({@code tenant}: the path's tenant, as sent, for the NextPageUri). */
     private void listContent(HttpExchange ex, Tenant t, String tenant, Map<String, String> q) throws IOException {
+        if (t.firstListingNanos.get() == null) {
+            t.firstListingNanos.compareAndSet(null, System.nanoTime());
+        }
         t.listCalls.incrementAndGet();
         String type = contentTypeParameter(ex, q);
         if (type != null) {
@@ -2319,6 +2323,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
 
         private final ConcurrentHashMap<String, AtomicInteger> blobGets = new ConcurrentHashMap<>();
         private final AtomicInteger listCalls = new AtomicInteger();
+        private final AtomicReference<Long> firstListingNanos = new AtomicReference<>();
         private final Map<String, AtomicInteger> listCallsByType = new ConcurrentHashMap<>();
         private final Set<String> withheldPermissions = ConcurrentHashMap.newKeySet();
         private final AtomicInteger gzippedBlobGets = new AtomicInteger();
@@ -2778,6 +2783,16 @@ public final class ManagementApiSimulator implements AutoCloseable {
         /** As {@link ManagementApiSimulator#listCallCount()}: listings of this tenant's API. */
         public int listCallCount() {
             return listCalls.get();
+        }
+
+        /**
+         * {@link System#nanoTime()} of this JVM when this tenant's first {@link #listCallCount() listing call} arrived
+         * (real time, not the simulator's clock), for timing a client's start-up from the JVM that runs the simulator;
+         * empty before it.
+         */
+        public java.util.OptionalLong firstListingNanoTime() {
+            Long at = firstListingNanos.get();
+            return at == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at);
         }
 
         /** As {@link ManagementApiSimulator#listCallCount(String)}, in this tenant. */
