@@ -17,6 +17,7 @@ import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.fetch.ContentReferences;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.listing.ListingWindows;
+import io.github.o365auditcamel.listing.PendingBlobs;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.metrics.KafkaClientMeters;
 import io.github.o365auditcamel.progress.CollectorReadinessCheck;
@@ -26,10 +27,14 @@ import io.github.o365auditcamel.progress.PollReport;
 import io.github.o365auditcamel.progress.SubscriptionTable;
 import io.github.o365auditcamel.publish.BlobPublisher;
 import io.github.o365auditcamel.publish.DeadLetterRetries;
+import io.github.o365auditcamel.publish.RecentRecordIdsByType;
+import io.github.o365auditcamel.publish.TransactionalProducers;
+import io.github.o365auditcamel.publish.UnknownTenantReferences;
 import io.github.o365auditcamel.routes.TenantRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import io.github.o365auditcamel.state.KafkaTopics;
 import io.github.o365auditcamel.state.PublishedBlobRepository;
+import io.github.o365auditcamel.state.TenantState;
 import io.github.o365auditcamel.tenancy.Tenant;
 import io.github.o365auditcamel.tenancy.TenantApis;
 import io.github.o365auditcamel.tenancy.TenantDeadLetters;
@@ -78,6 +83,10 @@ public class CollectorConfiguration implements CamelConfiguration {
         // the API endpoint of routes/management-api.camel.yaml: o365.api-url, or else the API host of O365_CLOUD (each
         // call names its tenant's own host in CamelHttpUri; the endpoint only picks Camel's HTTP component)
         properties.addOverrideProperty("o365.api-url", shared.apiUrl());
+        // the fetchers of every tenant (routes/fetch-content.camel.yaml): one topic, one consumer group
+        properties.addOverrideProperty("o365.content-refs-topic", shared.contentRefsTopic());
+        properties.addOverrideProperty("o365.fetcher-group", shared.fetcherGroup());
+        properties.addOverrideProperty("o365.fetch-concurrency", String.valueOf(shared.fetchConcurrency()));
 
         // the metrics registry Camel serves at /observe/metrics: camel-micrometer-prometheus's, when it is already
         // there, or one it will find by this name
@@ -100,20 +109,20 @@ public class CollectorConfiguration implements CamelConfiguration {
         kafka.exportMetricsTo(kafkaMeters);
 
         // started in this order, before the routes: the topics; the transactional producers, which abort what a
-        // previous run of this instance left open; then the state, read from its topic
+        // previous run of this instance left open; then the state, read from its topic. One of each for the instance,
+        // whatever the number of tenants: a tenant is configuration and state, not Kafka clients
         KafkaTopics topics = new KafkaTopics(all, kafka);
         context.addService(topics, true, true);
+        TransactionalProducers producers = new TransactionalProducers(shared, kafka);
+        context.addService(producers, true, true);
+        KafkaStateStore state = new KafkaStateStore(shared, kafka);
+        context.addService(state, true, true);
         BlobRecordStreamer streamer = new BlobRecordStreamer(shared.limits().maxRecordBytes(),
                 shared.limits().maxBlobBytes());
+        RecentRecordIdsByType recentIds = new RecentRecordIdsByType(shared);
         List<Tenant> tenantList = new ArrayList<>();
         for (CollectorSettings settings : all) {
-            tenantList.add(tenant(settings, kafka, meters, streamer));
-        }
-        for (Tenant tenant : tenantList) {
-            context.addService(tenant.publisher(), true, true);
-        }
-        for (Tenant tenant : tenantList) {
-            context.addService(tenant.stateStore(), true, true);
+            tenantList.add(tenant(settings, meters, producers, state.of(settings.tenantId()), recentIds, streamer));
         }
         Tenants tenants = new Tenants(tenantList);
         // one instance at a time lists a tenant (the master: endpoints of the listing routes); every instance fetches
@@ -140,6 +149,9 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("blobFailures", new BlobFailures());
         registry.bind("contentReferences", new ContentReferences());
         registry.bind("deadLetterRetries", new TenantDeadLetters(tenants));
+        registry.bind("unknownTenantReferences", new UnknownTenantReferences(shared, producers, state));
+        registry.bind("pendingBlobs", new PendingBlobs(shared.pendingBlobsPerTenant(),
+                name -> tenants.get(name).stateStore(), state::catchUp));
         registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore()));
         registry.bind("failureReason", new FailureReason());
@@ -166,20 +178,19 @@ public class CollectorConfiguration implements CamelConfiguration {
         }
     }
 
-    /** A tenant's own beans: nothing in them is shared with another tenant. */
-    private static Tenant tenant(CollectorSettings settings, KafkaClientSettings kafka, MeterRegistry meters,
-            BlobRecordStreamer streamer) {
+    /** A tenant's own beans, over the instance's shared Kafka clients. */
+    private static Tenant tenant(CollectorSettings settings, MeterRegistry meters, TransactionalProducers producers,
+            TenantState state, RecentRecordIdsByType recentIds, BlobRecordStreamer streamer) {
         CollectorMetrics metrics = new CollectorMetrics(meters, settings.tenantName(), settings.contentTypes(),
                 Clock.systemUTC());
-        KafkaStateStore stateStore = new KafkaStateStore(settings, kafka);
         return new Tenant(settings, metrics,
                 new TokenProvider(settings, metrics),
                 new ApiRateLimiter(settings),
                 new ManagementApi(settings),
-                stateStore,
-                new ListingWindows(settings, stateStore),
-                new BlobPublisher(settings, kafka, stateStore, streamer, metrics),
-                new DeadLetterRetries(settings, stateStore));
+                state,
+                new ListingWindows(settings, state),
+                new BlobPublisher(settings, producers, state, recentIds, streamer, metrics),
+                new DeadLetterRetries(settings, state));
     }
 
     /**
@@ -203,12 +214,12 @@ public class CollectorConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Enough HTTP connections to the API host for every tenant's fetchers, listings and retries at once: the tenants
-     * share the host, and a tenant waiting for a connection that another tenant's slow downloads hold would not be
-     * waiting on its own.
+     * Enough HTTP connections to the API host for the fetchers and every tenant's listings and retries at once: the
+     * tenants share the host, and a tenant waiting for a connection that another tenant's slow downloads hold would
+     * not be waiting on its own.
      */
     private static void sizeConnectionPool(CamelContext context, List<CollectorSettings> all) {
-        int needed = all.stream().mapToInt(t -> t.fetchConcurrency() + t.contentTypes().size() + 2).sum();
+        int needed = all.get(0).fetchConcurrency() + all.stream().mapToInt(t -> t.contentTypes().size() + 2).sum();
         for (String scheme : List.of("http", "https")) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             if (http.getConnectionsPerRoute() < needed) {

@@ -60,7 +60,8 @@ public record CollectorSettings(
         String topicLayout,
         TopicSettings topics,
         SizeLimits limits,
-        Duration stallAfter) {
+        Duration stallAfter,
+        int pendingBlobsPerTenant) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -85,8 +86,13 @@ public record CollectorSettings(
     public static final List<String> TENANT_SETTINGS = List.of("o365.tenant-id", "o365.client-id",
             "o365.client-secret", "o365.client-certificate", "o365.client-certificate-password", "o365.cloud",
             "o365.login-url", "o365.api-url", "o365.content-types", "o365.publisher-id", "o365.poll-interval",
-            "o365.initial-lookback", "o365.topic-prefix", "o365.content-refs-topic", "o365.fetch-concurrency",
-            "o365.api.requests-per-minute");
+            "o365.initial-lookback", "o365.topic-prefix", "o365.api.requests-per-minute");
+
+    /**
+     * Settings that were a tenant's before all tenants shared one data plane (one content-refs topic, one group of
+     * fetchers): a tenant that still sets one is told so, rather than having it ignored.
+     */
+    static final List<String> DEPLOYMENT_ONLY = List.of("o365.content-refs-topic", "o365.fetch-concurrency");
 
     /**
      * Reads and checks every setting.
@@ -136,19 +142,19 @@ public record CollectorSettings(
         }
         List<CollectorSettings> all = new ArrayList<>();
         Set<String> tenantIds = new LinkedHashSet<>();
-        Set<String> refsTopics = new LinkedHashSet<>();
         for (String name : names) {
+            for (String property : DEPLOYMENT_ONLY) {
+                String own = lookup.apply(tenantKey(name, property));
+                if (own != null && !own.isBlank()) {
+                    throw new InvalidSettingException(variableOf(tenantKey(name, property)), "is no longer a"
+                            + " tenant's: every tenant shares the content-refs topic and the fetchers; set "
+                            + variableOf(property) + " for the deployment");
+                }
+            }
             CollectorSettings tenant = read(lookup, name, trusted);
             if (!tenantIds.add(tenant.tenantId())) {
                 throw new InvalidSettingException(variableOf(tenantKey(name, "o365.tenant-id")), "is the tenant id of"
                         + " another tenant as well: " + tenant.tenantId());
-            }
-            // a tenant's fetchers take every reference on its topic: another tenant's would be fetched with this
-            // tenant's token
-            if (!refsTopics.add(tenant.contentRefsTopic())) {
-                throw new InvalidSettingException(variableOf(tenantKey(name, "o365.content-refs-topic")), "names the"
-                        + " content-refs topic of another tenant as well: " + tenant.contentRefsTopic() + " (each"
-                        + " tenant needs its own; unset, it is o365-audit-camel.content-refs.<tenant id>)");
             }
             all.add(tenant);
         }
@@ -232,9 +238,8 @@ public record CollectorSettings(
         int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
         int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
         int managementPort = r.integer("o365.management-port", 9876, 1, 65_535);
-        // one per tenant: another tenant's references are not this tenant's fetchers' work
-        String contentRefsTopic = r.topicName("o365.content-refs-topic", "o365-audit-camel.content-refs." + tenantId,
-                false);
+        // one for every tenant: a reference's key names its tenant, whose token fetches the blob
+        String contentRefsTopic = r.topicName("o365.content-refs-topic", "o365-audit-camel.content-refs", false);
         int contentRefsPartitions = r.integer("o365.content-refs-partitions", 12, 1, 1000);
         int fetchConcurrency = r.integer("o365.fetch-concurrency", 4, 1, 100);
         String cluster = r.oneOf("o365.cluster", "file", CLUSTERS);
@@ -269,6 +274,8 @@ public record CollectorSettings(
                         : r.duration("o365.topic-retention", "7d", Duration.ofHours(1)));
         // a content type whose polls all fail this long is named by readiness
         Duration stallAfter = r.duration("o365.stall-after", "30m", Duration.ofSeconds(10));
+        // a tenant's share of the content-refs topic, which all tenants' fetchers take from in order
+        int pendingBlobsPerTenant = r.integer("o365.pending-blobs-per-tenant", 50, 1, 100_000);
         // what a blob may hold: past these, a dead letter with the figure, never memory
         SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1_000_000, 1024, 100_000_000),
                 r.longInteger("o365.max-blob-bytes", 1L << 30, 1024 * 1024, 64L << 30));
@@ -278,7 +285,7 @@ public record CollectorSettings(
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
-                proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter);
+                proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant);
     }
 
     /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
@@ -286,9 +293,9 @@ public record CollectorSettings(
         return "o365-listing-" + tenantId;
     }
 
-    /** The consumer group of every instance's blob fetchers (per content-refs topic, as its offsets are). */
+    /** The consumer group of every instance's blob fetchers, for every tenant (per content-refs topic). */
     public String fetcherGroup() {
-        return contentRefsTopic + ".fetchers." + tenantId;
+        return contentRefsTopic + ".fetchers";
     }
 
     private static String decode(String s) {

@@ -135,8 +135,9 @@ public class BlobFailures {
                 return false;
             }
             if (t instanceof ManagementApiException api) {
-                // a refusal that may heal (a permission granted meanwhile) too; a redirect never does
-                transientCause |= api.isRetryable()
+                // a refusal that may heal (a permission granted meanwhile, a subscription the listing starts again)
+                // too; a redirect never does
+                transientCause |= api.isRetryable() || api.outcome() == ApiOutcome.START_SUBSCRIPTION
                         || (api.outcome() == ApiOutcome.FATAL && api.status() >= 400);
             } else if (t instanceof IOException || t instanceof ConcurrentCopyException) {
                 transientCause = true;

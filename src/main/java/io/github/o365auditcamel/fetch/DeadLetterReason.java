@@ -21,6 +21,8 @@ public enum DeadLetterReason {
     RECORD_TOO_LARGE("record-too-large"),
     /** Throttling, 408, 5xx, a broken connection or a timeout that outlasted the API retries. */
     TRANSIENT("transient"),
+    /** A content reference of a tenant this instance does not collect: fetched when the tenant is configured again. */
+    UNKNOWN_TENANT("unknown-tenant"),
     /** A failure nobody foresaw; its class and message are in the reason. */
     UNEXPECTED("unexpected");
 

@@ -86,11 +86,16 @@ public class SubscriptionTable {
     }
 
     /**
-     * The listing routes to start: all of them. A content type whose subscription could not be started is listed
-     * too: its polls fail with the reason, one line each, and recover by themselves when the cause was passing.
+     * The routes to start once the tenant's subscriptions are: every listing route, and the dead-letter retries (a
+     * blob fetched before its subscription is started would be refused). A content type whose subscription could not
+     * be started is listed too: its polls fail with the reason, one line each, and recover by themselves when the
+     * cause was passing.
      */
-    public List<String> listingRoutes(String tenant) {
-        return contentTypes(tenant).stream().map(type -> TenantRoutes.listingRouteId(tenant, type)).toList();
+    public List<String> routesAfterSubscriptions(String tenant) {
+        List<String> routes = new java.util.ArrayList<>(contentTypes(tenant).stream()
+                .map(type -> TenantRoutes.listingRouteId(tenant, type)).toList());
+        routes.add(TenantRoutes.routeId(TenantRoutes.RETRY_DEAD_LETTERS_TEMPLATE, tenant));
+        return routes;
     }
 
     /** One line per content type of the tenant: content type, status, webhook. */

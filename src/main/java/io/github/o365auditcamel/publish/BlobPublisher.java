@@ -3,15 +3,11 @@ package io.github.o365auditcamel.publish;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
@@ -19,27 +15,18 @@ import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
-import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.fetch.CountingInputStream;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.LogText;
-import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
-import org.apache.camel.support.service.ServiceSupport;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +35,16 @@ import org.slf4j.LoggerFactory;
  * published go into Kafka in one transaction. A consumer reading {@code read_committed} sees either every record of
  * the blob or none; a crash mid-blob leaves an aborted transaction and the blob is fetched again.
  * <p>
- * One transactional producer per fetcher slot: per partition of the content references this instance consumes, and
- * one for the dead-letter retries, so that blobs publish in parallel. Its transactional id is fixed for this instance
- * ({@code o365.instance-id}) and slot, so a restarted instance fences its predecessor and aborts whatever transaction
- * that one left open. A blob taken from the content-refs topic commits its consumed offset in the same transaction
+ * One per tenant, holding only what is the tenant's (its settings, state, metrics and recent record ids); the
+ * transactional producers are the instance's ({@link TransactionalProducers}): the one of the content-refs partition
+ * the blob's reference came from, or the dead-letter retries'. A blob taken from the content-refs topic commits its
+ * consumed offset in the same transaction
  * (with the consumer group's metadata), so a fetcher that lost its partition to another instance cannot commit
- * after the new owner started: the broker fences it. Camel's kafka producer is not used here: it cannot put two topics in one
- * transaction through separate endpoints, and 4.18.0 does not recreate its producer after a KafkaException, which a
+ * after the new owner started: the broker fences it. Camel's kafka producer is not used here: it cannot put two topics in
+ * one transaction through separate endpoints, and 4.18.0 does not recreate its producer after a KafkaException, which a
  * broker outage would make permanent.
  */
-public class BlobPublisher extends ServiceSupport {
+public class BlobPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,17 +55,23 @@ public class BlobPublisher extends ServiceSupport {
     public static final String DUPLICATE_COUNT_VARIABLE = "duplicateCount";
 
     private final CollectorSettings settings;
-    private final KafkaClientSettings kafka;
-    private final KafkaStateStore stateStore;
+    private final TransactionalProducers producers;
+    private final TenantState stateStore;
     private final BlobRecordStreamer streamer;
     private final CollectorMetrics metrics;
-    private final Map<String, KafkaProducer<String, byte[]>> producers = new ConcurrentHashMap<>();
-    private final Map<String, RecentRecordIds> recentIds = new ConcurrentHashMap<>();
+    private final RecentRecordIdsByType recentIds;
 
-    public BlobPublisher(CollectorSettings settings, KafkaClientSettings kafka, KafkaStateStore stateStore,
-            BlobRecordStreamer streamer, CollectorMetrics metrics) {
+    /**
+     * @param settings the tenant's settings
+     * @param producers the instance's transactional producers, shared by every tenant
+     * @param stateStore the tenant's state
+     * @param recentIds the instance's recent record ids, shared by every tenant
+     */
+    public BlobPublisher(CollectorSettings settings, TransactionalProducers producers, TenantState stateStore,
+            RecentRecordIdsByType recentIds, BlobRecordStreamer streamer, CollectorMetrics metrics) {
         this.settings = settings;
-        this.kafka = kafka;
+        this.producers = producers;
+        this.recentIds = recentIds;
         this.stateStore = stateStore;
         this.streamer = streamer;
         this.metrics = metrics;
@@ -86,40 +79,6 @@ public class BlobPublisher extends ServiceSupport {
 
     /** Exchange variable holding camel-kafka's manual commit of the content reference being fetched. */
     public static final String CONSUMED_REF_VARIABLE = "consumedRef";
-    /** The slot of blobs that come from no content reference: the dead-letter retries. */
-    public static final String RETRY_SLOT = "deadletters";
-
-    /** The transactional id of a slot's producer on this instance. */
-    public String transactionalId(String slot) {
-        return "o365-audit-camel." + settings.tenantId() + "." + settings.instanceId() + "."
-                + slot.toLowerCase(Locale.ROOT);
-    }
-
-    /** The slot of a content-refs partition. */
-    public static String refsSlot(int partition) {
-        return "refs-" + partition;
-    }
-
-    @Override
-    protected void doStart() {
-        // fences a previous run of this instance and aborts the transactions it left open, before the state is read;
-        // all at once, as each waits for a round trip to the transaction coordinator
-        List<String> slots = new ArrayList<>();
-        for (int partition = 0; partition < settings.contentRefsPartitions(); partition++) {
-            slots.add(refsSlot(partition));
-        }
-        slots.add(RETRY_SLOT);
-        slots.parallelStream().forEach(this::producer);
-        LOG.info("Transactional producers ready for {} content-refs partitions and the dead-letter retries"
-                + " (instance id {})", settings.contentRefsPartitions(), settings.instanceId());
-    }
-
-    @Override
-    protected void doStop() {
-        producers.values().forEach(p -> p.close(Duration.ofSeconds(5)));
-        producers.clear();
-    }
-
     /**
      * Streams the blob in the exchange body to its content type's topic and marks it published, in one transaction.
      * Reads the exchange variables {@code contentType}, {@code contentId} and {@code contentCreated}.
@@ -133,17 +92,17 @@ public class BlobPublisher extends ServiceSupport {
 
         String topic = settings.topicFor(contentType);
         List<Header> headers = headersOf(blob);
+        ConsumedRef consumed = ConsumedRef.of(exchange);
 
         // one transaction at a time per producer; each fetcher has its own
-        ConsumedRef consumed = ConsumedRef.of(exchange);
         String slot = consumed.slot();
-        KafkaProducer<String, byte[]> producer = producer(slot);
-        RecentRecordIds recent = settings.dedupeEnabled()
-                ? recentIds.computeIfAbsent(contentType, t -> new RecentRecordIds(settings.dedupeCapacity(),
-                        settings.dedupeWindow().toMillis()))
-                : null;
-        // a blob fetched again from the dead-letter topic: its pending retry is cleared with its records
-        Integer pendingRetry = stateStore.pendingRetry(contentId);
+        KafkaProducer<String, byte[]> producer = producers.get(slot);
+        RecentRecordIds recent = recentIds.of(contentType);
+        // a blob fetched again from the dead-letter topic: its pending retry is cleared with its records. A blob from
+        // a content reference had its state read a moment ago (the fetch route's published check), and one handled
+        // (dead-lettered) is never fetched from a reference again: no need to ask Kafka a second time
+        Integer pendingRetry = consumed.isRetry() ? stateStore.pendingRetry(contentId)
+                : stateStore.knownPendingRetry(contentId);
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
@@ -188,10 +147,10 @@ public class BlobPublisher extends ServiceSupport {
                 if (e instanceof KafkaException) {
                     // the transaction's outcome may be unknown (a commit that timed out): the state store reads the
                     // topic before it next answers, so that a committed blob is neither lost nor repeated
-                    discard(slot, producer, e);
+                    producers.discard(slot, producer, e);
                 } else {
                     // the blob itself failed (bad content, a broken connection): the transaction is simply aborted
-                    abort(slot, producer, e);
+                    producers.abort(slot, producer, e);
                 }
                 throw e;
             }
@@ -315,28 +274,17 @@ public class BlobPublisher extends ServiceSupport {
 
     private void commitHandled(Exchange exchange, Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry,
             Integer retry) {
-        ConsumedRef consumed = ConsumedRef.of(exchange);
-        String slot = consumed.slot();
-        KafkaProducer<String, byte[]> producer = producer(slot);
-        synchronized (producer) {
-            try {
-                producer.beginTransaction();
-                if (extra != null) {
-                    producer.send(extra);
-                }
-                producer.send(stateStore.publishedMarker(blob.contentId, blob.contentCreated()));
-                if (writeRetry) {
-                    producer.send(stateStore.retryMarker(blob.contentId, retry));
-                }
-                consumed.addTo(producer);
-                producer.commitTransaction();
-            } catch (RuntimeException e) {
-                discard(slot, producer, e);
-                throw e;
-            }
-            stateStore.rememberPublished(blob.contentId, blob.contentCreated());
-            stateStore.rememberRetry(blob.contentId, retry);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        if (extra != null) {
+            records.add(extra);
         }
+        records.add(stateStore.publishedMarker(blob.contentId, blob.contentCreated()));
+        if (writeRetry) {
+            records.add(stateStore.retryMarker(blob.contentId, retry));
+        }
+        producers.commit(ConsumedRef.of(exchange), records);
+        stateStore.rememberPublished(blob.contentId, blob.contentCreated());
+        stateStore.rememberRetry(blob.contentId, retry);
     }
 
     private static String reasonOf(Exchange exchange) {
@@ -369,85 +317,6 @@ public class BlobPublisher extends ServiceSupport {
                 return null;
             }
         }
-    }
-
-    private void abort(String slot, KafkaProducer<String, byte[]> producer, Throwable cause) {
-        try {
-            producer.abortTransaction();
-        } catch (RuntimeException abortFailed) {
-            discard(slot, producer, cause);
-        }
-    }
-
-    /** After a failure the transaction is aborted and the producer replaced: the next blob starts clean. */
-    private void discard(String slot, KafkaProducer<String, byte[]> producer, Throwable cause) {
-        LOG.debug("Aborting the {} transaction after: {}", slot, cause.toString());
-        producers.remove(slot, producer);
-        try {
-            producer.abortTransaction();
-        } catch (Exception abortFailed) {
-            // the next producer with this transactional id aborts it when it initializes
-            LOG.debug("Abort failed ({}); the next producer aborts the transaction", abortFailed.toString());
-        }
-        producer.close(Duration.ZERO);
-    }
-
-    /**
-     * The content reference a blob was taken from, when it came from the content-refs topic: its offset joins the
-     * blob's transaction, so the reference counts as consumed exactly when the blob counts as handled.
-     */
-    private record ConsumedRef(TopicPartition partition, long offset, Consumer<?, ?> consumer) {
-        static final ConsumedRef NONE = new ConsumedRef(null, -1, null);
-
-        static ConsumedRef of(Exchange exchange) {
-            Object commit = exchange.getVariable(CONSUMED_REF_VARIABLE);
-            if (commit instanceof DefaultKafkaManualCommit manual) {
-                return new ConsumedRef(manual.getPartition(), manual.getRecordOffset(),
-                        manual.getCamelExchangePayload().consumer);
-            }
-            return NONE;
-        }
-
-        /** The producer to publish with: its partition's, or the dead-letter retries' for a blob from no reference. */
-        String slot() {
-            return partition == null ? RETRY_SLOT : refsSlot(partition.partition());
-        }
-
-        /** Runs on the consumer's own thread: the fetch route is synchronous, from poll to commit. */
-        void addTo(KafkaProducer<String, byte[]> producer) {
-            if (consumer != null) {
-                producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(offset + 1)),
-                        consumer.groupMetadata());
-            }
-        }
-    }
-
-    private KafkaProducer<String, byte[]> producer(String slot) {
-        return producers.computeIfAbsent(slot, type -> {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(type));
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-" + type.toLowerCase(Locale.ROOT));
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                    (int) settings.kafkaTransactionTimeout().toMillis());
-            props.put(ProducerConfig.LINGER_MS_CONFIG, settings.kafkaLingerMs());
-            props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.kafkaCompression());
-            props.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
-            props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
-            // the longest record O365_MAX_RECORD_BYTES lets through, with its key and headers
-            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.limits().maxMessageBytes());
-            KafkaProducer<String, byte[]> producer =
-                    kafka.metered(new KafkaProducer<>(kafka.producer(props), new StringSerializer(),
-                            new ByteArraySerializer()));
-            try {
-                producer.initTransactions();
-            } catch (RuntimeException e) {
-                producer.close(Duration.ZERO);
-                throw e;
-            }
-            return producer;
-        });
     }
 
     private static Header header(String name, String value) {

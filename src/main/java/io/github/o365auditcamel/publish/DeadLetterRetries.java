@@ -7,10 +7,10 @@ import java.util.Objects;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
-import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.routes.Stopping;
+import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.ServiceStatus;
 
 /**
  * Decides which dead letters the route {@code retry-dead-letters} fetches again, and holds each until its retry is
@@ -24,9 +24,9 @@ public class DeadLetterRetries {
     private static final long STEP_MILLIS = 500;
 
     private final CollectorSettings settings;
-    private final KafkaStateStore stateStore;
+    private final TenantState stateStore;
 
-    public DeadLetterRetries(CollectorSettings settings, KafkaStateStore stateStore) {
+    public DeadLetterRetries(CollectorSettings settings, TenantState stateStore) {
         this.settings = settings;
         this.stateStore = stateStore;
     }
@@ -56,7 +56,7 @@ public class DeadLetterRetries {
             if (left <= 0) {
                 break;
             }
-            if (stopping(exchange)) {
+            if (Stopping.of(exchange)) {
                 throw new RetryPostponedException("stopping: the retry of blob " + letter.get("contentId")
                         + " stays in the dead-letter topic for the next start");
             }
@@ -72,16 +72,6 @@ public class DeadLetterRetries {
     /** How long the consumer of the dead-letter topic may hold one letter: the longest wait plus a fetch. */
     public static long maxPollIntervalMillis(CollectorSettings settings) {
         return settings.deadLetterMaxRetryDelay().plusMinutes(30).toMillis();
-    }
-
-    private static boolean stopping(Exchange exchange) {
-        var context = exchange.getContext();
-        if (context.isStopping() || context.isStopped()) {
-            return true;
-        }
-        String routeId = exchange.getFromRouteId();
-        ServiceStatus status = routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
-        return status != null && (status.isStopping() || status.isStopped());
     }
 
     /** The wait for a retry was cut short by a stop; the dead letter is read again at the next start. */

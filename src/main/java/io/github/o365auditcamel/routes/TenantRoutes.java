@@ -13,19 +13,19 @@ import org.apache.camel.spi.RouteTemplateParameterSource;
 /**
  * The routes each tenant has of its own, made from the route templates in {@code routes/}: adding a tenant (or a
  * content type) is configuration, not a copied route. Per tenant: {@code start-subscriptions}, one
- * {@code list-content} per content type, {@code fetch-content-refs} and {@code retry-dead-letters}. They are thin: each
+ * {@code list-content} per content type and {@code retry-dead-letters}. The fetchers are every tenant's: one route,
+ * {@code fetch-content-refs}. They are thin: each
  * names its tenant in the exchange variable {@code tenant} and hands on to the shared stages ({@code direct:}), which
  * reload live when their files are edited.
  * <p>
- * Route ids: {@code list-content-audit-exchange}, {@code fetch-content-refs}, ... for the one tenant of a configuration
- * without {@code o365.tenants}; {@code list-content-contoso-audit-exchange}, {@code fetch-content-refs-contoso}, ...
+ * Route ids: {@code list-content-audit-exchange}, {@code retry-dead-letters}, ... for the one tenant of a configuration
+ * without {@code o365.tenants}; {@code list-content-contoso-audit-exchange}, {@code retry-dead-letters-contoso}, ...
  * with tenants.
  */
 public class TenantRoutes implements RouteTemplateParameterSource {
 
     public static final String START_SUBSCRIPTIONS_TEMPLATE = "start-subscriptions";
     public static final String LIST_CONTENT_TEMPLATE = "list-content";
-    public static final String FETCH_CONTENT_REFS_TEMPLATE = "fetch-content-refs";
     public static final String RETRY_DEAD_LETTERS_TEMPLATE = "retry-dead-letters";
 
     private final Map<String, Map<String, Object>> parametersByRouteId = new LinkedHashMap<>();
@@ -40,14 +40,8 @@ public class TenantRoutes implements RouteTemplateParameterSource {
                         "tenant", name,
                         "contentType", contentType,
                         "listingLeadership", tenant.listingLeadership(),
-                        "pollIntervalMillis", String.valueOf(tenant.pollInterval().toMillis()),
-                        "contentRefsTopic", tenant.contentRefsTopic()));
+                        "pollIntervalMillis", String.valueOf(tenant.pollInterval().toMillis())));
             }
-            add(routeId(FETCH_CONTENT_REFS_TEMPLATE, name), FETCH_CONTENT_REFS_TEMPLATE, Map.of(
-                    "tenant", name,
-                    "contentRefsTopic", tenant.contentRefsTopic(),
-                    "fetcherGroup", tenant.fetcherGroup(),
-                    "fetchConcurrency", String.valueOf(tenant.fetchConcurrency())));
             add(routeId(RETRY_DEAD_LETTERS_TEMPLATE, name), RETRY_DEAD_LETTERS_TEMPLATE, Map.of(
                     "tenant", name,
                     "retryGroup", "o365-audit-camel." + tenant.tenantId() + ".deadletter-retries",

@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
-import io.github.o365auditcamel.listing.CheckpointStore;
 import io.github.o365auditcamel.listing.ListingWindows;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,8 +40,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The collector's state, kept in a compacted Kafka topic so that any instance on any machine resumes where the last
  * one stopped: one listing cursor per tenant and content type, the blobs already handled (published, skipped or
- * dead-lettered; by contentId), and the retry count of each blob dead-lettered after a transient failure and still
- * waiting to be fetched again.
+ * dead-lettered; by tenant and contentId), and the retry count of each blob dead-lettered after a transient failure
+ * and still waiting to be fetched again.
+ * <p>
+ * One store per instance, whatever the number of tenants: one reader, one admin client and one producer. Every key
+ * names its tenant ({@code cursor|<tenant id>|<content type>}, {@code done|<tenant id>|<contentId>},
+ * {@code retry|<tenant id>|<contentId>}); each tenant sees its own entries through its {@link TenantState}.
  * <p>
  * Several instances share it: the listing leader moves the cursors, and every instance's fetchers mark blobs handled.
  * So before each answer the store reads what others wrote since ({@link #catchUp}): up to the topic's end as it was
@@ -52,14 +55,14 @@ import org.slf4j.LoggerFactory;
  * over a partition of content references sees every blob its predecessor finished.
  * Blobs created longer ago than the service keeps content can never be listed again, so their entries are deleted.
  */
-public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
+public class KafkaStateStore extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaStateStore.class);
     private static final Duration DONE_KEPT = ListingWindows.RETENTION.plusDays(1);
     private static final long WRITE_TIMEOUT_SECONDS = 60;
+    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     private final String topic;
-    private final String tenantId;
     private final KafkaClientSettings kafka;
     private final Duration settleTimeout;
     private final Clock clock;
@@ -70,16 +73,15 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
     private KafkaConsumer<String, String> reader;
     private Admin admin;
     private List<TopicPartition> partitions;
+    private volatile Instant lastPruned;
 
+    /** @param settings the deployment's settings (the state topic and the transaction timeout are everyone's) */
     public KafkaStateStore(CollectorSettings settings, KafkaClientSettings kafka) {
-        this(settings.stateTopic(), settings.tenantId(), kafka, settings.kafkaTransactionTimeout().plusSeconds(30),
-                Clock.systemUTC());
+        this(settings.stateTopic(), kafka, settings.kafkaTransactionTimeout().plusSeconds(30), Clock.systemUTC());
     }
 
-    public KafkaStateStore(String topic, String tenantId, KafkaClientSettings kafka, Duration settleTimeout,
-            Clock clock) {
+    public KafkaStateStore(String topic, KafkaClientSettings kafka, Duration settleTimeout, Clock clock) {
         this.topic = topic;
-        this.tenantId = tenantId;
         this.kafka = kafka;
         this.settleTimeout = settleTimeout;
         this.clock = clock;
@@ -126,23 +128,24 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         }
     }
 
-    @Override
-    public Optional<Instant> cursor(String contentType) {
+    /** The state of one tenant. */
+    public TenantState of(String tenantId) {
+        return new TenantState(this, tenantId);
+    }
+
+    // what each tenant's TenantState asks, its tenant id first (see there)
+
+    Optional<Instant> cursor(String tenantId, String contentType) {
         catchUp();
-        return Optional.ofNullable(cursors.get(cursorKey(contentType)));
+        return Optional.ofNullable(cursors.get(cursorKey(tenantId, contentType)));
     }
 
-    /**
-     * The checkpoint as this instance last read or wrote it, without asking Kafka: for a metric, on the instance that
-     * lists (which reads it at every poll).
-     */
-    public Optional<Instant> knownCursor(String contentType) {
-        return Optional.ofNullable(cursors.get(cursorKey(contentType)));
+    Optional<Instant> knownCursor(String tenantId, String contentType) {
+        return Optional.ofNullable(cursors.get(cursorKey(tenantId, contentType)));
     }
 
-    @Override
-    public void advance(String contentType, Instant to) {
-        String key = cursorKey(contentType);
+    void advance(String tenantId, String contentType, Instant to) {
+        String key = cursorKey(tenantId, contentType);
         Instant current = cursors.get(key);
         if (current != null && !to.isAfter(current)) {
             return;
@@ -152,71 +155,71 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
         pruneDoneBlobs();
     }
 
-    public boolean isPublished(String contentId) {
+    boolean isPublished(String tenantId, String contentId) {
         catchUp();
-        return doneBlobs.containsKey(doneKey(contentId));
+        return doneBlobs.containsKey(doneKey(tenantId, contentId));
     }
 
-    /** Forgets a blob in memory only (its marker in Kafka, if any, stays authoritative). */
-    public boolean forgetPublished(String contentId) {
-        return doneBlobs.remove(doneKey(contentId)) != null;
+    boolean knownPublished(String tenantId, String contentId) {
+        return doneBlobs.containsKey(doneKey(tenantId, contentId));
     }
 
-    /**
-     * The marker that says a blob is published, to be written in the same Kafka transaction as the blob's records,
-     * so that both become visible together or not at all.
-     */
-    public ProducerRecord<String, byte[]> publishedMarker(String contentId, Instant contentCreated) {
+    boolean forgetPublished(String tenantId, String contentId) {
+        return doneBlobs.remove(doneKey(tenantId, contentId)) != null;
+    }
+
+    ProducerRecord<String, byte[]> publishedMarker(String tenantId, String contentId, Instant contentCreated) {
         Instant created = contentCreated == null ? clock.instant() : contentCreated;
-        return new ProducerRecord<>(topic, doneKey(contentId), created.toString().getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, doneKey(tenantId, contentId),
+                created.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Remembers a blob whose marker was committed with its records. */
-    public void rememberPublished(String contentId, Instant contentCreated) {
-        doneBlobs.put(doneKey(contentId), contentCreated == null ? clock.instant() : contentCreated);
+    void rememberPublished(String tenantId, String contentId, Instant contentCreated) {
+        doneBlobs.put(doneKey(tenantId, contentId), contentCreated == null ? clock.instant() : contentCreated);
     }
 
-    /**
-     * How often the blob was dead-lettered after a transient failure and is awaiting its next retry, or null when it
-     * is not (never dead-lettered, published since, or given up on).
-     */
-    public Integer pendingRetry(String contentId) {
+    Integer pendingRetry(String tenantId, String contentId) {
         catchUp();
-        return pendingRetries.get(retryKey(contentId));
+        return pendingRetries.get(retryKey(tenantId, contentId));
     }
 
-    /**
-     * The record that sets (attempt &gt; 0) or clears (null) a blob's pending retry, to be written in the same Kafka
-     * transaction as the dead letter or the blob's records.
-     */
-    public ProducerRecord<String, byte[]> retryMarker(String contentId, Integer attempt) {
-        return new ProducerRecord<>(topic, retryKey(contentId),
+    Integer knownPendingRetry(String tenantId, String contentId) {
+        return pendingRetries.get(retryKey(tenantId, contentId));
+    }
+
+    ProducerRecord<String, byte[]> retryMarker(String tenantId, String contentId, Integer attempt) {
+        return new ProducerRecord<>(topic, retryKey(tenantId, contentId),
                 attempt == null ? null : attempt.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Remembers the pending retry whose marker was committed (null: none any more). */
-    public void rememberRetry(String contentId, Integer attempt) {
+    void rememberRetry(String tenantId, String contentId, Integer attempt) {
         if (attempt == null) {
-            pendingRetries.remove(retryKey(contentId));
+            pendingRetries.remove(retryKey(tenantId, contentId));
         } else {
-            pendingRetries.put(retryKey(contentId), attempt);
+            pendingRetries.put(retryKey(tenantId, contentId), attempt);
         }
     }
 
-    private String retryKey(String contentId) {
+    private static String retryKey(String tenantId, String contentId) {
         return "retry|" + tenantId + "|" + contentId;
     }
 
-    private String cursorKey(String contentType) {
+    private static String cursorKey(String tenantId, String contentType) {
         return "cursor|" + tenantId + "|" + contentType;
     }
 
-    private String doneKey(String contentId) {
+    private static String doneKey(String tenantId, String contentId) {
         return "done|" + tenantId + "|" + contentId;
     }
 
     private void pruneDoneBlobs() {
-        Instant horizon = clock.instant().minus(DONE_KEPT);
+        Instant now = clock.instant();
+        // every tenant's cursors move at every poll: the whole set is walked at most once a minute
+        if (lastPruned != null && now.isBefore(lastPruned.plus(PRUNE_EVERY))) {
+            return;
+        }
+        lastPruned = now;
+        Instant horizon = now.minus(DONE_KEPT);
         List<String> expired = doneBlobs.entrySet().stream()
                 .filter(e -> e.getValue().isBefore(horizon))
                 .map(Map.Entry::getKey)
@@ -312,7 +315,7 @@ public class KafkaStateStore extends ServiceSupport implements CheckpointStore {
             return;
         }
         String[] parts = key.split("\\|", 3);
-        if (parts.length != 3 || !parts[1].equals(tenantId)) {
+        if (parts.length != 3) {
             return;
         }
         if (parts[0].equals("retry")) {

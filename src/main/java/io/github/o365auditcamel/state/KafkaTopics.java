@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure, at startup, that the topics the collector uses exist: the compacted state topic, the content
- * references each tenant's listing hands to the fetchers ({@code o365.content-refs-partitions} partitions), the
+ * references every tenant's listing hands to the fetchers ({@code o365.content-refs-partitions} partitions), the
  * dead-letter topic and the record topic of each tenant's content types. It creates those that are missing, as
  * {@link TopicSettings} says (partitions and retention of the record topics, replication of all), and gives the
  * internal ones what they need: compaction for the state, a retention as long as the service keeps content for the
@@ -65,7 +65,7 @@ public class KafkaTopics extends ServiceSupport {
     private final List<Wanted> wanted = new ArrayList<>();
     private volatile String problem = "not started yet";
 
-    /** @param tenants every tenant's settings (the state and dead-letter topics are the same in each) */
+    /** @param tenants every tenant's settings (the state, dead-letter and content-refs topics are the same in each) */
     public KafkaTopics(List<CollectorSettings> tenants, KafkaClientSettings kafka) {
         CollectorSettings first = tenants.get(0);
         this.kafka = kafka;
@@ -83,10 +83,11 @@ public class KafkaTopics extends ServiceSupport {
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         add(names, new Wanted(first.deadLetterTopic(), recordPartitions, true,
                 Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(DEAD_LETTER_RETENTION.toMillis()))));
+        // the listing leaders' work for every instance's fetchers, all tenants': as many partitions as fetchers can
+        // share it
+        add(names, new Wanted(first.contentRefsTopic(), Optional.of(first.contentRefsPartitions()), true,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(CONTENT_REFS_RETENTION.toMillis()))));
         for (CollectorSettings tenant : tenants) {
-            // the listing leader's work for every instance's fetchers: as many partitions as fetchers can share it
-            add(names, new Wanted(tenant.contentRefsTopic(), Optional.of(tenant.contentRefsPartitions()), true,
-                    Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(CONTENT_REFS_RETENTION.toMillis()))));
             for (String contentType : tenant.contentTypes()) {
                 add(names, new Wanted(tenant.topicFor(contentType), recordPartitions, false, records));
             }

@@ -17,10 +17,10 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
 
     public static final String CONTENT_CREATED_VARIABLE = "contentCreated";
 
-    private final Function<String, KafkaStateStore> stores;
+    private final Function<String, TenantState> stores;
 
     /** @param stores each tenant's state, by tenant name */
-    public PublishedBlobRepository(Function<String, KafkaStateStore> stores) {
+    public PublishedBlobRepository(Function<String, TenantState> stores) {
         this.stores = stores;
     }
 
@@ -37,7 +37,9 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
     @Override
     public boolean add(Exchange exchange, String key) {
         Blob blob = ofKey(key);
-        if (blob.store().isPublished(blob.contentId())) {
+        // called once the blob is handled: its state was read when the fetch began ({@link #contains}), and the
+        // publisher remembered its own commit, so memory answers without another round trip to Kafka
+        if (blob.store().knownPublished(blob.contentId())) {
             return false;
         }
         blob.store().rememberPublished(blob.contentId(), contentCreated(exchange));
@@ -57,7 +59,7 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
         return blob.store().forgetPublished(blob.contentId());
     }
 
-    private record Blob(KafkaStateStore store, String contentId) {
+    private record Blob(TenantState store, String contentId) {
     }
 
     private Blob ofKey(String key) {

@@ -8,12 +8,12 @@ import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.publish.BlobPublisher;
 import io.github.o365auditcamel.publish.DeadLetterRetries;
-import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.state.TenantState;
 
 /**
- * Everything one tenant has to itself: its settings, credentials and token, its request budget, its state (cursors and
- * published blobs), its transactional producers and its metrics. Nothing here is shared with another tenant, so a
- * tenant that is throttled, refused or slow waits on its own.
+ * What one tenant has to itself: its settings, credentials and token, its request budget, its state (cursors and
+ * published blobs, through the instance's one state store), its publisher (over the instance's shared transactional
+ * producers) and its metrics. A tenant that is throttled, refused or slow waits on its own budget and token.
  */
 public record Tenant(
         CollectorSettings settings,
@@ -21,7 +21,7 @@ public record Tenant(
         TokenProvider tokenProvider,
         ApiRateLimiter rateLimiter,
         ManagementApi api,
-        KafkaStateStore stateStore,
+        TenantState stateStore,
         ListingWindows listingWindows,
         BlobPublisher publisher,
         DeadLetterRetries deadLetterRetries) {

@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.tenancy;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,12 @@ public class Tenants {
     public static final String TENANT_VARIABLE = "tenant";
 
     private final Map<String, Tenant> byName = new LinkedHashMap<>();
+    private final Map<String, Tenant> byTenantId = new HashMap<>();
 
     public Tenants(List<Tenant> tenants) {
         for (Tenant tenant : tenants) {
             byName.put(tenant.name(), tenant);
+            byTenantId.put(tenant.settings().tenantId(), tenant);
         }
     }
 
@@ -35,6 +38,24 @@ public class Tenants {
 
     public Collection<Tenant> all() {
         return byName.values();
+    }
+
+    /**
+     * The key of a tenant's content reference on the content-refs topic, which every tenant shares:
+     * {@code <tenant id>|<contentId>}. A blob listed twice lands in the same partition, so the same fetcher.
+     */
+    public String referenceKey(String name, String contentId) {
+        return get(name).settings().tenantId() + "|" + contentId;
+    }
+
+    /**
+     * The name of the configured tenant whose reference has this key; null when no configured tenant has that id (one
+     * removed from the configuration) or the key is not a reference's.
+     */
+    public String nameOfReference(String key) {
+        int bar = key == null ? -1 : key.indexOf('|');
+        Tenant tenant = bar <= 0 ? null : byTenantId.get(key.substring(0, bar));
+        return tenant == null ? null : tenant.name();
     }
 
     /** The content types the tenant collects. */

@@ -87,10 +87,10 @@ class TenantSettingsTest {
         assertEquals(List.of("Audit.SharePoint"), fabrikam.contentTypes());
         assertEquals("https://manage.office365.us/api/v1.0/" + FABRIKAM + "/activity/feed", fabrikam.feedUrl());
         assertEquals(java.time.Duration.ofMinutes(5), fabrikam.pollInterval());
-        // what each tenant has of its own in Kafka and in the cluster
-        assertFalse(contoso.contentRefsTopic().equals(fabrikam.contentRefsTopic()));
+        // what each tenant has of its own in the cluster, and what the tenants share in Kafka: one data plane
         assertFalse(contoso.listingLeadership().equals(fabrikam.listingLeadership()));
-        assertFalse(contoso.fetcherGroup().equals(fabrikam.fetcherGroup()));
+        assertEquals(contoso.contentRefsTopic(), fabrikam.contentRefsTopic());
+        assertEquals(contoso.fetcherGroup(), fabrikam.fetcherGroup());
     }
 
     @Test
@@ -137,14 +137,18 @@ class TenantSettingsTest {
     }
 
     @Test
-    void twoTenantsCannotShareAContentRefsTopic() {
-        twoTenants();
-        values.put("o365.content-refs-topic", "refs");
+    void theContentRefsTopicAndTheFetchersAreTheDeploymentsNotATenants() {
+        for (String setting : List.of("content-refs-topic", "fetch-concurrency")) {
+            values.clear();
+            twoTenants();
+            values.put("o365.tenant.fabrikam." + setting, "2");
 
-        InvalidSettingException e = rejected();
+            InvalidSettingException e = rejected();
 
-        assertEquals("O365_TENANT_FABRIKAM_CONTENT_REFS_TOPIC", e.variable());
-        assertTrue(e.getMessage().contains("each tenant needs its own"), e.getMessage());
+            assertEquals("O365_TENANT_FABRIKAM_" + setting.toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+                    e.variable());
+            assertTrue(e.getMessage().contains("every tenant shares the content-refs topic"), e.getMessage());
+        }
     }
 
     @Test

@@ -81,20 +81,18 @@ abstract class InProcessCollectorTestSupport extends CamelMainTestSupport {
     }
 
     /**
-     * Turns the one tenant of {@link #useOverridePropertiesWithPropertiesComponent()} into several, each with a
-     * content-refs topic of its own; their other settings the caller adds.
+     * Turns the one tenant of {@link #useOverridePropertiesWithPropertiesComponent()} into several, sharing its
+     * content-refs topic and fetchers; their other settings the caller adds.
      *
      * @param namesAndTenantIds a tenant's name, then its tenant id, for each tenant in order
      */
     protected void useTenants(Properties props, String... namesAndTenantIds) {
         props.remove("o365.tenant-id");
-        props.remove("o365.content-refs-topic");
         List<String> names = new java.util.ArrayList<>();
         for (int i = 0; i + 1 < namesAndTenantIds.length; i += 2) {
             String name = namesAndTenantIds[i];
             names.add(name);
             props.put("o365.tenant." + name + ".tenant-id", namesAndTenantIds[i + 1]);
-            props.put("o365.tenant." + name + ".content-refs-topic", topicPrefix() + "content-refs." + name);
         }
         props.put("o365.tenants", String.join(",", names));
     }

@@ -110,7 +110,7 @@ class MultiTenantTest extends InProcessCollectorTestSupport {
         assertTrue(contoso.tokenCallCount() >= 1);
         assertTrue(context.getRoute("list-content-contoso-audit-exchange") != null);
         assertTrue(context.getRoute("list-content-fabrikam-audit-azureactivedirectory") != null);
-        assertTrue(context.getRoute("fetch-content-refs-fabrikam") != null);
+        assertTrue(context.getRoute("fetch-content-refs") != null, "one group of fetchers for every tenant");
         assertEquals(null, context.getRoute("list-content-fabrikam-dlp-all"), "only the tenant's own content types");
         System.out.printf("two tenants: contoso %d records (secret, %d tokens), fabrikam %d records (certificate,"
                         + " %d tokens); API calls contoso %d, fabrikam %d%n", contoso.recordCount(),

@@ -109,7 +109,7 @@ class TenantReadinessTest extends InProcessCollectorTestSupport {
         // the verdict is ours alone: Camel's check of the stopped listing route is left out, the other routes' stay
         List<String> checks = new java.util.ArrayList<>();
         JSON.readTree(notReady.body()).get("checks").forEach(c -> checks.add(c.get("name").asText()));
-        assertTrue(checks.contains("route:fetch-content-refs-contoso"), checks.toString());
+        assertTrue(checks.contains("route:fetch-content-refs"), checks.toString());
         assertTrue(checks.stream().noneMatch(c -> c.contains("list-content-")), checks.toString());
         JsonNode contentTypes = ManagementPort.check(JSON.readTree(notReady.body()), "content-types");
         assertTrue(contentTypes.at("/data/contoso Audit.Exchange").asText().contains("AF10001"),

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.BlobFailure;
-import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.state.TenantState;
 import io.github.o365auditcamel.tenancy.Tenants;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -164,7 +164,7 @@ class TransientFailuresTest extends InProcessCollectorTestSupport {
         assertEquals(1, simulator.blobFailureCount(slow));
         // first poll: 1 try + 2 retries; then the retry from the dead-letter topic: 1 try + 2 retries
         assertEquals(6, simulator.blobFailureCount(neverHeals));
-        KafkaStateStore state = context.getRegistry().lookupByNameAndType("tenants", Tenants.class)
+        TenantState state = context.getRegistry().lookupByNameAndType("tenants", Tenants.class)
                 .get("default").stateStore();
         assertNull(state.pendingRetry(healsLater), "published: no retry pending");
         assertNull(state.pendingRetry(neverHeals), "given up on: no retry pending");

@@ -276,7 +276,7 @@ class HawtioConsoleIT {
         // one page for all: a route Hawtio cannot draw would blank it, and the next route would not be found.
         // Each route's first two steps, as Hawtio shortens them, tell its diagram from the one before
         Map<String, List<String>> firstSteps = new java.util.LinkedHashMap<>();
-        firstSteps.put("fetch-content-refs", List.of("From kafka:{{cont", "To direct:fetch-c"));
+        firstSteps.put("fetch-content-refs", List.of("From kafka:{{o365", "To direct:fetch-c"));
         firstSteps.put("fetch-blob", List.of("From direct:fetch", "Do Try"));
         firstSteps.put("call-management-api", List.of("From direct:call-", "To direct:send-ma"));
         firstSteps.put("publish-records", List.of("From direct:publi", "Bean blobPublishe"));

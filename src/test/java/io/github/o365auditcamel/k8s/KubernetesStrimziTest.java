@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.github.o365auditcamel.config.CollectorSettings;
-import io.github.o365auditcamel.publish.BlobPublisher;
+import io.github.o365auditcamel.publish.TransactionalProducers;
 import io.github.o365auditcamel.routes.TenantRoutes;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class KubernetesStrimziTest {
     @Test
     void thereIsAKafkaTopicForEachTopicTheCollectorUsesWithTheSettingsItReliesOn() throws Exception {
         Map<String, Map<String, Object>> topics = topics(render(OVERLAY));
-        CollectorSettings settings = settings(tenantIdOf(topics), Map.of());
+        CollectorSettings settings = settings(TENANT_ID, Map.of());
 
         List<String> records = settings.contentTypes().stream().map(settings::topicFor).toList();
         assertEquals(List.of("o365.audit.azureactivedirectory", "o365.audit.exchange", "o365.audit.sharepoint",
@@ -82,7 +82,7 @@ class KubernetesStrimziTest {
         assertEquals("scram-sha-512", at(user, "spec", "authentication", "type"));
         assertEquals("simple", at(user, "spec", "authorization", "type"));
         List<Map<String, Object>> acls = maps(at(user, "spec", "authorization", "acls"));
-        String tenantId = tenantIdOf(topics(objects));
+        String tenantId = TENANT_ID;
 
         // the default layout, and one topic per tenant and content type with several tenants
         List<CollectorSettings> layouts = new ArrayList<>(List.of(settings(tenantId, Map.of())));
@@ -103,19 +103,20 @@ class KubernetesStrimziTest {
                 assertTrue(allows(acls, "topic", topic, "Describe"), topic);
                 assertFalse(allows(acls, "topic", topic, "Read"), topic + ": the collector never reads records");
             }
-            // the consumer groups the routes are given
+            // the consumer groups the routes are given: the fetchers' (every tenant's) and each tenant's retries
             TenantRoutes routes = new TenantRoutes(List.of(settings));
-            List<String> groups = routes.routeIds().stream().map(routes::parameters)
+            List<String> groups = new ArrayList<>(List.of(settings.fetcherGroup()));
+            routes.routeIds().stream().map(routes::parameters)
                     .flatMap(p -> p.entrySet().stream()).filter(e -> e.getKey().endsWith("Group"))
-                    .map(e -> (String) e.getValue()).toList();
+                    .map(e -> (String) e.getValue()).forEach(groups::add);
             assertEquals(2, groups.size(), groups.toString());
             for (String group : groups) {
                 assertTrue(allows(acls, "group", group, "Read"), group);
             }
             // the transactional producers: one per content-refs partition and one for the retries
-            BlobPublisher publisher = new BlobPublisher(settings, null, null, null, null);
-            for (String slot : List.of(BlobPublisher.refsSlot(0), BlobPublisher.refsSlot(11),
-                    BlobPublisher.RETRY_SLOT)) {
+            TransactionalProducers publisher = new TransactionalProducers(settings, null);
+            for (String slot : List.of(TransactionalProducers.refsSlot(0), TransactionalProducers.refsSlot(11),
+                    TransactionalProducers.RETRY_SLOT)) {
                 String id = publisher.transactionalId(slot);
                 assertTrue(allows(acls, "transactionalId", id, "Write"), id);
                 assertTrue(allows(acls, "transactionalId", id, "Describe"), id);
@@ -220,12 +221,8 @@ class KubernetesStrimziTest {
         return topics;
     }
 
-    /** The tenant id the example's content-refs topic is named after. */
-    private static String tenantIdOf(Map<String, Map<String, Object>> topics) {
-        String prefix = "o365-audit-camel.content-refs.";
-        String refs = topics.keySet().stream().filter(t -> t.startsWith(prefix)).findFirst().orElseThrow();
-        return refs.substring(prefix.length());
-    }
+    /** A tenant for the settings: the topic names do not depend on it. */
+    private static final String TENANT_ID = "00000000-0000-0000-0000-000000000000";
 
     private static CollectorSettings settings(String tenantId, Map<String, String> more) {
         Map<String, String> properties = new TreeMap<>(more);

@@ -26,7 +26,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import io.github.o365auditcamel.config.CollectorSettings;
-import io.github.o365auditcamel.publish.BlobPublisher;
+import io.github.o365auditcamel.publish.TransactionalProducers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,7 +76,8 @@ class KubernetesWorkloadTest {
                         "o365.tenant-id", TENANT_ID, "o365.client-id", TENANT_ID, "o365.client-secret", "s",
                         "o365.instance-id", pod)::get);
                 assertEquals(pod, settings.instanceId());
-                String id = new BlobPublisher(settings, null, null, null, null).transactionalId(BlobPublisher.refsSlot(0));
+                String id = new TransactionalProducers(settings, null)
+                        .transactionalId(TransactionalProducers.refsSlot(0));
                 assertTrue(id.contains("." + pod + "."), id);
                 assertTrue(transactionalIds.add(id), id);
             }

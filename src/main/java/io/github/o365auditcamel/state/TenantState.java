@@ -1,0 +1,100 @@
+package io.github.o365auditcamel.state;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import io.github.o365auditcamel.listing.CheckpointStore;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One tenant's part of the state topic: its cursors, its handled blobs and its pending retries, read and written
+ * through the instance's one {@link KafkaStateStore}. A few fields, not a Kafka client: a tenant costs no reader.
+ */
+public final class TenantState implements CheckpointStore {
+
+    private final KafkaStateStore store;
+    private final String tenantId;
+
+    TenantState(KafkaStateStore store, String tenantId) {
+        this.store = store;
+        this.tenantId = tenantId;
+    }
+
+    @Override
+    public Optional<Instant> cursor(String contentType) {
+        return store.cursor(tenantId, contentType);
+    }
+
+    /**
+     * The checkpoint as this instance last read or wrote it, without asking Kafka: for a metric, on the instance that
+     * lists (which reads it at every poll).
+     */
+    public Optional<Instant> knownCursor(String contentType) {
+        return store.knownCursor(tenantId, contentType);
+    }
+
+    @Override
+    public void advance(String contentType, Instant to) {
+        store.advance(tenantId, contentType, to);
+    }
+
+    /** Whether the blob is handled (published, skipped or dead-lettered), after reading what others wrote since. */
+    public boolean isPublished(String contentId) {
+        return store.isPublished(tenantId, contentId);
+    }
+
+    /**
+     * Whether the blob is handled as this instance last read or wrote the state, without asking Kafka: right after
+     * {@link #isPublished} in the same exchange, or after this instance committed the blob itself.
+     */
+    public boolean knownPublished(String contentId) {
+        return store.knownPublished(tenantId, contentId);
+    }
+
+    /** Forgets a blob in memory only (its marker in Kafka, if any, stays authoritative). */
+    public boolean forgetPublished(String contentId) {
+        return store.forgetPublished(tenantId, contentId);
+    }
+
+    /**
+     * The marker that says a blob is handled, to be written in the same Kafka transaction as the blob's records (or
+     * its dead letter), so that both become visible together or not at all.
+     */
+    public ProducerRecord<String, byte[]> publishedMarker(String contentId, Instant contentCreated) {
+        return store.publishedMarker(tenantId, contentId, contentCreated);
+    }
+
+    /** Remembers a blob whose marker was committed. */
+    public void rememberPublished(String contentId, Instant contentCreated) {
+        store.rememberPublished(tenantId, contentId, contentCreated);
+    }
+
+    /**
+     * How often the blob was dead-lettered after a transient failure and is awaiting its next retry, or null when it
+     * is not (never dead-lettered, published since, or given up on); after reading what others wrote since.
+     */
+    public Integer pendingRetry(String contentId) {
+        return store.pendingRetry(tenantId, contentId);
+    }
+
+    /**
+     * The blob's pending retry as this instance last read or wrote the state, without asking Kafka: for a blob whose
+     * state was read a moment ago in the same exchange.
+     */
+    public Integer knownPendingRetry(String contentId) {
+        return store.knownPendingRetry(tenantId, contentId);
+    }
+
+    /**
+     * The record that sets (attempt &gt; 0) or clears (null) a blob's pending retry, to be written in the same Kafka
+     * transaction as the dead letter or the blob's records.
+     */
+    public ProducerRecord<String, byte[]> retryMarker(String contentId, Integer attempt) {
+        return store.retryMarker(tenantId, contentId, attempt);
+    }
+
+    /** Remembers the pending retry whose marker was committed (null: none any more). */
+    public void rememberRetry(String contentId, Integer attempt) {
+        store.rememberRetry(tenantId, contentId, attempt);
+    }
+}
