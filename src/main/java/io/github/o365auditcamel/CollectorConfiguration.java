@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.microsoft.aad.msal4j.IHttpClient;
 import io.github.o365auditcamel.api.ApiRateLimiter;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
@@ -120,9 +121,11 @@ public class CollectorConfiguration implements CamelConfiguration {
         BlobRecordStreamer streamer = new BlobRecordStreamer(shared.limits().maxRecordBytes(),
                 shared.limits().maxBlobBytes());
         RecentRecordIdsByType recentIds = new RecentRecordIdsByType(shared);
+        IHttpClient loginHost = TokenProvider.loginHostClient(shared);
         List<Tenant> tenantList = new ArrayList<>();
         for (CollectorSettings settings : all) {
-            tenantList.add(tenant(settings, meters, producers, state.of(settings.tenantId()), recentIds, streamer));
+            tenantList.add(tenant(settings, meters, producers, state.of(settings.tenantId()), recentIds, streamer,
+                    loginHost));
         }
         Tenants tenants = new Tenants(tenantList);
         // one instance at a time lists a tenant (the master: endpoints of the listing routes); every instance fetches
@@ -180,11 +183,11 @@ public class CollectorConfiguration implements CamelConfiguration {
 
     /** A tenant's own beans, over the instance's shared Kafka clients. */
     private static Tenant tenant(CollectorSettings settings, MeterRegistry meters, TransactionalProducers producers,
-            TenantState state, RecentRecordIdsByType recentIds, BlobRecordStreamer streamer) {
+            TenantState state, RecentRecordIdsByType recentIds, BlobRecordStreamer streamer, IHttpClient loginHost) {
         CollectorMetrics metrics = new CollectorMetrics(meters, settings.tenantName(), settings.contentTypes(),
                 Clock.systemUTC());
         return new Tenant(settings, metrics,
-                new TokenProvider(settings, metrics),
+                new TokenProvider(settings, metrics, loginHost),
                 new ApiRateLimiter(settings),
                 new ManagementApi(settings),
                 state,

@@ -14,6 +14,7 @@ import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.IClientCredential;
+import com.microsoft.aad.msal4j.IHttpClient;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
@@ -42,7 +43,22 @@ public class TokenProvider {
     private String accessToken;
     private Instant renewAt = Instant.MIN;
 
+    /** With a login host client of its own: for one tenant alone (tests). */
     public TokenProvider(CollectorSettings settings, CollectorMetrics metrics) {
+        this(settings, metrics, loginHostClient(settings));
+    }
+
+    /**
+     * The HTTP client for the login host of every tenant: the proxy and the trusted certificates are the deployment's,
+     * so one client (one selector thread, one connection pool) serves them all.
+     */
+    public static IHttpClient loginHostClient(CollectorSettings settings) {
+        return new LoginHostClient(settings.proxy(), settings.proxyUsername(), settings.proxyPassword(),
+                settings.trustedCertificates());
+    }
+
+    /** @param loginHost the deployment's client for the login host ({@link #loginHostClient}) */
+    public TokenProvider(CollectorSettings settings, CollectorMetrics metrics, IHttpClient loginHost) {
         this.metrics = metrics;
         this.tokenEndpoint = settings.tokenEndpoint();
         IClientCredential credential;
@@ -74,8 +90,7 @@ public class TokenProvider {
                     .sendX5c(false)
                     // retries are the routes' business, as for every API call
                     .disableInternalRetries()
-                    .httpClient(new LoginHostClient(settings.proxy(), settings.proxyUsername(),
-                            settings.proxyPassword(), settings.trustedCertificates()))
+                    .httpClient(loginHost)
                     .build();
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("login URL " + settings.loginUrl() + " is not a URL", e);
