@@ -11,6 +11,7 @@ import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
 import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.auth.TrustedCertificates;
+import io.github.o365auditcamel.cluster.LeadershipThreads;
 import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
@@ -98,6 +99,9 @@ public class CollectorConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
+
+        // camel-master's idle leadership threads end (one per tenant and content type otherwise)
+        context.getExecutorServiceManager().setThreadPoolFactory(new LeadershipThreads());
 
         // the proxy first: the tenants' token clients are built below
         useProxy(context, shared);
