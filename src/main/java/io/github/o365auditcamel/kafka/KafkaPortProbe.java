@@ -19,6 +19,7 @@ final class KafkaPortProbe {
     private static final int CONNECT_TIMEOUT_MILLIS = 3000;
     /** A busy broker may take a while to answer; a client that guessed wrong would run out of memory, so wait. */
     private static final int ANSWER_TIMEOUT_MILLIS = 15_000;
+    private static final int ATTEMPTS = 3;
     private static final short API_VERSIONS = 18;
     private static final int TLS_ALERT = 21;
     private static final int TLS_HANDSHAKE = 22;
@@ -31,7 +32,21 @@ final class KafkaPortProbe {
     private KafkaPortProbe() {
     }
 
+    /**
+     * What the first broker that accepts a connection answers; asked up to three times while it accepts but its answer
+     * says neither (a busy broker that closed the connection before answering, say), since a client that guesses wrong
+     * about TLS runs out of memory.
+     */
     static Answer probe(String bootstrapServers) {
+        Answer answer = probeOnce(bootstrapServers);
+        for (int attempt = 1; attempt < ATTEMPTS && answer.broker() != null && !answer.speaksTls()
+                && !answer.speaksPlainKafka(); attempt++) {
+            answer = probeOnce(bootstrapServers);
+        }
+        return answer;
+    }
+
+    private static Answer probeOnce(String bootstrapServers) {
         for (String server : bootstrapServers.split(",")) {
             String broker = server.trim();
             int colon = broker.lastIndexOf(':');
