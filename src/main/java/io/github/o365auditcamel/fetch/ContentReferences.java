@@ -43,6 +43,20 @@ public class ContentReferences {
     }
 
     /**
+     * The key of a tenant's reference on the content-refs topic, which every tenant shares:
+     * {@code <tenant id>|<contentId>}. A blob listed twice lands in the same partition, so the same fetcher.
+     */
+    public static String key(String tenantId, String contentId) {
+        return tenantId + "|" + contentId;
+    }
+
+    /** The tenant id a reference's key names; null when the key is not a reference's. */
+    public static String tenantIdOfKey(String key) {
+        int bar = key == null ? -1 : key.indexOf('|');
+        return bar <= 0 ? null : key.substring(0, bar);
+    }
+
+    /**
      * The reference's contentId as served; for an entry without a usable one, an id made from the entry itself
      * ({@code invalid-<hash>}), so that its dead letter is keyed and the same entry listed again counts as handled.
      */

@@ -311,15 +311,20 @@ public class BlobPublisher {
 
         /** When the service made the blob available; null when the entry did not say so readably. */
         Instant contentCreated() {
-            try {
-                return created == null ? null : Instant.parse(created);
-            } catch (java.time.format.DateTimeParseException e) {
-                return null;
-            }
+            return instantOrNull(created);
         }
     }
 
-    private static Header header(String name, String value) {
+    /** An instant as the service writes it; null when absent or unreadable. */
+    static Instant instantOrNull(Object value) {
+        try {
+            return value == null ? null : Instant.parse(String.valueOf(value));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static Header header(String name, String value) {
         return new RecordHeader(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,6 +1,5 @@
 package io.github.o365auditcamel.publish;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.fetch.ContentReferences;
 import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.progress.LogText;
 import io.github.o365auditcamel.state.KafkaStateStore;
@@ -16,7 +16,6 @@ import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +50,13 @@ public class UnknownTenantReferences {
      */
     public void defer(Exchange exchange) throws Exception {
         String key = exchange.getMessage().getHeader("kafka.KEY", String.class);
-        int bar = key == null ? -1 : key.indexOf('|');
-        String tenantId = bar > 0 ? key.substring(0, bar) : "";
+        String tenantId = String.valueOf(ContentReferences.tenantIdOfKey(key));
         String body = exchange.getMessage().getBody(String.class);
         Map<String, Object> reference = body == null ? Map.of()
                 : JSON.readValue(body, new TypeReference<Map<String, Object>>() { });
         String contentId = String.valueOf(reference.get("contentId"));
         String contentType = String.valueOf(reference.getOrDefault("listedAs", reference.get("contentType")));
-        Instant created = instant(reference.get("contentCreated"));
+        Instant created = BlobPublisher.instantOrNull(reference.get("contentCreated"));
         String reason = "no configured tenant has the tenant id " + tenantId + " (O365_TENANTS): fetched when that"
                 + " tenant is collected again";
         Instant now = Instant.now();
@@ -75,14 +73,14 @@ public class UnknownTenantReferences {
         letter.put("deadLetterCount", 1);
         letter.put("retryAt", now.toString());
         List<Header> headers = List.of(
-                header("o365.contentType", contentType),
-                header("o365.contentId", contentId),
-                header("o365.tenantId", tenantId),
-                header("o365.instanceId", settings.instanceId()),
-                header("o365.reason", reason),
-                header("o365.reasonCode", DeadLetterReason.UNKNOWN_TENANT.code()),
-                header("o365.deadLetterCount", "1"),
-                header("o365.retryAt", now.toString()));
+                BlobPublisher.header("o365.contentType", contentType),
+                BlobPublisher.header("o365.contentId", contentId),
+                BlobPublisher.header("o365.tenantId", tenantId),
+                BlobPublisher.header("o365.instanceId", settings.instanceId()),
+                BlobPublisher.header("o365.reason", reason),
+                BlobPublisher.header("o365.reasonCode", DeadLetterReason.UNKNOWN_TENANT.code()),
+                BlobPublisher.header("o365.deadLetterCount", "1"),
+                BlobPublisher.header("o365.retryAt", now.toString()));
         TenantState tenant = state.of(tenantId);
         // handled, as a blob dead-lettered after a transient failure is: the tenant's listing passes over it, and its
         // dead-letter retries fetch it once it is collected again
@@ -98,15 +96,4 @@ public class UnknownTenantReferences {
                 DeadLetterReason.UNKNOWN_TENANT.code());
     }
 
-    private static Instant instant(Object value) {
-        try {
-            return value == null ? null : Instant.parse(String.valueOf(value));
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private static Header header(String name, String value) {
-        return new RecordHeader(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
-    }
 }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.o365auditcamel.fetch.ContentReferences;
+
 /**
  * The configured tenants by name: the routes carry a tenant's name in the exchange variable {@code tenant}, and the
  * beans they call find that tenant's state here. Bound as {@code tenants}, for the routes' own questions
@@ -40,12 +42,9 @@ public class Tenants {
         return byName.values();
     }
 
-    /**
-     * The key of a tenant's content reference on the content-refs topic, which every tenant shares:
-     * {@code <tenant id>|<contentId>}. A blob listed twice lands in the same partition, so the same fetcher.
-     */
+    /** The key of the tenant's content reference ({@link ContentReferences#key}). */
     public String referenceKey(String name, String contentId) {
-        return get(name).settings().tenantId() + "|" + contentId;
+        return ContentReferences.key(get(name).settings().tenantId(), contentId);
     }
 
     /**
@@ -53,8 +52,8 @@ public class Tenants {
      * removed from the configuration) or the key is not a reference's.
      */
     public String nameOfReference(String key) {
-        int bar = key == null ? -1 : key.indexOf('|');
-        Tenant tenant = bar <= 0 ? null : byTenantId.get(key.substring(0, bar));
+        String tenantId = ContentReferences.tenantIdOfKey(key);
+        Tenant tenant = tenantId == null ? null : byTenantId.get(tenantId);
         return tenant == null ? null : tenant.name();
     }
 
