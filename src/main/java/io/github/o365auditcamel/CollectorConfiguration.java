@@ -11,13 +11,13 @@ import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.api.ManagementApi;
 import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.auth.TrustedCertificates;
-import io.github.o365auditcamel.cluster.LeadershipThreads;
 import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.fetch.ContentReferences;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
+import io.github.o365auditcamel.listing.ListingSchedule;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.listing.PendingBlobs;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
@@ -32,14 +32,12 @@ import io.github.o365auditcamel.publish.DeadLetterRetries;
 import io.github.o365auditcamel.publish.RecentRecordIdsByType;
 import io.github.o365auditcamel.publish.TransactionalProducers;
 import io.github.o365auditcamel.publish.UnknownTenantReferences;
-import io.github.o365auditcamel.routes.TenantRoutes;
 import io.github.o365auditcamel.state.KafkaStateStore;
 import io.github.o365auditcamel.state.KafkaTopics;
 import io.github.o365auditcamel.state.PublishedBlobRepository;
 import io.github.o365auditcamel.state.TenantState;
 import io.github.o365auditcamel.tenancy.Tenant;
 import io.github.o365auditcamel.tenancy.TenantApis;
-import io.github.o365auditcamel.tenancy.TenantDeadLetters;
 import io.github.o365auditcamel.tenancy.TenantListingWindows;
 import io.github.o365auditcamel.tenancy.TenantPublishers;
 import io.github.o365auditcamel.tenancy.TenantRateLimits;
@@ -100,9 +98,6 @@ public class CollectorConfiguration implements CamelConfiguration {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
 
-        // camel-master's idle leadership threads end (one per tenant and content type otherwise)
-        context.getExecutorServiceManager().setThreadPoolFactory(new LeadershipThreads());
-
         // the proxy first: the tenants' token clients are built below
         useProxy(context, shared);
         // every Kafka client's connection and security settings: KAFKA_BROKERS and camel.component.kafka.*
@@ -132,7 +127,7 @@ public class CollectorConfiguration implements CamelConfiguration {
                     loginHost));
         }
         Tenants tenants = new Tenants(tenantList);
-        // one instance at a time lists a tenant (the master: endpoints of the listing routes); every instance fetches
+        // one instance at a time lists a tenant (the leader of its listing shard); every instance fetches
         ListingLeadership leadership = new ListingLeadership(all);
         leadership.addTo(context);
         for (Tenant tenant : tenantList) {
@@ -155,15 +150,23 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("blobPublisher", new TenantPublishers(tenants));
         registry.bind("blobFailures", new BlobFailures());
         registry.bind("contentReferences", new ContentReferences());
-        registry.bind("deadLetterRetries", new TenantDeadLetters(tenants));
         registry.bind("unknownTenantReferences", new UnknownTenantReferences(shared, producers, state));
-        registry.bind("pendingBlobs", new PendingBlobs(shared.pendingBlobsPerTenant(),
-                name -> tenants.get(name).stateStore(), state::catchUp));
+        PendingBlobs pendingBlobs = new PendingBlobs(shared.pendingBlobsPerTenant(),
+                name -> tenants.get(name).stateStore());
+        registry.bind("pendingBlobs", pendingBlobs);
+        // every tenant's subscription start and listings, when due, on o365.listing-threads threads
+        properties.addOverrideProperty("o365.listing-threads", String.valueOf(shared.listingThreads()));
+        ListingSchedule schedule = new ListingSchedule(all, leadership::isLeader, pendingBlobs::hasRoom,
+                state::catchUp, System::nanoTime);
+        registry.bind("listingSchedule", schedule);
+        // in JMX and Hawtio: the listings stopped by a fatal answer, and resumeListing()
+        context.addService(schedule, true, true);
+        // dead-lettered blobs fetched again when due, from the state topic, by the instance that lists their tenant
+        registry.bind("deadLetterRetries", new DeadLetterRetries(state, tenants, schedule::lists, Clock.systemUTC()));
         registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore()));
         registry.bind("failureReason", new FailureReason());
         registry.bind("contentTypeHealth", contentTypeHealth);
-        registry.bind("tenantRoutes", new TenantRoutes(all));
 
         // readiness: Kafka, each tenant's token and subscriptions; and no content type stopped by a fatal answer
         // (with several tenants: ready while one of them collects; o365_tenant_ready says which)
@@ -176,12 +179,6 @@ public class CollectorConfiguration implements CamelConfiguration {
         if (healthChecks != null) {
             healthChecks.register(readiness);
             healthChecks.register(contentTypeHealth);
-            if (all.size() > 1) {
-                // a listing route stopped by one tenant's fatal answer is reported by the checks above, which keep
-                // the pod ready while another tenant collects; Camel's own check of that route would not
-                String own = healthChecks.getExcludePattern();
-                healthChecks.setExcludePattern((own == null || own.isBlank() ? "" : own + ",") + "list-content-*");
-            }
         }
     }
 
@@ -196,8 +193,7 @@ public class CollectorConfiguration implements CamelConfiguration {
                 new ManagementApi(settings),
                 state,
                 new ListingWindows(settings, state),
-                new BlobPublisher(settings, producers, state, recentIds, streamer, metrics),
-                new DeadLetterRetries(settings, state));
+                new BlobPublisher(settings, producers, state, recentIds, streamer, metrics));
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.github.o365auditcamel.cluster;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -20,10 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who lists each tenant's content: one instance at a time per tenant, elected through Camel's cluster service, which
- * the listing routes use through the {@code master:} component (namespace {@link CollectorSettings#listingLeadership()},
- * one per tenant, so that the tenants' listings may well be spread over the instances). Every instance fetches; only
- * a tenant's leader lists it. {@code o365.cluster} picks the service:
+ * Who lists each tenant's content: one instance at a time per tenant, elected through Camel's cluster service. The
+ * tenants are shared out in {@code o365.listing-shards} shards (by tenant id, {@link CollectorSettings#listingShard}),
+ * each with its own leader (cluster namespace {@link CollectorSettings#listingLeadership()}): a few lock files or
+ * Leases whatever the number of tenants, and the shards, so the tenants' listings, spread over the instances. Every
+ * instance fetches; only a shard's leader lists its tenants ({@link io.github.o365auditcamel.listing.ListingSchedule}
+ * asks {@link #isLeader}). {@code o365.cluster} picks the service:
  * <ul>
  * <li>{@code file} (default): a lock file in {@code o365.cluster-directory}, for instances on one machine or on a
  * shared file system;</li>
@@ -34,30 +39,38 @@ import org.slf4j.LoggerFactory;
 public class ListingLeadership extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("o365.cluster");
+    /** How many tenants a line about a shard names. */
+    private static final int NAMED_TENANTS = 10;
 
     /** Label that the StatefulSet's pods carry, so that the Lease's candidates are the collector's pods only. */
     static final Map<String, String> POD_LABELS = Map.of("app.kubernetes.io/name", "o365-audit-camel");
 
-    private final List<CollectorSettings> tenants;
     private final CollectorSettings settings;
     private final CamelClusterService service;
+    /** cluster namespace to the tenants (their ids) of that shard, and each tenant's namespace by its name */
+    private final Map<String, List<String>> tenantIdsByShard = new TreeMap<>();
+    private final Map<String, String> shardByTenantName = new HashMap<>();
     private final Set<String> leading = ConcurrentHashMap.newKeySet();
 
     /** @param tenants every tenant's settings (the cluster settings are the same in each) */
     public ListingLeadership(List<CollectorSettings> tenants) {
-        this.tenants = tenants;
         this.settings = tenants.get(0);
         this.service = clusterService(settings);
+        for (CollectorSettings tenant : tenants) {
+            tenantIdsByShard.computeIfAbsent(tenant.listingLeadership(), s -> new ArrayList<>()).add(tenant.tenantId());
+            shardByTenantName.put(tenant.tenantName(), tenant.listingLeadership());
+        }
     }
 
-    /** The cluster service to add to the Camel context, where the {@code master:} component finds it. */
+    /** The cluster service to add to the Camel context. */
     public CamelClusterService clusterService() {
         return service;
     }
 
     /** Whether this instance lists the tenant's content at the moment. */
     public boolean isLeader(String tenantName) {
-        return leading.contains(tenantName);
+        String shard = shardByTenantName.get(tenantName);
+        return shard != null && leading.contains(shard);
     }
 
     static CamelClusterService clusterService(CollectorSettings settings) {
@@ -65,7 +78,7 @@ public class ListingLeadership extends ServiceSupport {
             KubernetesClusterService kubernetes = new KubernetesClusterService();
             kubernetes.setId("o365-kubernetes-cluster");
             kubernetes.setLeaseResourceType(LeaseResourceType.Lease);
-            // the Lease is named <resource name>-<namespace>: o365-audit-camel-o365-listing-<tenant>
+            // the Lease is named <resource name>-<namespace>: o365-audit-camel-o365-listing-shard-<n>
             kubernetes.setKubernetesResourceName("o365-audit-camel");
             kubernetes.setClusterLabels(POD_LABELS);
             kubernetes.setPodName(settings.instanceId());
@@ -83,28 +96,37 @@ public class ListingLeadership extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        for (CollectorSettings tenant : tenants) {
-            CamelClusterView view = service.getView(tenant.listingLeadership());
+        for (Map.Entry<String, List<String>> shard : tenantIdsByShard.entrySet()) {
+            // taking the view starts the campaign for its leadership
+            CamelClusterView view = service.getView(shard.getKey());
             view.addEventListener((CamelClusterEventListener.Leadership) (v, member) ->
-                    leadershipChanged(tenant, member));
-            LOG.info("Listing leadership of tenant {}: {} cluster service, namespace {}; this instance ({}) fetches in"
-                    + " any case", tenant.tenantId(), settings.cluster(), tenant.listingLeadership(),
-                    settings.instanceId());
+                    leadershipChanged(shard.getKey(), member));
+            LOG.info("Listing leadership of {}: {} cluster service, namespace {}; this instance ({}) fetches in any"
+                    + " case", describe(shard.getValue()), settings.cluster(), shard.getKey(), settings.instanceId());
         }
     }
 
-    private void leadershipChanged(CollectorSettings tenant, CamelClusterMember member) {
+    private void leadershipChanged(String shard, CamelClusterMember member) {
         boolean local = member != null && member.isLocal();
-        boolean wasLeader = leading.contains(tenant.tenantName());
+        boolean wasLeader = leading.contains(shard);
         if (local && !wasLeader) {
-            LOG.info("This instance ({}) now lists the content of tenant {}", settings.instanceId(),
-                    tenant.tenantId());
-            leading.add(tenant.tenantName());
+            LOG.info("This instance ({}) now lists the content of {} ({})", settings.instanceId(),
+                    describe(tenantIdsByShard.get(shard)), shard);
+            leading.add(shard);
         } else if (!local && wasLeader) {
-            LOG.info("This instance ({}) no longer lists the content of tenant {}; it goes on fetching",
-                    settings.instanceId(), tenant.tenantId());
-            leading.remove(tenant.tenantName());
+            LOG.info("This instance ({}) no longer lists the content of {} ({}); it goes on fetching",
+                    settings.instanceId(), describe(tenantIdsByShard.get(shard)), shard);
+            leading.remove(shard);
         }
+    }
+
+    /** {@code tenant 1b2c...}, or {@code 3 tenants: a, b, c}, naming at most ten. */
+    private static String describe(List<String> tenantIds) {
+        if (tenantIds.size() == 1) {
+            return "tenant " + tenantIds.get(0);
+        }
+        String named = String.join(", ", tenantIds.subList(0, Math.min(NAMED_TENANTS, tenantIds.size())));
+        return tenantIds.size() + " tenants: " + named + (tenantIds.size() > NAMED_TENANTS ? ", ..." : "");
     }
 
     /** Adds the cluster service, then this, to the context: started before the routes. */

@@ -61,7 +61,9 @@ public record CollectorSettings(
         TopicSettings topics,
         SizeLimits limits,
         Duration stallAfter,
-        int pendingBlobsPerTenant) {
+        int pendingBlobsPerTenant,
+        int listingThreads,
+        int listingShards) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -276,6 +278,10 @@ public record CollectorSettings(
         Duration stallAfter = r.duration("o365.stall-after", "30m", Duration.ofSeconds(10));
         // a tenant's share of the content-refs topic, which all tenants' fetchers take from in order
         int pendingBlobsPerTenant = r.integer("o365.pending-blobs-per-tenant", 50, 1, 100_000);
+        // the listings and subscription starts of every tenant run on this many threads
+        int listingThreads = r.integer("o365.listing-threads", 8, 1, 200);
+        // the tenants' listings are shared out among the instances in this many parts, one leader each
+        int listingShards = r.integer("o365.listing-shards", 8, 1, 1000);
         // what a blob may hold: past these, a dead letter with the figure, never memory
         SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1_000_000, 1024, 100_000_000),
                 r.longInteger("o365.max-blob-bytes", 1L << 30, 1024 * 1024, 64L << 30));
@@ -285,12 +291,22 @@ public record CollectorSettings(
                 instanceId, transactionTimeout, lingerMs, compression, dedupeWindow, dedupeCapacity, deadLetterTopic,
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
-                proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant);
+                proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant,
+                listingThreads, listingShards);
     }
 
-    /** The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name). */
+    /**
+     * The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name): one of
+     * {@code o365.listing-shards}, the same for a tenant on every instance, so that the instances share the tenants
+     * out through a few leaders rather than one per tenant.
+     */
     public String listingLeadership() {
-        return "o365-listing-" + tenantId;
+        return "o365-listing-shard-" + listingShard(tenantId, listingShards);
+    }
+
+    /** The shard a tenant's listing belongs to: from its tenant id, the same on every instance and after restarts. */
+    public static int listingShard(String tenantId, int shards) {
+        return Math.floorMod(tenantId.toLowerCase(java.util.Locale.ROOT).hashCode(), shards);
     }
 
     /** The consumer group of every instance's blob fetchers, for every tenant (per content-refs topic). */

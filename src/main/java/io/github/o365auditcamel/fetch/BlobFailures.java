@@ -33,7 +33,7 @@ public class BlobFailures {
     /** Blobs in a row, without a success in between, whose transient failure counts as an outage. */
     public static final int OUTAGE_THRESHOLD = 3;
 
-    /** Set on the exchange of a blob fetched again from the dead-letter topic: how often it was dead-lettered. */
+    /** Set on the exchange of a blob fetched again (a retry of a dead letter): how often it was dead-lettered. */
     public static final String DEAD_LETTER_COUNT_VARIABLE = "deadLetterCount";
 
     private final Map<String, AtomicInteger> failuresInARow =
@@ -43,7 +43,7 @@ public class BlobFailures {
      * Counts a blob that failed transiently; throws {@link ApiOutageException} when it is the
      * {@value #OUTAGE_THRESHOLD}th in a row for its content type, so that the poll stops instead of dead-lettering.
      * <p>
-     * A blob fetched again from the dead-letter topic (the variable {@code deadLetterCount} is set) was counted when it
+     * A blob fetched again as a retry (the variable {@code deadLetterCount} is set) was counted when it
      * first failed, and is not counted again: one blob that keeps failing is still that blob's problem, and goes back
      * to the dead-letter topic with its next retry. Only while the poll already sees an outage (the threshold reached
      * by other blobs, no success since) is the retry postponed instead, so that an outage does not use up its

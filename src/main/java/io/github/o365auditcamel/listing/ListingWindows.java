@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import org.slf4j.Logger;
@@ -32,6 +34,8 @@ public class ListingWindows {
     private final Clock clock;
     private final Duration initialLookback;
     private final Duration overlap;
+    /** by content type: the window whose listing stopped part way, and the page to go on from */
+    private final Map<String, ListingWindow> deferred = new ConcurrentHashMap<>();
 
     public ListingWindows(CollectorSettings settings, CheckpointStore checkpoints) {
         this(checkpoints, Clock.systemUTC(), settings.initialLookback(), settings.listingOverlap());
@@ -44,9 +48,19 @@ public class ListingWindows {
         this.overlap = overlap;
     }
 
-    /** The windows to list now for a content type, oldest first; empty when there is nothing new to list. */
+    /**
+     * The windows to list now for a content type, oldest first; empty when there is nothing new to list. A window whose
+     * listing stopped part way comes first, to go on from the page it stopped at.
+     */
     public List<ListingWindow> next(String contentType) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        ListingWindow resumed = deferred.remove(contentType);
+        if (resumed != null) {
+            List<ListingWindow> windows = new ArrayList<>();
+            windows.add(resumed);
+            windows.addAll(windows(resumed.end(), now, initialLookback, overlap));
+            return windows;
+        }
         Optional<Instant> cursor = checkpoints.cursor(contentType);
         Instant oldestRetrievable = oldestRetrievable(now);
         if (cursor.isPresent() && cursor.get().isBefore(oldestRetrievable)) {
@@ -57,6 +71,15 @@ public class ListingWindows {
                     String.format("%.1f", gap.toMinutes() / 60.0), cursor.get(), oldestRetrievable);
         }
         return windows(cursor.orElse(null), now, initialLookback, overlap);
+    }
+
+    /**
+     * The listing of {@code window} stopped at {@code pageUri} ({@link ListingDeferred}): the next listing goes on from
+     * that page. Kept in memory only: after a restart the window is listed again from its start, which is cheap
+     * (the blobs already handled are known).
+     */
+    public void deferred(String contentType, ListingWindow window, String pageUri) {
+        deferred.put(contentType, window.resumingFrom(pageUri));
     }
 
     /** Records that everything listed in {@code window} is published: the cursor moves to its end. */

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.config.CollectorSettings;
-import io.github.o365auditcamel.routes.TenantRoutes;
 import org.apache.camel.Exchange;
 
 /** The outcome of starting each tenant's subscriptions, rendered per tenant as the table logged at startup. */
@@ -83,19 +82,6 @@ public class SubscriptionTable {
 
     private static boolean isEnabled(Row row) {
         return row.status().startsWith("enabled");
-    }
-
-    /**
-     * The routes to start once the tenant's subscriptions are: every listing route, and the dead-letter retries (a
-     * blob fetched before its subscription is started would be refused). A content type whose subscription could not
-     * be started is listed too: its polls fail with the reason, one line each, and recover by themselves when the
-     * cause was passing.
-     */
-    public List<String> routesAfterSubscriptions(String tenant) {
-        List<String> routes = new java.util.ArrayList<>(contentTypes(tenant).stream()
-                .map(type -> TenantRoutes.listingRouteId(tenant, type)).toList());
-        routes.add(TenantRoutes.routeId(TenantRoutes.RETRY_DEAD_LETTERS_TEMPLATE, tenant));
-        return routes;
     }
 
     /** One line per content type of the tenant: content type, status, webhook. */

@@ -20,6 +20,7 @@ import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.LogText;
+import io.github.o365auditcamel.state.PendingRetry;
 import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -98,11 +99,11 @@ public class BlobPublisher {
         String slot = consumed.slot();
         KafkaProducer<String, byte[]> producer = producers.get(slot);
         RecentRecordIds recent = recentIds.of(contentType);
-        // a blob fetched again from the dead-letter topic: its pending retry is cleared with its records. A blob from
-        // a content reference had its state read a moment ago (the fetch route's published check), and one handled
-        // (dead-lettered) is never fetched from a reference again: no need to ask Kafka a second time
-        Integer pendingRetry = consumed.isRetry() ? stateStore.pendingRetry(contentId)
-                : stateStore.knownPendingRetry(contentId);
+        // a dead-lettered blob fetched again: its pending retry is cleared with its records. A blob listed had its
+        // state read a moment ago (the fetch route's published check), and one handled (dead-lettered) is fetched
+        // again only as a retry: no need to ask Kafka a second time
+        Integer pendingRetry = exchange.getVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE) != null
+                ? stateStore.pendingRetry(contentId) : stateStore.knownPendingRetry(contentId);
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
@@ -172,10 +173,10 @@ public class BlobPublisher {
      * {@code o365.deadLetterCount} and, when it will be fetched again, {@code o365.retryAt}.
      * <p>
      * A transient failure (throttling, 408, 5xx, a broken connection, a timeout) that outlasted the API retries is
-     * retried later from the dead-letter topic (route {@code retry-dead-letters}): after {@code o365.deadletter.retry-delay},
+     * fetched again later (route {@code retry-dead-letters}): after {@code o365.deadletter.retry-delay},
      * doubling per retry up to an hour, at most {@code o365.deadletter.max-retries} times and never past the content's
-     * expiry. Its pending retry is kept in the state topic, in the same transaction, so that a dead letter read twice
-     * is fetched once. Poison content and URIs off the API host are not retried: the same bytes would fail the same way.
+     * expiry. Its pending retry, with its reference, is kept in the state topic, in the same transaction: that is where
+     * the retries come from, and a retry handed to the fetchers twice is fetched once. Poison content and URIs off the API host are not retried: the same bytes would fail the same way.
      *
      * @param transientFailure whether the failure may heal by itself, so that the blob is worth fetching again
      */
@@ -212,7 +213,8 @@ public class BlobPublisher {
         }
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId,
                 JSON.writeValueAsBytes(letter), headers);
-        Integer pending = retryAt != null ? Integer.valueOf(deadLetterCount) : null;
+        PendingRetry pending = retryAt == null ? null : new PendingRetry(deadLetterCount, retryAt, blob.contentType,
+                exchange.getVariable("contentUri", String.class), blob.created);
         commitHandled(exchange, blob, record, previous != null || pending != null, pending);
         metrics.blobDeadLettered(blob.contentType, retryAt != null);
         if (retryAt != null) {
@@ -273,7 +275,7 @@ public class BlobPublisher {
     }
 
     private void commitHandled(Exchange exchange, Blob blob, ProducerRecord<String, byte[]> extra, boolean writeRetry,
-            Integer retry) {
+            PendingRetry retry) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         if (extra != null) {
             records.add(extra);

@@ -25,12 +25,7 @@ record ConsumedRef(TopicPartition partition, long offset, Consumer<?, ?> consume
         return NONE;
     }
 
-    /** Whether the blob comes from no content reference: a dead letter fetched again. */
-    boolean isRetry() {
-        return partition == null;
-    }
-
-    /** The producer to publish with: its partition's, or the dead-letter retries' for a blob from no reference. */
+    /** The producer to publish with: its partition's, or the spare one for a blob from no reference. */
     String slot() {
         return partition == null ? TransactionalProducers.RETRY_SLOT
                 : TransactionalProducers.refsSlot(partition.partition());

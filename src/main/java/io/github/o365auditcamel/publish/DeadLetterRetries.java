@@ -1,83 +1,95 @@
 package io.github.o365auditcamel.publish;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
-import io.github.o365auditcamel.config.CollectorSettings;
-import io.github.o365auditcamel.fetch.BlobFailures;
-import io.github.o365auditcamel.routes.Stopping;
-import io.github.o365auditcamel.state.TenantState;
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
+import io.github.o365auditcamel.fetch.ContentReferences;
+import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.state.PendingRetry;
+import io.github.o365auditcamel.tenancy.Tenants;
 
 /**
- * Decides which dead letters the route {@code retry-dead-letters} fetches again, and holds each until its retry is
- * due. A dead letter is fetched again only if it belongs to this tenant, carries a {@code retryAt} (a transient
- * failure, not poison), and is still its blob's pending retry in the state topic: a letter read a second time (after
- * a restart, say) finds the blob already published, dead-lettered again or given up on, and is passed over.
+ * Fetches dead-lettered blobs again when their retry is due (route {@code retry-dead-letters}). Every blob
+ * dead-lettered after a transient failure has its pending retry in the state topic, with its reference
+ * ({@link PendingRetry}); every instance reads that topic anyway. The instance that lists a tenant hands each of its
+ * due retries to the fetchers as a content reference that says it is a retry ({@code deadLetterCount}), on the one
+ * content-refs topic: no consumer or thread per tenant, and a retry due later never holds up one due sooner.
+ * <p>
+ * A retry handed over twice (a new listing leader, or one not yet fetched {@value #HANDED_AGAIN_AFTER_MINUTES} minutes
+ * later) is fetched once: the fetcher checks that it is still the blob's pending retry ({@link #isPending}), and the
+ * retry's transaction clears it.
  */
 public class DeadLetterRetries {
 
-    /** The wait is cut into steps this long, so that a stopping route is not held up. */
-    private static final long STEP_MILLIS = 500;
+    static final long HANDED_AGAIN_AFTER_MINUTES = 10;
+    private static final Duration HANDED_AGAIN_AFTER = Duration.ofMinutes(HANDED_AGAIN_AFTER_MINUTES);
 
-    private final CollectorSettings settings;
-    private final TenantState stateStore;
-
-    public DeadLetterRetries(CollectorSettings settings, TenantState stateStore) {
-        this.settings = settings;
-        this.stateStore = stateStore;
+    /** A due retry for the fetchers: the content reference's key ({@code <tenant id>|<contentId>}) and value. */
+    public record DueReference(String key, Map<String, Object> reference) {
     }
 
-    /** Whether the dead letter in the body (its JSON value as a map) is one to fetch again. */
-    public boolean isPending(Map<String, Object> letter) {
-        if (letter == null || !settings.tenantId().equals(letter.get("tenantId")) || letter.get("retryAt") == null
-                || !settings.contentTypes().contains(String.valueOf(letter.get("contentType")))) {
-            return false;
-        }
-        Object count = letter.get("deadLetterCount");
-        Integer pending = stateStore.pendingRetry(String.valueOf(letter.get("contentId")));
-        return pending != null && count instanceof Number n && pending == n.intValue();
+    private final KafkaStateStore state;
+    private final Tenants tenants;
+    private final Predicate<String> lists;
+    private final Clock clock;
+    /** by reference key: when this instance last handed the retry to the fetchers */
+    private final Map<String, Instant> handed = new ConcurrentHashMap<>();
+
+    /**
+     * @param lists whether this instance lists the tenant (by name) now, its subscriptions started
+     */
+    public DeadLetterRetries(KafkaStateStore state, Tenants tenants, Predicate<String> lists, Clock clock) {
+        this.state = state;
+        this.tenants = tenants;
+        this.lists = lists;
+        this.clock = clock;
     }
 
     /**
-     * Waits until the dead letter's {@code retryAt}, then sets the variables that {@code fetch-blob} reads
-     * ({@code contentType}, {@code contentId}, {@code contentUri}, {@code contentCreated}). Throws when the route or
-     * the application stops meanwhile: the letter is then not committed, and read again at the next start.
+     * The retries due now of the tenants this instance lists, after reading what the other instances wrote to the
+     * state topic since; each as the content reference to hand to the fetchers. A removed tenant's retries wait for it.
      */
-    public void awaitRetry(Exchange exchange) throws InterruptedException, InvalidPayloadException {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> letter = exchange.getMessage().getMandatoryBody(Map.class);
-        Instant retryAt = Instant.parse(String.valueOf(letter.get("retryAt")));
-        while (true) {
-            long left = Duration.between(Instant.now(), retryAt).toMillis();
-            if (left <= 0) {
-                break;
+    public List<DueReference> due() {
+        state.catchUp();
+        Instant now = clock.instant();
+        handed.values().removeIf(at -> !at.plus(HANDED_AGAIN_AFTER).isAfter(now));
+        List<DueReference> due = new ArrayList<>();
+        for (KafkaStateStore.DueRetry retry : state.dueRetries(now)) {
+            String tenant = tenants.nameOfTenantId(retry.tenantId());
+            String key = ContentReferences.key(retry.tenantId(), retry.contentId());
+            if (tenant == null || !lists.test(tenant) || handed.containsKey(key)
+                    || !tenants.contentTypes(tenant).contains(retry.retry().contentType())) {
+                continue;
             }
-            if (Stopping.of(exchange)) {
-                throw new RetryPostponedException("stopping: the retry of blob " + letter.get("contentId")
-                        + " stays in the dead-letter topic for the next start");
-            }
-            Thread.sleep(Math.min(left, STEP_MILLIS));
+            PendingRetry pending = retry.retry();
+            Map<String, Object> reference = new LinkedHashMap<>();
+            reference.put("contentType", pending.contentType());
+            reference.put("contentId", retry.contentId());
+            reference.put("contentUri", pending.contentUri());
+            reference.put("contentCreated", pending.contentCreated());
+            reference.put(ContentReferences.LISTED_AS, pending.contentType());
+            reference.put("deadLetterCount", pending.count());
+            due.add(new DueReference(key, reference));
         }
-        exchange.setVariable("contentType", letter.get("contentType"));
-        exchange.setVariable("contentId", letter.get("contentId"));
-        exchange.setVariable("contentUri", letter.get("contentUri"));
-        exchange.setVariable("contentCreated", letter.get("contentCreated"));
-        exchange.setVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE, letter.get("deadLetterCount"));
+        return due;
     }
 
-    /** How long the consumer of the dead-letter topic may hold one letter: the longest wait plus a fetch. */
-    public static long maxPollIntervalMillis(CollectorSettings settings) {
-        return settings.deadLetterMaxRetryDelay().plusMinutes(30).toMillis();
+    /** Kafka has the retry's reference: it is not handed over again for a while. */
+    public void handed(String key) {
+        handed.put(key, clock.instant());
     }
 
-    /** The wait for a retry was cut short by a stop; the dead letter is read again at the next start. */
-    public static class RetryPostponedException extends RuntimeException {
-        public RetryPostponedException(String message) {
-            super(Objects.requireNonNull(message));
-        }
+    /** Whether the retry's reference (the body) is still its blob's pending retry: else it was fetched already. */
+    public boolean isPending(String tenant, Map<String, Object> reference) {
+        Object count = reference.get("deadLetterCount");
+        Integer pending = tenants.get(tenant).stateStore().pendingRetry(String.valueOf(reference.get("contentId")));
+        return pending != null && count instanceof Number n && pending == n.intValue();
     }
 }

@@ -12,6 +12,7 @@ import io.github.o365auditcamel.fetch.ContentReferences;
 import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.progress.LogText;
 import io.github.o365auditcamel.state.KafkaStateStore;
+import io.github.o365auditcamel.state.PendingRetry;
 import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -82,18 +83,23 @@ public class UnknownTenantReferences {
                 BlobPublisher.header("o365.deadLetterCount", "1"),
                 BlobPublisher.header("o365.retryAt", now.toString()));
         TenantState tenant = state.of(tenantId);
+        PendingRetry retry = new PendingRetry(1, now, contentType, stringOrNull(reference.get("contentUri")),
+                stringOrNull(reference.get("contentCreated")));
         // handled, as a blob dead-lettered after a transient failure is: the tenant's listing passes over it, and its
         // dead-letter retries fetch it once it is collected again
         producers.commit(ConsumedRef.of(exchange), List.of(
                 new ProducerRecord<>(settings.deadLetterTopic(), null, contentId, JSON.writeValueAsBytes(letter),
                         headers),
                 tenant.publishedMarker(contentId, created),
-                tenant.retryMarker(contentId, 1)));
+                tenant.retryMarker(contentId, retry)));
         tenant.rememberPublished(contentId, created);
-        tenant.rememberRetry(contentId, 1);
+        tenant.rememberRetry(contentId, retry);
         LOG.warn("{}: blob {} sent to dead-letter topic {}: {} ({})", LogText.safe(contentType),
                 LogText.safe(contentId), settings.deadLetterTopic(), LogText.safe(reason),
                 DeadLetterReason.UNKNOWN_TENANT.code());
     }
 
+    private static String stringOrNull(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
 }

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The collector's state, kept in a compacted Kafka topic so that any instance on any machine resumes where the last
  * one stopped: one listing cursor per tenant and content type, the blobs already handled (published, skipped or
- * dead-lettered; by tenant and contentId), and the retry count of each blob dead-lettered after a transient failure
- * and still waiting to be fetched again.
+ * dead-lettered; by tenant and contentId), and each blob dead-lettered after a transient failure and still waiting to
+ * be fetched again ({@link PendingRetry}: where the retries come from).
  * <p>
  * One store per instance, whatever the number of tenants: one reader, one admin client and one producer. Every key
  * names its tenant ({@code cursor|<tenant id>|<content type>}, {@code done|<tenant id>|<contentId>},
@@ -68,7 +68,7 @@ public class KafkaStateStore extends ServiceSupport {
     private final Clock clock;
     private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
     private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
-    private final Map<String, Integer> pendingRetries = new ConcurrentHashMap<>();
+    private final Map<String, PendingRetry> pendingRetries = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> reader;
     private Admin admin;
@@ -180,24 +180,41 @@ public class KafkaStateStore extends ServiceSupport {
 
     Integer pendingRetry(String tenantId, String contentId) {
         catchUp();
-        return pendingRetries.get(retryKey(tenantId, contentId));
+        return knownPendingRetry(tenantId, contentId);
     }
 
     Integer knownPendingRetry(String tenantId, String contentId) {
-        return pendingRetries.get(retryKey(tenantId, contentId));
+        PendingRetry retry = pendingRetries.get(retryKey(tenantId, contentId));
+        return retry == null ? null : retry.count();
     }
 
-    ProducerRecord<String, byte[]> retryMarker(String tenantId, String contentId, Integer attempt) {
+    ProducerRecord<String, byte[]> retryMarker(String tenantId, String contentId, PendingRetry retry) {
         return new ProducerRecord<>(topic, retryKey(tenantId, contentId),
-                attempt == null ? null : attempt.toString().getBytes(StandardCharsets.UTF_8));
+                retry == null ? null : retry.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
-    void rememberRetry(String tenantId, String contentId, Integer attempt) {
-        if (attempt == null) {
+    void rememberRetry(String tenantId, String contentId, PendingRetry retry) {
+        if (retry == null) {
             pendingRetries.remove(retryKey(tenantId, contentId));
         } else {
-            pendingRetries.put(retryKey(tenantId, contentId), attempt);
+            pendingRetries.put(retryKey(tenantId, contentId), retry);
         }
+    }
+
+    /** A retry due, of the tenant with that id. */
+    public record DueRetry(String tenantId, String contentId, PendingRetry retry) {
+    }
+
+    /** Every tenant's retries due by {@code now}, as this instance last read the state topic. */
+    public List<DueRetry> dueRetries(Instant now) {
+        List<DueRetry> due = new ArrayList<>();
+        for (Map.Entry<String, PendingRetry> entry : pendingRetries.entrySet()) {
+            if (!entry.getValue().retryAt().isAfter(now)) {
+                String[] parts = entry.getKey().split("\\|", 3);
+                due.add(new DueRetry(parts[1], parts[2], entry.getValue()));
+            }
+        }
+        return due;
     }
 
     private static String retryKey(String tenantId, String contentId) {
@@ -319,10 +336,12 @@ public class KafkaStateStore extends ServiceSupport {
             return;
         }
         if (parts[0].equals("retry")) {
-            if (value == null) {
+            PendingRetry retry = value == null ? null : PendingRetry.parse(value);
+            if (retry == null) {
+                // cleared, or written before retries came from the state topic (a bare count, without the reference)
                 pendingRetries.remove(key);
             } else {
-                pendingRetries.put(key, Integer.valueOf(value));
+                pendingRetries.put(key, retry);
             }
             return;
         }

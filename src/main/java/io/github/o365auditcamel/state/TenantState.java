@@ -86,15 +86,15 @@ public final class TenantState implements CheckpointStore {
     }
 
     /**
-     * The record that sets (attempt &gt; 0) or clears (null) a blob's pending retry, to be written in the same Kafka
-     * transaction as the dead letter or the blob's records.
+     * The record that sets a blob's pending retry, or clears it (null), to be written in the same Kafka transaction as
+     * the dead letter or the blob's records.
      */
-    public ProducerRecord<String, byte[]> retryMarker(String contentId, Integer attempt) {
-        return store.retryMarker(tenantId, contentId, attempt);
+    public ProducerRecord<String, byte[]> retryMarker(String contentId, PendingRetry retry) {
+        return store.retryMarker(tenantId, contentId, retry);
     }
 
     /** Remembers the pending retry whose marker was committed (null: none any more). */
-    public void rememberRetry(String contentId, Integer attempt) {
-        store.rememberRetry(tenantId, contentId, attempt);
+    public void rememberRetry(String contentId, PendingRetry retry) {
+        store.rememberRetry(tenantId, contentId, retry);
     }
 }

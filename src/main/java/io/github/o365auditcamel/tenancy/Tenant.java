@@ -7,7 +7,6 @@ import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.publish.BlobPublisher;
-import io.github.o365auditcamel.publish.DeadLetterRetries;
 import io.github.o365auditcamel.state.TenantState;
 
 /**
@@ -23,8 +22,7 @@ public record Tenant(
         ManagementApi api,
         TenantState stateStore,
         ListingWindows listingWindows,
-        BlobPublisher publisher,
-        DeadLetterRetries deadLetterRetries) {
+        BlobPublisher publisher) {
 
     /** The tenant's name in configuration, route ids, headers and metrics ({@code default} with no o365.tenants). */
     public String name() {

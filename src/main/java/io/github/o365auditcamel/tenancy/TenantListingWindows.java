@@ -20,6 +20,10 @@ public class TenantListingWindows {
         return tenants.get(tenant).listingWindows().next(contentType);
     }
 
+    public void deferred(String tenant, String contentType, ListingWindow window, String pageUri) {
+        tenants.get(tenant).listingWindows().deferred(contentType, window, pageUri);
+    }
+
     public void completed(String tenant, String contentType, ListingWindow window) {
         tenants.get(tenant).listingWindows().completed(contentType, window);
     }

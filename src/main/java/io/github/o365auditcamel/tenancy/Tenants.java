@@ -57,6 +57,12 @@ public class Tenants {
         return tenant == null ? null : tenant.name();
     }
 
+    /** The name of the configured tenant with that tenant id; null when none has it. */
+    public String nameOfTenantId(String tenantId) {
+        Tenant tenant = byTenantId.get(tenantId);
+        return tenant == null ? null : tenant.name();
+    }
+
     /** The content types the tenant collects. */
     public List<String> contentTypes(String name) {
         return get(name).settings().contentTypes();

@@ -87,8 +87,13 @@ class TenantSettingsTest {
         assertEquals(List.of("Audit.SharePoint"), fabrikam.contentTypes());
         assertEquals("https://manage.office365.us/api/v1.0/" + FABRIKAM + "/activity/feed", fabrikam.feedUrl());
         assertEquals(java.time.Duration.ofMinutes(5), fabrikam.pollInterval());
-        // what each tenant has of its own in the cluster, and what the tenants share in Kafka: one data plane
-        assertFalse(contoso.listingLeadership().equals(fabrikam.listingLeadership()));
+        // the tenants are shared out among the instances in o365.listing-shards shards (8), by tenant id, the same
+        // on every instance; and they share one data plane in Kafka
+        assertEquals("o365-listing-shard-" + CollectorSettings.listingShard(CONTOSO, 8), contoso.listingLeadership());
+        assertEquals(CollectorSettings.listingShard(CONTOSO.toUpperCase(), 8), CollectorSettings.listingShard(CONTOSO, 8));
+        assertEquals(8, java.util.stream.IntStream.range(0, 800)
+                .map(i -> CollectorSettings.listingShard(java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i,
+                        (byte) (i >> 8)}).toString(), 8)).distinct().count(), "every shard gets tenants");
         assertEquals(contoso.contentRefsTopic(), fabrikam.contentRefsTopic());
         assertEquals(contoso.fetcherGroup(), fabrikam.fetcherGroup());
     }

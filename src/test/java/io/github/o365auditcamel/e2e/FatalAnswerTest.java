@@ -3,28 +3,32 @@ package io.github.o365auditcamel.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.listing.ListingSchedule;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import org.apache.camel.ServiceStatus;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fatal answer (AF10001: the app lacks the permission DLP.All needs) stops that content type's listing route and
- * makes readiness report it with the reason, while the other content type goes on. Once the permission is granted
- * and the route started again, the content type is collected and readiness recovers.
+ * A fatal answer (AF10001: the app lacks the permission DLP.All needs) stops that content type's listing and makes
+ * readiness report it with the reason, while the other content type goes on. Once the permission is granted and the
+ * listing resumed (the JMX operation Hawtio shows on the service ListingSchedule), the content type is collected and
+ * readiness recovers.
  */
 class FatalAnswerTest extends InProcessCollectorTestSupport {
 
     private static final String PREFIX = "fatal.";
-    private static final String DLP_ROUTE = "list-content-dlp-all";
 
     @BeforeAll
     static void startServices() {
@@ -58,7 +62,7 @@ class FatalAnswerTest extends InProcessCollectorTestSupport {
         try (TopicReader exchange = new TopicReader(broker.bootstrapServers(), List.of(PREFIX + "audit.exchange"));
              TopicReader dlp = new TopicReader(broker.bootstrapServers(), List.of(PREFIX + "dlp.all"))) {
             exchange.readUntil(r -> r.size() >= exchangeRecords, Duration.ofSeconds(60));
-            awaitRouteStatus(ServiceStatus.Stopped);
+            awaitStopped();
 
             HealthCheck.Result readiness = contentTypeReadiness();
             assertEquals(HealthCheck.State.DOWN, readiness.getState());
@@ -75,9 +79,14 @@ class FatalAnswerTest extends InProcessCollectorTestSupport {
             Thread.sleep(3000);
             assertEquals(dlpListings, simulator.listCallCount("DLP.All"), "a stopped content type does not poll");
 
-            // an admin grants the permission; an operator starts the route again (from Hawtio, say)
+            // an admin grants the permission; an operator resumes the listing (from Hawtio, say: a JMX operation)
             simulator.grantPermission("DLP.All");
-            context.getRouteController().startRoute(DLP_ROUTE);
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            ObjectName schedule = jmx.queryNames(new ObjectName("org.apache.camel:context=" + context.getName()
+                    + ",type=services,name=ListingSchedule"), null).iterator().next();
+            assertEquals("[default DLP.All]", String.valueOf(jmx.getAttribute(schedule, "StoppedListings")));
+            assertEquals("default DLP.All resumed", jmx.invoke(schedule, "resumeListing", new Object[] {"default", "DLP.All"},
+                    new String[] {String.class.getName(), String.class.getName()}));
             assertEquals(dlpRecords, dlp.readUntil(r -> r.size() >= dlpRecords, Duration.ofSeconds(30)).size());
             assertEquals(HealthCheck.State.UP, contentTypeReadiness().getState());
         }
@@ -90,11 +99,12 @@ class FatalAnswerTest extends InProcessCollectorTestSupport {
                 .orElseThrow(() -> new AssertionError("no content-types readiness check"));
     }
 
-    private void awaitRouteStatus(ServiceStatus wanted) throws InterruptedException {
+    private void awaitStopped() throws InterruptedException {
+        ListingSchedule schedule = context.getRegistry().lookupByNameAndType("listingSchedule", ListingSchedule.class);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (context.getRouteController().getRouteStatus(DLP_ROUTE) != wanted && Instant.now().isBefore(deadline)) {
+        while (!schedule.isStopped("default", "DLP.All") && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
-        assertEquals(wanted, context.getRouteController().getRouteStatus(DLP_ROUTE));
+        assertTrue(schedule.isStopped("default", "DLP.All"), "the DLP.All listing stopped");
     }
 }

@@ -178,7 +178,7 @@ class LiveOperationsIT {
         try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env)) {
             collector.awaitOutput("Audit.Exchange: ", Duration.ofSeconds(60));
             String jolokia = "http://localhost:" + env.get("O365_MANAGEMENT_PORT") + "/observe/jolokia";
-            String route = "org.apache.camel:context=o365-audit-camel,type=routes,name=\\\"list-content-audit-exchange\\\"";
+            String route = "org.apache.camel:context=o365-audit-camel,type=routes,name=\\\"run-tenant-task\\\"";
 
             assertEquals(200, status(post(jolokia, "{\"type\":\"exec\",\"mbean\":\"" + route
                     + "\",\"operation\":\"stop()\"}")));

@@ -117,10 +117,10 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
         assertTrue(read.get("value").toString().matches(".*:\\s*[1-9]\\d*.*"), "exchanges counted: " + read);
         // ...but does not stop a route or change an attribute
         JsonNode exec = jolokia("{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=o365-audit-camel,"
-                + "type=routes,name=\\\"list-content-audit-exchange\\\"\",\"operation\":\"stop()\"}");
+                + "type=routes,name=\\\"run-tenant-task\\\"\",\"operation\":\"stop()\"}");
         assertEquals(403, exec.get("status").asInt(), exec.toString());
         JsonNode write = jolokia("{\"type\":\"write\",\"mbean\":\"org.apache.camel:context=o365-audit-camel,"
-                + "type=routes,name=\\\"list-content-audit-exchange\\\"\",\"attribute\":\"Tracing\",\"value\":true}");
+                + "type=routes,name=\\\"run-tenant-task\\\"\",\"attribute\":\"Tracing\",\"value\":true}");
         assertEquals(403, write.get("status").asInt(), write.toString());
         // ...while the dumps behind Hawtio's route diagram and source view are served, as Hawtio asks for them
         String contextMBean = "org.apache.camel:context=o365-audit-camel,type=context,name=\"o365-audit-camel\"";
@@ -147,7 +147,7 @@ class ManagementServerTest extends InProcessCollectorTestSupport {
             JsonNode answer = jolokia(refused);
             assertEquals(403, answer.get("status").asInt(), refused + " -> " + answer);
         }
-        assertEquals("Started", context.getRouteController().getRouteStatus("list-content-audit-exchange").name());
+        assertEquals("Started", context.getRouteController().getRouteStatus("run-tenant-task").name());
         assertEquals("Started", context.getRouteController().getRouteStatus("fetch-content").name());
         assertEquals("Started", context.getStatus().name());
 

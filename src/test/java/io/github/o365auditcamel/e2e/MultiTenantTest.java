@@ -108,10 +108,11 @@ class MultiTenantTest extends InProcessCollectorTestSupport {
         assertTrue(fabrikam.certificateTokenCount() >= 1, "fabrikam authenticated with its certificate");
         assertEquals(0, contoso.certificateTokenCount());
         assertTrue(contoso.tokenCallCount() >= 1);
-        assertTrue(context.getRoute("list-content-contoso-audit-exchange") != null);
-        assertTrue(context.getRoute("list-content-fabrikam-audit-azureactivedirectory") != null);
         assertTrue(context.getRoute("fetch-content-refs") != null, "one group of fetchers for every tenant");
-        assertEquals(null, context.getRoute("list-content-fabrikam-dlp-all"), "only the tenant's own content types");
+        assertTrue(context.getRoute("run-tenant-task") != null, "one set of listing threads for every tenant");
+        assertTrue(contoso.listCallCount("Audit.Exchange") >= 1);
+        assertTrue(fabrikam.listCallCount("Audit.AzureActiveDirectory") >= 1);
+        assertEquals(0, fabrikam.listCallCount("DLP.All"), "only the tenant's own content types");
         System.out.printf("two tenants: contoso %d records (secret, %d tokens), fabrikam %d records (certificate,"
                         + " %d tokens); API calls contoso %d, fabrikam %d%n", contoso.recordCount(),
                 contoso.tokenCallCount(), fabrikam.recordCount(), fabrikam.certificateTokenCount(),

@@ -233,8 +233,8 @@ class SecretsTest extends InProcessCollectorTestSupport {
 
         // every readable attribute of every MBean, and Camel's route dumps: what Jolokia would serve
         String jmx = everythingInJmx();
-        assertTrue(jmx.contains("list-content-secret-audit-exchange"), "the JMX scan saw Camel's routes");
-        assertTrue(jmx.contains(simulator.tenantId()), "the JMX scan read endpoint URIs and settings");
+        assertTrue(jmx.contains("run-tenant-task"), "the JMX scan saw Camel's routes");
+        assertTrue(jmx.contains(securedKafka.bootstrapServers()), "the JMX scan read endpoint URIs and settings");
         for (String form : forms) {
             assertFalse(jmx.contains(form), "secret in JMX: " + excerpt(jmx, form));
         }

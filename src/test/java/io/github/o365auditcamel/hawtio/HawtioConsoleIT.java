@@ -45,10 +45,10 @@ import org.junit.jupiter.api.Test;
  */
 class HawtioConsoleIT {
 
-    private static final List<String> OUR_ROUTES = List.of("list-content-audit-exchange", "fetch-content",
+    private static final List<String> OUR_ROUTES = List.of("run-tenant-task", "fetch-content",
             "retry-dead-letters");
     /** A route that runs every poll (2 s here), so its count grows while we watch. */
-    private static final String POLLING_ROUTE = "list-content-audit-exchange";
+    private static final String POLLING_ROUTE = "run-tenant-task";
     private static final Path SCREENSHOT = Path.of("target/hawtio-routes.png");
     /**
      * A route whose diagram is drawn, and the starts of its steps' labels (Hawtio cuts them short): where it starts,
@@ -282,7 +282,7 @@ class HawtioConsoleIT {
         firstSteps.put("fetch-blob", List.of("From direct:fetch", "Do Try"));
         firstSteps.put("call-management-api", List.of("From direct:call-", "To direct:send-ma"));
         firstSteps.put("publish-records", List.of("From direct:publi", "Bean blobPublishe"));
-        firstSteps.put("retry-dead-letters", List.of("From kafka:{{o365", "To direct:retry-d"));
+        firstSteps.put("retry-dead-letters", List.of("From timer:retry-", "Do Try"));
         firstSteps.put("start-tenant-subscriptions", List.of("From direct:start", "Split: ${bean:ten"));
         browser.navigate(consoleUrl);
         awaitRoutesInTree();

@@ -1,0 +1,233 @@
+package io.github.o365auditcamel.listing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import org.apache.camel.StaticService;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When each tenant's work is due: first the start of its subscriptions, then a listing of each of its content types
+ * every poll interval, on the tenants this instance is the listing leader of. The routes of
+ * {@code routes/list-content.camel.yaml} ask it on a short timer ({@link #takeDue()}) and run what is due on a fixed
+ * pool of threads ({@code o365.listing-threads}): a tenant is an entry in this table, not a timer, a thread or a route.
+ * <p>
+ * A content type's listing never runs twice at once. The next one is due a poll interval after the last one started
+ * (after at once when it ran late). A listing that stopped because its tenant has enough blobs waiting for the
+ * fetchers ({@link ListingDeferred}) is due again as soon as the tenant has room, and goes on from the page it stopped
+ * at; it holds no thread meanwhile. A listing stopped by a fatal answer stays stopped until {@link #resumeListing} or a
+ * restart. Added to the Camel context as its one service of the kind, so that JMX and Hawtio show it
+ * ({@code type=services,name=ListingSchedule}) with the operation {@link #resumeListing}.
+ */
+@ManagedResource(description = "When each tenant's subscriptions are started and its content types listed")
+public class ListingSchedule extends ServiceSupport implements StaticService {
+
+    private static final Logger LOG = LoggerFactory.getLogger("o365.progress");
+
+    /** One piece of a tenant's work: the start of its subscriptions (no content type), or one content type's listing. */
+    public record Task(String tenant, String contentType) {
+
+        /** Whether this is the start of the tenant's subscriptions rather than a listing. */
+        public boolean startsSubscriptions() {
+            return contentType == null;
+        }
+    }
+
+    private enum State {
+        /** the tenant's subscriptions are not started yet */
+        WAITING,
+        /** due at {@code dueAt} */
+        IDLE,
+        RUNNING,
+        /** waits for room among its tenant's pending blobs */
+        DEFERRED,
+        /** stopped by a fatal answer, until resumed */
+        STOPPED
+    }
+
+    private static final class Listing {
+        private final Task task;
+        private final long intervalNanos;
+        private State state = State.WAITING;
+        private long dueAt;
+        private long startedAt;
+
+        private Listing(Task task, long intervalNanos) {
+            this.task = task;
+            this.intervalNanos = intervalNanos;
+        }
+    }
+
+    private final Map<String, List<Listing>> listingsByTenant = new LinkedHashMap<>();
+    private final Map<String, Listing> listings = new LinkedHashMap<>();
+    /** tenants whose subscriptions are still to start (insertion order: the order they are configured in) */
+    private final Map<String, Boolean> subscriptionsToStart = new LinkedHashMap<>();
+    private final Predicate<String> isLeader;
+    private final Predicate<String> hasRoom;
+    private final Runnable catchUp;
+    private final LongSupplier nanoTime;
+
+    /**
+     * @param tenants every tenant's settings
+     * @param isLeader whether this instance lists the tenant (by name) at the moment
+     * @param hasRoom whether the tenant (by name) may hand the fetchers more blobs ({@link PendingBlobs#hasRoom})
+     * @param catchUp reads what the fetchers wrote to the state topic since, before deferred listings are looked at
+     * @param nanoTime the clock
+     */
+    public ListingSchedule(List<CollectorSettings> tenants, Predicate<String> isLeader, Predicate<String> hasRoom,
+            Runnable catchUp, LongSupplier nanoTime) {
+        this.isLeader = isLeader;
+        this.hasRoom = hasRoom;
+        this.catchUp = catchUp;
+        this.nanoTime = nanoTime;
+        for (CollectorSettings tenant : tenants) {
+            String name = tenant.tenantName();
+            subscriptionsToStart.put(name, Boolean.TRUE);
+            List<Listing> own = new ArrayList<>();
+            for (String contentType : tenant.contentTypes()) {
+                Listing listing = new Listing(new Task(name, contentType), tenant.pollInterval().toNanos());
+                own.add(listing);
+                listings.put(key(name, contentType), listing);
+            }
+            listingsByTenant.put(name, own);
+        }
+    }
+
+    /**
+     * The work due now, marked as running: every tenant's subscription start (on every instance, once), and the
+     * listings due of the tenants this instance leads. Each task must be handed back to {@link #finished}.
+     */
+    public synchronized List<Task> takeDue() {
+        List<Task> due = new ArrayList<>();
+        for (Map.Entry<String, Boolean> tenant : subscriptionsToStart.entrySet()) {
+            if (tenant.getValue()) {
+                tenant.setValue(Boolean.FALSE);
+                due.add(new Task(tenant.getKey(), null));
+            }
+        }
+        long now = nanoTime.getAsLong();
+        boolean caughtUp = false;
+        for (Map.Entry<String, List<Listing>> tenant : listingsByTenant.entrySet()) {
+            if (!isLeader.test(tenant.getKey())) {
+                continue;
+            }
+            for (Listing listing : tenant.getValue()) {
+                boolean take = switch (listing.state) {
+                    case IDLE -> now - listing.dueAt >= 0;
+                    case DEFERRED -> {
+                        if (!caughtUp) {
+                            catchUp.run();
+                            caughtUp = true;
+                        }
+                        yield hasRoom.test(tenant.getKey());
+                    }
+                    default -> false;
+                };
+                if (take) {
+                    listing.state = State.RUNNING;
+                    listing.startedAt = now;
+                    due.add(listing.task);
+                }
+            }
+        }
+        return due;
+    }
+
+    /** A task taken from {@link #takeDue} is done, however it ended. */
+    public synchronized void finished(Task task) {
+        long now = nanoTime.getAsLong();
+        if (task.startsSubscriptions()) {
+            // the tenant's listings are polled once its subscriptions are started (or failed to: its polls say why)
+            for (Listing listing : listingsByTenant.get(task.tenant())) {
+                if (listing.state == State.WAITING) {
+                    listing.state = State.IDLE;
+                    listing.dueAt = now;
+                }
+            }
+            return;
+        }
+        Listing listing = listing(task.tenant(), task.contentType());
+        if (listing.state == State.RUNNING) {
+            listing.state = State.IDLE;
+            listing.dueAt = listing.startedAt + listing.intervalNanos;
+        }
+    }
+
+    /** The running listing stopped for its tenant's pending blobs: it is due again when the tenant has room. */
+    public synchronized void deferred(String tenant, String contentType) {
+        Listing listing = listing(tenant, contentType);
+        if (listing.state == State.RUNNING) {
+            listing.state = State.DEFERRED;
+        }
+    }
+
+    /** A fatal answer: the content type is not listed again until {@link #resumeListing} or a restart. */
+    public synchronized void stop(String tenant, String contentType) {
+        listing(tenant, contentType).state = State.STOPPED;
+    }
+
+    /**
+     * Lists a content type stopped by a fatal answer again, at once, after its cause is fixed (JMX, Hawtio). Returns
+     * what was done, for the operator.
+     */
+    @ManagedOperation(description = "Lists a content type stopped by a fatal answer again (tenant: default, or its name)")
+    public synchronized String resumeListing(String tenant, String contentType) {
+        Listing listing = listings.get(key(tenant, contentType));
+        if (listing == null) {
+            return "no tenant " + tenant + " with content type " + contentType;
+        }
+        if (listing.state != State.STOPPED) {
+            return tenant + " " + contentType + " is not stopped";
+        }
+        listing.state = State.IDLE;
+        listing.dueAt = nanoTime.getAsLong();
+        LOG.info("{} {}: listing resumed", tenant, contentType);
+        return tenant + " " + contentType + " resumed";
+    }
+
+    /** Whether this instance lists the tenant (by name) now: it leads the tenant's shard, its subscriptions started. */
+    public boolean lists(String tenant) {
+        if (!isLeader.test(tenant)) {
+            return false;
+        }
+        synchronized (this) {
+            List<Listing> own = listingsByTenant.get(tenant);
+            return own != null && own.stream().anyMatch(l -> l.state != State.WAITING);
+        }
+    }
+
+    /** The listings stopped by a fatal answer, as {@code tenant content-type}. */
+    @ManagedAttribute(description = "The listings stopped by a fatal answer")
+    public synchronized List<String> getStoppedListings() {
+        return listings.values().stream().filter(l -> l.state == State.STOPPED)
+                .map(l -> l.task.tenant() + " " + l.task.contentType()).toList();
+    }
+
+    /** Whether the content type's listing is stopped by a fatal answer. */
+    public synchronized boolean isStopped(String tenant, String contentType) {
+        return listing(tenant, contentType).state == State.STOPPED;
+    }
+
+    private Listing listing(String tenant, String contentType) {
+        Listing listing = listings.get(key(tenant, contentType));
+        if (listing == null) {
+            throw new IllegalArgumentException("no listing of tenant '" + tenant + "', content type '" + contentType
+                    + "'");
+        }
+        return listing;
+    }
+
+    private static String key(String tenant, String contentType) {
+        return tenant + '\u0000' + contentType;
+    }
+}

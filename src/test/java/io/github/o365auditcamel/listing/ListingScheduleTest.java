@@ -1,0 +1,111 @@
+package io.github.o365auditcamel.listing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.listing.ListingSchedule.Task;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The table of every tenant's due work: subscriptions first, then each content type once per poll interval, only on
+ * the tenants this instance leads, never twice at once; a deferred listing waits for room, a stopped one for resume.
+ */
+class ListingScheduleTest {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final AtomicLong now = new AtomicLong(1_000 * SECOND);
+    private final Set<String> led = new HashSet<>(Set.of("contoso", "fabrikam"));
+    private final Set<String> full = new HashSet<>();
+    private final AtomicInteger catchUps = new AtomicInteger();
+    private final ListingSchedule schedule = new ListingSchedule(List.of(
+            tenant("contoso", "11111111-1111-4111-8111-111111111111", "Audit.Exchange,DLP.All"),
+            tenant("fabrikam", "22222222-2222-4222-8222-222222222222", "Audit.General")),
+            led::contains, t -> !full.contains(t), catchUps::incrementAndGet, now::get);
+
+    @Test
+    void subscriptionsStartFirstOnceThenEachContentTypeIsListedEveryPollInterval() {
+        assertEquals(List.of(new Task("contoso", null), new Task("fabrikam", null)), schedule.takeDue());
+        assertEquals(List.of(), schedule.takeDue(), "nothing else until the subscriptions are started");
+        schedule.finished(new Task("contoso", null));
+        List<Task> due = schedule.takeDue();
+        assertEquals(List.of(new Task("contoso", "Audit.Exchange"), new Task("contoso", "DLP.All")), due);
+        assertEquals(List.of(), schedule.takeDue(), "a running listing is not taken twice");
+
+        now.addAndGet(30 * SECOND);
+        schedule.finished(due.get(0));
+        assertEquals(List.of(), schedule.takeDue(), "due a poll interval (60 s) after it started");
+        now.addAndGet(30 * SECOND);
+        assertEquals(List.of(new Task("contoso", "Audit.Exchange")), schedule.takeDue());
+
+        // one that ran longer than its interval is due again at once
+        now.addAndGet(90 * SECOND);
+        schedule.finished(due.get(1));
+        assertEquals(List.of(new Task("contoso", "DLP.All")), schedule.takeDue());
+    }
+
+    @Test
+    void onlyTheTenantsThisInstanceLeadsAreListedAndAFormerStandbyListsAtOnce() {
+        startSubscriptions();
+        led.remove("fabrikam");
+        assertEquals(List.of(new Task("contoso", "Audit.Exchange"), new Task("contoso", "DLP.All")),
+                schedule.takeDue());
+        now.addAndGet(600 * SECOND);
+        led.add("fabrikam");
+        assertEquals(List.of(new Task("fabrikam", "Audit.General")), schedule.takeDue());
+    }
+
+    @Test
+    void aDeferredListingWaitsForRoomWithoutAThreadAndAStoppedOneForResume() {
+        startSubscriptions();
+        List<Task> due = schedule.takeDue();
+        schedule.deferred("contoso", "Audit.Exchange");
+        schedule.finished(due.get(0));
+        schedule.stop("contoso", "DLP.All");
+        schedule.finished(due.get(1));
+        schedule.finished(due.get(2));
+        full.add("contoso");
+
+        now.addAndGet(600 * SECOND);
+        assertEquals(List.of(new Task("fabrikam", "Audit.General")), schedule.takeDue());
+        assertTrue(catchUps.get() >= 1, "the state is read before room is looked for");
+        full.remove("contoso");
+        assertEquals(List.of(new Task("contoso", "Audit.Exchange")), schedule.takeDue());
+
+        assertTrue(schedule.isStopped("contoso", "DLP.All"));
+        assertEquals(List.of("contoso DLP.All"), schedule.getStoppedListings());
+        assertEquals("contoso Audit.Exchange is not stopped", schedule.resumeListing("contoso", "Audit.Exchange"));
+        assertEquals("contoso DLP.All resumed", schedule.resumeListing("contoso", "DLP.All"));
+        assertEquals(List.of(new Task("contoso", "DLP.All")), schedule.takeDue());
+    }
+
+    private void startSubscriptions() {
+        for (Task start : schedule.takeDue()) {
+            schedule.finished(start);
+        }
+    }
+
+    private static CollectorSettings tenant(String name, String tenantId, String contentTypes) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("o365.tenants", "contoso,fabrikam");
+        settings.put("o365.tenant.contoso.tenant-id", "11111111-1111-4111-8111-111111111111");
+        settings.put("o365.tenant.fabrikam.tenant-id", "22222222-2222-4222-8222-222222222222");
+        settings.put("o365.client-id", "33333333-3333-4333-8333-333333333333");
+        settings.put("o365.client-secret", "secret");
+        settings.put("o365.tenant." + name + ".content-types", contentTypes);
+        settings.put("o365.poll-interval", "60s");
+        settings.put("kafka.brokers", "localhost:9092");
+        return CollectorSettings.allFrom(settings::get).stream().filter(t -> t.tenantId().equals(tenantId))
+                .findFirst().orElseThrow();
+    }
+}
