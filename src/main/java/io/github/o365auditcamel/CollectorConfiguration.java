@@ -156,6 +156,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("pendingBlobs", pendingBlobs);
         // every tenant's subscription start and listings, when due, on o365.listing-threads threads
         properties.addOverrideProperty("o365.listing-threads", String.valueOf(shared.listingThreads()));
+        properties.addOverrideProperty("o365.listing-queue-size", String.valueOf(ListingSchedule.mostTasks(all)));
         ListingSchedule schedule = new ListingSchedule(all, leadership::isLeader, pendingBlobs::hasRoom,
                 state::catchUp, System::nanoTime);
         registry.bind("listingSchedule", schedule);

@@ -143,6 +143,24 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
         return due;
     }
 
+    /** The most tasks there can be at once: each tenant's subscription start and each of its listings, once. */
+    public static int mostTasks(List<CollectorSettings> tenants) {
+        return tenants.stream().mapToInt(t -> t.contentTypes().size() + 1).sum();
+    }
+
+    /** A task taken from {@link #takeDue} that could not be run: due again at once. */
+    public synchronized void returned(Task task) {
+        if (task.startsSubscriptions()) {
+            subscriptionsToStart.put(task.tenant(), Boolean.TRUE);
+            return;
+        }
+        Listing listing = listing(task.tenant(), task.contentType());
+        if (listing.state == State.RUNNING) {
+            listing.state = State.IDLE;
+            listing.dueAt = nanoTime.getAsLong();
+        }
+    }
+
     /** A task taken from {@link #takeDue} is done, however it ended. */
     public synchronized void finished(Task task) {
         long now = nanoTime.getAsLong();

@@ -247,7 +247,8 @@ public final class Benchmark {
                 broker.close();
             }
             deleteQuietly(kafkaDir.toFile());
-            if (done) {
+            // BENCH_KEEP_LOG=1 keeps it after a run that worked too, to read where the time went
+            if (done && !"1".equals(System.getenv("BENCH_KEEP_LOG"))) {
                 Files.deleteIfExists(logFile);
             } else {
                 say("the collector's log is kept: " + logFile);

@@ -89,6 +89,21 @@ class ListingScheduleTest {
         assertEquals(List.of(new Task("contoso", "DLP.All")), schedule.takeDue());
     }
 
+    @Test
+    void aTaskThatCouldNotBeQueuedIsDueAgainAtOnceAndTheQueueHoldsEveryTaskThereCanBe() {
+        Task start = schedule.takeDue().get(0);
+        schedule.returned(start);
+        assertEquals(List.of(start), schedule.takeDue());
+        startSubscriptions();
+        schedule.finished(start);
+        List<Task> due = schedule.takeDue();
+        schedule.returned(due.get(0));
+        assertEquals(List.of(due.get(0)), schedule.takeDue());
+        assertEquals(5, ListingSchedule.mostTasks(List.of(
+                tenant("contoso", "11111111-1111-4111-8111-111111111111", "Audit.Exchange,DLP.All"),
+                tenant("fabrikam", "22222222-2222-4222-8222-222222222222", "Audit.General"))));
+    }
+
     private void startSubscriptions() {
         for (Task start : schedule.takeDue()) {
             schedule.finished(start);
