@@ -158,7 +158,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         properties.addOverrideProperty("o365.listing-threads", String.valueOf(shared.listingThreads()));
         properties.addOverrideProperty("o365.listing-queue-size", String.valueOf(ListingSchedule.mostTasks(all)));
         ListingSchedule schedule = new ListingSchedule(all, leadership::isLeader, pendingBlobs::hasRoom,
-                state::catchUp, System::nanoTime);
+                state::catchUp, System::nanoTime, 4 * shared.listingThreads());
         registry.bind("listingSchedule", schedule);
         // in JMX and Hawtio: the listings stopped by a fatal answer, and resumeListing()
         context.addService(schedule, true, true);

@@ -72,6 +72,11 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
     private final Map<String, Listing> listings = new LinkedHashMap<>();
     /** tenants whose subscriptions are still to start (insertion order: the order they are configured in) */
     private final Map<String, Boolean> subscriptionsToStart = new LinkedHashMap<>();
+    /** tasks handed out and not yet finished or returned, at most {@link #mostRunning} */
+    private int running;
+    private final int mostRunning;
+    /** subscription starts handed out and not yet done: at most half of {@link #mostRunning} */
+    private int starting;
     private final Predicate<String> isLeader;
     private final Predicate<String> hasRoom;
     private final Runnable catchUp;
@@ -83,9 +88,13 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
      * @param hasRoom whether the tenant (by name) may hand the fetchers more blobs ({@link PendingBlobs#hasRoom})
      * @param catchUp reads what the fetchers wrote to the state topic since, before deferred listings are looked at
      * @param nanoTime the clock
+     * @param mostRunning the most tasks handed out and not yet done (a few per listing thread): what is due waits
+     *        here rather than in the threads' queue, so that subscription starts come first and then the listings
+     *        longest overdue, even when the threads cannot keep up
      */
     public ListingSchedule(List<CollectorSettings> tenants, Predicate<String> isLeader, Predicate<String> hasRoom,
-            Runnable catchUp, LongSupplier nanoTime) {
+            Runnable catchUp, LongSupplier nanoTime, int mostRunning) {
+        this.mostRunning = mostRunning;
         this.isLeader = isLeader;
         this.hasRoom = hasRoom;
         this.catchUp = catchUp;
@@ -109,14 +118,21 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
      */
     public synchronized List<Task> takeDue() {
         List<Task> due = new ArrayList<>();
+        int room = mostRunning - running;
+        // subscription starts first, but in at most half of the room: the tenants started already list meanwhile
         for (Map.Entry<String, Boolean> tenant : subscriptionsToStart.entrySet()) {
+            if (due.size() >= room || starting >= Math.max(1, mostRunning / 2)) {
+                break;
+            }
             if (tenant.getValue()) {
                 tenant.setValue(Boolean.FALSE);
+                starting++;
                 due.add(new Task(tenant.getKey(), null));
             }
         }
         long now = nanoTime.getAsLong();
         boolean caughtUp = false;
+        List<Listing> candidates = new ArrayList<>();
         for (Map.Entry<String, List<Listing>> tenant : listingsByTenant.entrySet()) {
             if (!isLeader.test(tenant.getKey())) {
                 continue;
@@ -134,12 +150,25 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
                     default -> false;
                 };
                 if (take) {
-                    listing.state = State.RUNNING;
-                    listing.startedAt = now;
-                    due.add(listing.task);
+                    candidates.add(listing);
                 }
             }
         }
+        // the longest overdue first: when the threads cannot keep up, every listing still gets its turn
+        candidates.sort((x, y) -> Long.compare(x.dueAt - now, y.dueAt - now));
+        for (Listing listing : candidates) {
+            if (due.size() >= room) {
+                break;
+            }
+            listing.state = State.RUNNING;
+            listing.startedAt = now;
+            due.add(listing.task);
+        }
+        return handOut(due);
+    }
+
+    private List<Task> handOut(List<Task> due) {
+        running += due.size();
         return due;
     }
 
@@ -150,7 +179,9 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
 
     /** A task taken from {@link #takeDue} that could not be run: due again at once. */
     public synchronized void returned(Task task) {
+        running--;
         if (task.startsSubscriptions()) {
+            starting--;
             subscriptionsToStart.put(task.tenant(), Boolean.TRUE);
             return;
         }
@@ -164,7 +195,9 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
     /** A task taken from {@link #takeDue} is done, however it ended. */
     public synchronized void finished(Task task) {
         long now = nanoTime.getAsLong();
+        running--;
         if (task.startsSubscriptions()) {
+            starting--;
             // the tenant's listings are polled once its subscriptions are started (or failed to: its polls say why)
             for (Listing listing : listingsByTenant.get(task.tenant())) {
                 if (listing.state == State.WAITING) {
@@ -186,6 +219,8 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
         Listing listing = listing(tenant, contentType);
         if (listing.state == State.RUNNING) {
             listing.state = State.DEFERRED;
+            // waiting since now, for the order among listings due
+            listing.dueAt = nanoTime.getAsLong();
         }
     }
 

@@ -31,7 +31,7 @@ class ListingScheduleTest {
     private final ListingSchedule schedule = new ListingSchedule(List.of(
             tenant("contoso", "11111111-1111-4111-8111-111111111111", "Audit.Exchange,DLP.All"),
             tenant("fabrikam", "22222222-2222-4222-8222-222222222222", "Audit.General")),
-            led::contains, t -> !full.contains(t), catchUps::incrementAndGet, now::get);
+            led::contains, t -> !full.contains(t), catchUps::incrementAndGet, now::get, 10);
 
     @Test
     void subscriptionsStartFirstOnceThenEachContentTypeIsListedEveryPollInterval() {
@@ -52,6 +52,26 @@ class ListingScheduleTest {
         now.addAndGet(90 * SECOND);
         schedule.finished(due.get(1));
         assertEquals(List.of(new Task("contoso", "DLP.All")), schedule.takeDue());
+    }
+
+    @Test
+    void startsComeFirstInHalfTheRoomThenTheListingsLongestOverdueAndNoMoreAtOnceThanTheThreadsCanTake() {
+        ListingSchedule two = new ListingSchedule(List.of(
+                tenant("contoso", "11111111-1111-4111-8111-111111111111", "Audit.Exchange,DLP.All"),
+                tenant("fabrikam", "22222222-2222-4222-8222-222222222222", "Audit.General")),
+                t -> true, t -> true, () -> { }, now::get, 2);
+        Task contosoStart = new Task("contoso", null);
+        Task fabrikamStart = new Task("fabrikam", null);
+        assertEquals(List.of(contosoStart), two.takeDue(), "starts in half the room");
+        two.finished(contosoStart);
+        assertEquals(List.of(fabrikamStart, new Task("contoso", "Audit.Exchange")), two.takeDue());
+        assertEquals(List.of(), two.takeDue(), "two at a time");
+        now.addAndGet(5 * SECOND);
+        two.finished(fabrikamStart);
+        // contoso's DLP.All has waited 5 s longer than fabrikam's Audit.General
+        assertEquals(List.of(new Task("contoso", "DLP.All")), two.takeDue());
+        two.finished(new Task("contoso", "Audit.Exchange"));
+        assertEquals(List.of(new Task("fabrikam", "Audit.General")), two.takeDue());
     }
 
     @Test
