@@ -31,4 +31,9 @@ public class ManagementApiException extends RuntimeException {
     public boolean isRetryable() {
         return outcome == ApiOutcome.RETRY;
     }
+
+    /** Throttled: AF429, answered as 429 or 403. */
+    public boolean isThrottled() {
+        return "AF429".equals(code) || status == 429;
+    }
 }

@@ -61,6 +61,7 @@ public class CollectorMetrics {
             deadLettered(contentType, true);
             deadLettered(contentType, false);
             skipped(contentType);
+            deferred(contentType);
             recordsDeadLettered(contentType);
             refetched(contentType);
             throttled(contentType);
@@ -122,6 +123,11 @@ public class CollectorMetrics {
         skipped(contentType).increment();
     }
 
+    /** A blob whose GET was throttled was deferred, to be fetched again shortly. */
+    public void blobDeferred(String contentType) {
+        deferred(contentType).increment();
+    }
+
     /**
      * A blob's transaction was aborted because it shared records with another blob published at the same moment
      * ({@code ConcurrentCopyException}): it is fetched again.
@@ -167,6 +173,12 @@ public class CollectorMetrics {
 
     private Counter skipped(String contentType) {
         return Counter.builder("o365.blobs.skipped").description("Blobs the service no longer has (gone, expired)")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
+    }
+
+    private Counter deferred(String contentType) {
+        return Counter.builder("o365.blobs.deferred")
+                .description("Blobs whose GET was throttled, deferred to be fetched again shortly")
                 .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 

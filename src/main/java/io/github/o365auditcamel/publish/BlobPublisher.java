@@ -79,6 +79,9 @@ public class BlobPublisher {
     }
 
     /** Exchange variable holding camel-kafka's manual commit of the content reference being fetched. */
+    /** The shortest wait of a blob deferred for throttling. */
+    static final long THROTTLED_DEFERRAL_SECONDS = 5;
+
     public static final String CONSUMED_REF_VARIABLE = "consumedRef";
     /**
      * Streams the blob in the exchange body to its content type's topic and marks it published, in one transaction.
@@ -263,6 +266,29 @@ public class BlobPublisher {
         letter.put("reason", reason);
         letter.put("failedAt", now.toString());
         return letter;
+    }
+
+    /**
+     * Defers a blob whose GET was throttled: marked handled with a pending retry due shortly (after the service's
+     * {@code Retry-After}, at least {@value #THROTTLED_DEFERRAL_SECONDS} s), in one transaction with its reference's
+     * offset, so that the fetcher goes on with the blobs behind it instead of waiting the throttling out. Not a dead
+     * letter, and not counted against {@code O365_DEADLETTER_MAX_RETRIES}: a tenant that stays throttled keeps its
+     * blobs until the service answers again.
+     */
+    public void defer(Exchange exchange) throws Exception {
+        Blob blob = Blob.of(exchange);
+        Integer previous = stateStore.pendingRetry(blob.contentId);
+        Long retryAfter = exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
+        Instant retryAt = Instant.now().plusSeconds(THROTTLED_DEFERRAL_SECONDS);
+        if (retryAfter != null && Instant.now().plusMillis(retryAfter).isAfter(retryAt)) {
+            retryAt = Instant.now().plusMillis(retryAfter);
+        }
+        PendingRetry retry = new PendingRetry(previous == null ? 0 : previous, retryAt, blob.contentType,
+                exchange.getVariable("contentUri", String.class), blob.created);
+        commitHandled(exchange, blob, null, true, retry);
+        metrics.blobDeferred(blob.contentType);
+        LOG.info("{}: blob {} deferred to {}: the tenant is throttled ({}); the fetcher goes on with other blobs",
+                blob.contentType, LogText.safe(blob.contentId), retryAt, LogText.safe(reasonOf(exchange)));
     }
 
     /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */

@@ -31,15 +31,21 @@ public class DeadLetterRetries {
     static final long HANDED_AGAIN_AFTER_MINUTES = 10;
     private static final Duration HANDED_AGAIN_AFTER = Duration.ofMinutes(HANDED_AGAIN_AFTER_MINUTES);
 
-    /** A due retry for the fetchers: the content reference's key ({@code <tenant id>|<contentId>}) and value. */
-    public record DueReference(String key, Map<String, Object> reference) {
+    /**
+     * A due retry for the fetchers: the content reference's key ({@code <tenant id>|<contentId>}) and value, and what
+     * {@link #handed} takes once Kafka has it.
+     */
+    public record DueReference(String key, String retryKey, Map<String, Object> reference) {
     }
 
     private final KafkaStateStore state;
     private final Tenants tenants;
     private final Predicate<String> lists;
     private final Clock clock;
-    /** by reference key: when this instance last handed the retry to the fetchers */
+    /**
+     * by reference key and retryAt (one pending retry: a blob dead-lettered or deferred again has a new one): when this
+     * instance handed it to the fetchers
+     */
     private final Map<String, Instant> handed = new ConcurrentHashMap<>();
 
     /**
@@ -64,7 +70,7 @@ public class DeadLetterRetries {
         for (KafkaStateStore.DueRetry retry : state.dueRetries(now)) {
             String tenant = tenants.nameOfTenantId(retry.tenantId());
             String key = ContentReferences.key(retry.tenantId(), retry.contentId());
-            if (tenant == null || !lists.test(tenant) || handed.containsKey(key)
+            if (tenant == null || !lists.test(tenant) || handed.containsKey(handedKey(key, retry.retry()))
                     || !tenants.contentTypes(tenant).contains(retry.retry().contentType())) {
                 continue;
             }
@@ -76,14 +82,18 @@ public class DeadLetterRetries {
             reference.put("contentCreated", pending.contentCreated());
             reference.put(ContentReferences.LISTED_AS, pending.contentType());
             reference.put("deadLetterCount", pending.count());
-            due.add(new DueReference(key, reference));
+            due.add(new DueReference(key, handedKey(key, pending), reference));
         }
         return due;
     }
 
-    /** Kafka has the retry's reference: it is not handed over again for a while. */
-    public void handed(String key) {
-        handed.put(key, clock.instant());
+    /** Kafka has the retry's reference ({@link DueReference#retryKey}): it is not handed over again for a while. */
+    public void handed(String retryKey) {
+        handed.put(retryKey, clock.instant());
+    }
+
+    private static String handedKey(String key, PendingRetry retry) {
+        return key + '|' + retry.retryAt();
     }
 
     /** Whether the retry's reference (the body) is still its blob's pending retry: else it was fetched already. */

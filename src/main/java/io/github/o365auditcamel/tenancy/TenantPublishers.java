@@ -22,6 +22,10 @@ public class TenantPublishers {
         of(exchange).publisher().deadLetter(exchange, transientFailure);
     }
 
+    public void defer(Exchange exchange) throws Exception {
+        of(exchange).publisher().defer(exchange);
+    }
+
     public void skip(Exchange exchange) throws Exception {
         of(exchange).publisher().skip(exchange);
     }

@@ -1041,7 +1041,12 @@ public final class ManagementApiSimulator implements AutoCloseable {
          * counts in {@link #blobGetCount(String)} once written, which may happen even after the client has given up
          * (a small body fits in the socket's buffers).
          */
-        SLOW_RESPONSE
+        SLOW_RESPONSE,
+        /**
+         * HTTP 429 with {@code {"error":{"code":"AF429","message":"Too many requests. Method=GetBlob, ..."}}} and no
+         * {@code Retry-After}: the tenant is throttled when its blob is asked for; counts in {@link #throttledCount()}.
+         */
+        THROTTLED
     }
 
     /** A pending {@link #failBlob} plan: {@code remaining} more GETs fail ({@link Integer#MAX_VALUE} = until healed). */
@@ -2065,6 +2070,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 }
                 case DROP_MID_BODY -> {
                     dropMidBody(ex, t, payload(b, gzip), gzip, b.mediaType);
+                    return;
+                }
+                case THROTTLED -> {
+                    t.throttledCalls.incrementAndGet();
+                    apiError(ex, 429, "AF429", "Too many requests. Method=GetBlob, PublisherId=" + NO_PUBLISHER);
                     return;
                 }
                 case SLOW_RESPONSE -> {
