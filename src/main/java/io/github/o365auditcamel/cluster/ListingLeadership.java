@@ -78,7 +78,8 @@ public class ListingLeadership extends ServiceSupport {
             KubernetesClusterService kubernetes = new KubernetesClusterService();
             kubernetes.setId("o365-kubernetes-cluster");
             kubernetes.setLeaseResourceType(LeaseResourceType.Lease);
-            // the Lease is named <resource name>-<namespace>: o365-audit-camel-o365-listing-shard-<n>
+            // the Lease is named <resource name>-<namespace>:
+            // o365-audit-camel-o365-listing-<content-refs topic>-shard-<n>
             kubernetes.setKubernetesResourceName("o365-audit-camel");
             kubernetes.setClusterLabels(POD_LABELS);
             kubernetes.setPodName(settings.instanceId());

@@ -298,10 +298,13 @@ public record CollectorSettings(
     /**
      * The Camel cluster namespace whose leader lists the tenant's content (lock file name, Lease name): one of
      * {@code o365.listing-shards}, the same for a tenant on every instance, so that the instances share the tenants
-     * out through a few leaders rather than one per tenant.
+     * out through a few leaders rather than one per tenant. It names the deployment's content-refs topic, so that two
+     * deployments in one namespace (each with its own topic) never share a leader:
+     * {@code o365-listing-o365-audit-camel.content-refs-shard-3}.
      */
     public String listingLeadership() {
-        return "o365-listing-shard-" + listingShard(tenantId, listingShards);
+        String deployment = contentRefsTopic.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return "o365-listing-" + deployment + "-shard-" + listingShard(tenantId, listingShards);
     }
 
     /** The shard a tenant's listing belongs to: from its tenant id, the same on every instance and after restarts. */

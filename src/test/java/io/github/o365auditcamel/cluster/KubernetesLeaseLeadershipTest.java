@@ -144,7 +144,8 @@ class KubernetesLeaseLeadershipTest {
 
         // the Lease in the pods' namespace names the leader
         // (one Lease per listing shard: the tenant's, of the 8 by default)
-        String leaseName = "o365-audit-camel-o365-listing-shard-" + CollectorSettings.listingShard(TENANT, 8);
+        String leaseName = "o365-audit-camel-o365-listing-o365-audit-camel.content-refs-shard-"
+                + CollectorSettings.listingShard(TENANT, 8);
         Lease lease = api.leases().inNamespace(NAMESPACE).withName(leaseName).get();
         assertNotNull(lease, "Lease " + NAMESPACE + "/" + leaseName);
         assertEquals(leader.id, lease.getSpec().getHolderIdentity());

@@ -89,7 +89,8 @@ class TenantSettingsTest {
         assertEquals(java.time.Duration.ofMinutes(5), fabrikam.pollInterval());
         // the tenants are shared out among the instances in o365.listing-shards shards (8), by tenant id, the same
         // on every instance; and they share one data plane in Kafka
-        assertEquals("o365-listing-shard-" + CollectorSettings.listingShard(CONTOSO, 8), contoso.listingLeadership());
+        assertEquals("o365-listing-o365-audit-camel.content-refs-shard-" + CollectorSettings.listingShard(CONTOSO, 8),
+                contoso.listingLeadership(), "the deployment's content-refs topic and the tenant's shard");
         assertEquals(CollectorSettings.listingShard(CONTOSO.toUpperCase(), 8), CollectorSettings.listingShard(CONTOSO, 8));
         assertEquals(8, java.util.stream.IntStream.range(0, 800)
                 .map(i -> CollectorSettings.listingShard(java.util.UUID.nameUUIDFromBytes(new byte[] {(byte) i,

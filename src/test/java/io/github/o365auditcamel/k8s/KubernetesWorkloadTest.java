@@ -100,6 +100,12 @@ class KubernetesWorkloadTest {
         }
         assertEquals(at(second, "spec", "selector"),
                 at(objects.get("PodDisruptionBudget/o365-audit-camel-tenant-b"), "spec", "selector"));
+        // a data plane of its own: its own state and content-refs topics (so its own fetcher group and Leases)
+        for (String variable : List.of("O365_STATE_TOPIC", "O365_CONTENT_REFS_TOPIC")) {
+            Map<String, Object> own = env(container(second), variable);
+            assertTrue(own != null && String.valueOf(own.get("value")).contains("tenant-b"), variable + ": " + own);
+            assertNull(env(container(first), variable), variable + ": the first tenant keeps the default");
+        }
     }
 
     @Test
