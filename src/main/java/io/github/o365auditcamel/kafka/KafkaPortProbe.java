@@ -6,6 +6,13 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Asks a broker's port which protocol it speaks, before a Kafka client trusts it: it sends an ApiVersions request
@@ -43,7 +50,55 @@ final class KafkaPortProbe {
                 && !answer.speaksPlainKafka(); attempt++) {
             answer = probeOnce(bootstrapServers);
         }
+        if (answer.broker() != null && !answer.speaksTls() && !answer.speaksPlainKafka()
+                && answersTlsHandshake(answer.broker())) {
+            // a TLS listener may close a plaintext request without an alert: its ServerHello settles it
+            return new Answer(answer.broker(), true, false);
+        }
         return answer;
+    }
+
+    /**
+     * Whether the broker answers a TLS ClientHello with TLS (a ServerHello, or an alert). Only to tell the protocol:
+     * nothing but the handshake is sent, so no certificate is checked (a certificate problem is for the Kafka client
+     * to report, with its own settings).
+     */
+    static boolean answersTlsHandshake(String broker) {
+        int colon = broker.lastIndexOf(':');
+        String host = broker.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(broker.substring(colon + 1));
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            plain.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, new TrustManager[] {new AnyCertificate()}, null);
+            try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, false)) {
+                socket.startHandshake();
+                return true;
+            }
+        } catch (SSLHandshakeException e) {
+            // the broker answered in TLS (an alert: no common protocol or cipher, a client certificate wanted)
+            return e.getMessage() != null && e.getMessage().contains("alert");
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            // closed or silent: not TLS, or not known
+            return false;
+        }
+    }
+
+    /** Accepts any certificate: the probe only asks whether the port speaks TLS, and sends nothing else. */
+    private static final class AnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     private static Answer probeOnce(String bootstrapServers) {
