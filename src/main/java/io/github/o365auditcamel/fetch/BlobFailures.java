@@ -9,7 +9,6 @@ import io.github.o365auditcamel.api.ApiOutcome;
 import io.github.o365auditcamel.api.ForeignUriException;
 import io.github.o365auditcamel.api.ManagementApiException;
 import io.github.o365auditcamel.auth.TokenRequestException;
-import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.publish.ConcurrentCopyException;
 import io.github.o365auditcamel.state.StateStoreException;
 import org.apache.camel.Exchange;
@@ -21,12 +20,14 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 /**
  * Tells a failure of the blob itself that may heal by itself (throttling, 408, 5xx, a broken connection, a
  * timeout: still failing once the API retries are spent) from everything else. Such a blob is dead-lettered and
- * fetched again later; a failure of Kafka, of the state topic or of the token endpoint is not the blob's fault and
- * stops the poll instead, so that nothing is dead-lettered because the collector's own side is down.
+ * fetched again later; a failure of Kafka, of the state topic or of the token endpoint is not the blob's fault, and
+ * the fetcher waits and tries the same reference again, so that nothing is dead-lettered because the collector's own
+ * side is down.
  * <p>
  * One blob that keeps failing is the blob's problem; several in a row are the service's. After
- * {@value #OUTAGE_THRESHOLD} blobs of a tenant's content type in a row failed that way, with no success in between, the poll
- * stops instead (checkpoint unchanged), so that an outage of the API does not turn into a dead letter per blob.
+ * {@value #OUTAGE_THRESHOLD} blobs of a tenant's content type in a row failed that way, with no success in between, each
+ * further one is deferred instead ({@link #looksDown}), so that an outage of the tenant's API neither turns into a
+ * dead letter per blob nor holds the fetchers every tenant shares.
  */
 public class BlobFailures {
 
@@ -40,23 +41,20 @@ public class BlobFailures {
             new ConcurrentHashMap<>();
 
     /**
-     * Counts a blob that failed transiently; throws {@link ApiOutageException} when it is the
-     * {@value #OUTAGE_THRESHOLD}th in a row for its content type, so that the poll stops instead of dead-lettering.
+     * Counts a blob that failed transiently; whether it is the {@value #OUTAGE_THRESHOLD}th in a row (or more) for its
+     * tenant and content type: the service looks down, and the blob is deferred rather than dead-lettered, so that an
+     * outage neither uses up retries nor holds a fetcher that every tenant shares.
      * <p>
-     * A blob fetched again as a retry (the variable {@code deadLetterCount} is set) was counted when it
-     * first failed, and is not counted again: one blob that keeps failing is still that blob's problem, and goes back
-     * to the dead-letter topic with its next retry. Only while the poll already sees an outage (the threshold reached
-     * by other blobs, no success since) is the retry postponed instead, so that an outage does not use up its
-     * retries.
+     * A blob fetched again as a retry (the variable {@code deadLetterCount} is set) was counted when it first failed,
+     * and is not counted again: one blob that keeps failing is still that blob's problem, and goes back to the
+     * dead-letter topic with its next retry. Only while the service already looks down (the threshold reached by
+     * other blobs, no success since) is the retry deferred too.
      */
-    public void failedTransiently(String tenant, String contentType, Exchange exchange) {
+    public boolean looksDown(String tenant, String contentType, Exchange exchange) {
         AtomicInteger count = failuresInARow.computeIfAbsent(tenant + "|" + contentType, t -> new AtomicInteger());
         boolean deadLetterRetry = exchange.getVariable(DEAD_LETTER_COUNT_VARIABLE) != null;
         int inARow = deadLetterRetry ? count.get() : count.incrementAndGet();
-        if (inARow >= OUTAGE_THRESHOLD) {
-            throw new ApiOutageException(inARow + " blobs in a row failed after their retries, the service looks down"
-                    + " (last: " + FailureReason.of(exchange) + ")");
-        }
+        return inARow >= OUTAGE_THRESHOLD;
     }
 
     /** A blob of the tenant's content type was published: the count of failures in a row starts again. */
@@ -67,17 +65,9 @@ public class BlobFailures {
         }
     }
 
-    /** Several blobs in a row failed transiently: the poll stops rather than dead-letter them all. */
-    public static class ApiOutageException extends RuntimeException {
-        public ApiOutageException(String message) {
-            super(message);
-        }
-    }
-
     /**
-     * Whether a failure is the collector's own side failing (Kafka unavailable, the state topic, the token endpoint,
-     * the API down for several blobs in a row), not the blob's: the fetcher waits and handles the same reference
-     * again. Everything else is the blob's, and ends it: dead-lettered, retried later from there, or skipped.
+     * Whether a failure is the collector's own side failing (Kafka unavailable, the state topic, the token endpoint),
+     * not the blob's: the fetcher waits and handles the same reference again. Everything else is the blob's, and ends it: dead-lettered, retried later from there, or skipped.
      */
     public boolean isOurs(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -86,8 +76,7 @@ public class BlobFailures {
                 // Kafka refuses the blob's own bytes: the blob's fault, however long the wait
                 return false;
             }
-            if (t instanceof KafkaException || t instanceof StateStoreException || t instanceof TokenRequestException
-                    || t instanceof ApiOutageException) {
+            if (t instanceof KafkaException || t instanceof StateStoreException || t instanceof TokenRequestException) {
                 return true;
             }
         }

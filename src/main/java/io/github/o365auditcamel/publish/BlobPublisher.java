@@ -269,26 +269,31 @@ public class BlobPublisher {
     }
 
     /**
-     * Defers a blob whose GET was throttled: marked handled with a pending retry due shortly (after the service's
-     * {@code Retry-After}, at least {@value #THROTTLED_DEFERRAL_SECONDS} s), in one transaction with its reference's
-     * offset, so that the fetcher goes on with the blobs behind it instead of waiting the throttling out. Not a dead
-     * letter, and not counted against {@code O365_DEADLETTER_MAX_RETRIES}: a tenant that stays throttled keeps its
-     * blobs until the service answers again.
+     * Defers a blob its tenant's service held back: marked handled with a pending retry, in one transaction with its
+     * reference's offset, so that the fetcher goes on with the blobs behind it instead of waiting. Throttled (its GET
+     * answered AF429): due after the service's {@code Retry-After}, at least {@value #THROTTLED_DEFERRAL_SECONDS} s.
+     * The service down (the variable {@code deferredForOutage}, see {@code BlobFailures.looksDown}): due after
+     * {@code O365_DEADLETTER_RETRY_DELAY}. Not a dead letter, and not counted against
+     * {@code O365_DEADLETTER_MAX_RETRIES}: a tenant that stays throttled or down keeps its blobs until its service
+     * answers again.
      */
     public void defer(Exchange exchange) throws Exception {
         Blob blob = Blob.of(exchange);
         Integer previous = stateStore.pendingRetry(blob.contentId);
         Long retryAfter = exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
-        Instant retryAt = Instant.now().plusSeconds(THROTTLED_DEFERRAL_SECONDS);
-        if (retryAfter != null && Instant.now().plusMillis(retryAfter).isAfter(retryAt)) {
+        boolean outage = Boolean.TRUE.equals(exchange.getVariable("deferredForOutage", Boolean.class));
+        Instant retryAt = outage ? Instant.now().plus(settings.deadLetterRetryDelay())
+                : Instant.now().plusSeconds(THROTTLED_DEFERRAL_SECONDS);
+        if (!outage && retryAfter != null && Instant.now().plusMillis(retryAfter).isAfter(retryAt)) {
             retryAt = Instant.now().plusMillis(retryAfter);
         }
         PendingRetry retry = new PendingRetry(previous == null ? 0 : previous, retryAt, blob.contentType,
                 exchange.getVariable("contentUri", String.class), blob.created);
         commitHandled(exchange, blob, null, true, retry);
         metrics.blobDeferred(blob.contentType);
-        LOG.info("{}: blob {} deferred to {}: the tenant is throttled ({}); the fetcher goes on with other blobs",
-                blob.contentType, LogText.safe(blob.contentId), retryAt, LogText.safe(reasonOf(exchange)));
+        LOG.info("{}: blob {} deferred to {}: {} ({}); the fetcher goes on with other blobs", blob.contentType,
+                LogText.safe(blob.contentId), retryAt, outage ? "the tenant's service looks down, "
+                        + "several blobs in a row failed" : "the tenant is throttled", LogText.safe(reasonOf(exchange)));
     }
 
     /** Marks a blob the service no longer has (gone, expired) as handled, so that it is not asked for again. */

@@ -129,34 +129,32 @@ class ManagementApiTest {
         BlobFailures failures = new BlobFailures();
         Exchange exchange = new DefaultExchange(
                 new DefaultCamelContext());
-        failures.failedTransiently("default", "Audit.Exchange", exchange);
-        failures.failedTransiently("default", "Audit.Exchange", exchange);
+        assertFalse(failures.looksDown("default", "Audit.Exchange", exchange));
+        assertFalse(failures.looksDown("default", "Audit.Exchange", exchange));
         failures.succeeded("default", "Audit.Exchange");
-        failures.failedTransiently("default", "Audit.Exchange", exchange);
-        failures.failedTransiently("default", "Audit.Exchange", exchange);
-        failures.failedTransiently("default", "Audit.General", exchange);
-        assertThrows(BlobFailures.ApiOutageException.class,
-                () -> failures.failedTransiently("default", "Audit.Exchange", exchange));
+        assertFalse(failures.looksDown("default", "Audit.Exchange", exchange));
+        assertFalse(failures.looksDown("default", "Audit.Exchange", exchange));
+        assertFalse(failures.looksDown("default", "Audit.General", exchange));
+        assertTrue(failures.looksDown("default", "Audit.Exchange", exchange));
+        assertFalse(failures.looksDown("other", "Audit.Exchange", exchange), "another tenant's service is not down");
     }
 
     @Test
-    void aBlobFetchedAgainFromTheDeadLetterTopicIsNotCountedTwiceButWaitsOutAnOutage() {
+    void aBlobFetchedAgainFromItsRetryIsNotCountedTwiceButIsDeferredInAnOutage() {
         BlobFailures failures = new BlobFailures();
         Exchange poll = new DefaultExchange(new DefaultCamelContext());
         Exchange retry = new DefaultExchange(new DefaultCamelContext());
         retry.setVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE, 1);
-        // two blobs of the poll fail; a third blob's retry failing too is its own problem, however often
-        failures.failedTransiently("default", "Audit.SharePoint", poll);
-        failures.failedTransiently("default", "Audit.SharePoint", poll);
-        failures.failedTransiently("default", "Audit.SharePoint", retry);
-        failures.failedTransiently("default", "Audit.SharePoint", retry);
-        // a third blob of the poll is an outage; a retry failing now waits (thrown) rather than use up a retry
-        assertThrows(BlobFailures.ApiOutageException.class,
-                () -> failures.failedTransiently("default", "Audit.SharePoint", poll));
-        assertThrows(BlobFailures.ApiOutageException.class,
-                () -> failures.failedTransiently("default", "Audit.SharePoint", retry));
+        // two blobs fail; a third blob's retry failing too is its own problem, however often
+        assertFalse(failures.looksDown("default", "Audit.SharePoint", poll));
+        assertFalse(failures.looksDown("default", "Audit.SharePoint", poll));
+        assertFalse(failures.looksDown("default", "Audit.SharePoint", retry));
+        assertFalse(failures.looksDown("default", "Audit.SharePoint", retry));
+        // a third blob is an outage; a retry failing now is deferred too rather than use up a retry
+        assertTrue(failures.looksDown("default", "Audit.SharePoint", poll));
+        assertTrue(failures.looksDown("default", "Audit.SharePoint", retry));
         failures.succeeded("default", "Audit.SharePoint");
-        failures.failedTransiently("default", "Audit.SharePoint", retry);
+        assertFalse(failures.looksDown("default", "Audit.SharePoint", retry));
     }
 
     @Test
