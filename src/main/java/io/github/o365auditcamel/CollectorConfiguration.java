@@ -135,7 +135,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         }
 
         useTrustedCertificates(context, shared);
-        sizeConnectionPool(context, all);
+        sizeConnectionPool(context, shared);
         SubscriptionTable subscriptionTable = new SubscriptionTable(all);
         ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(all.size() > 1, leadership::isLeader,
                 shared.stallAfter(), Clock.systemUTC());
@@ -218,12 +218,12 @@ public class CollectorConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Enough HTTP connections to the API host for the fetchers and every tenant's listings and retries at once: the
-     * tenants share the host, and a tenant waiting for a connection that another tenant's slow downloads hold would
-     * not be waiting on its own.
+     * Enough HTTP connections to the API host for every thread that calls it at once: the fetchers and the listing
+     * threads, which every tenant shares (retries are fetched by the fetchers). A tenant waiting for a connection that
+     * another tenant's slow downloads hold would not be waiting on its own.
      */
-    private static void sizeConnectionPool(CamelContext context, List<CollectorSettings> all) {
-        int needed = all.get(0).fetchConcurrency() + all.stream().mapToInt(t -> t.contentTypes().size() + 2).sum();
+    private static void sizeConnectionPool(CamelContext context, CollectorSettings shared) {
+        int needed = shared.fetchConcurrency() + shared.listingThreads();
         for (String scheme : List.of("http", "https")) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             if (http.getConnectionsPerRoute() < needed) {

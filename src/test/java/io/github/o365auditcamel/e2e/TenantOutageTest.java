@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.BlobFailure;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import io.github.o365auditcamel.simulator.ManagementApiSimulator.BlobFailure;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;

@@ -920,20 +920,20 @@ class ManagementApiSimulatorTest {
         ManagementApiSimulator.Blob blob = sim.addBlobs("Audit.SharePoint", 1, 2, null).get(0);
         String id = blob.contentId();
         String unknown = "20250304134501123456789$20250304140211987654321$audit_sharepoint$Audit_SharePoint$na0036";
-        assertThrows(IllegalArgumentException.class, () -> sim.failBlob(unknown, ManagementApiSimulator.BlobFailure.STATUS_408, 1));
+        assertThrows(IllegalArgumentException.class, () -> sim.failBlob(unknown, BlobFailure.STATUS_408, 1));
         assertThrows(IllegalArgumentException.class, () -> sim.healBlob(unknown));
         assertThrows(IllegalArgumentException.class, () -> sim.blobFailureCount(unknown));
-        assertThrows(IllegalArgumentException.class, () -> sim.failBlob(null, ManagementApiSimulator.BlobFailure.STATUS_408, 1));
+        assertThrows(IllegalArgumentException.class, () -> sim.failBlob(null, BlobFailure.STATUS_408, 1));
         assertThrows(NullPointerException.class, () -> sim.failBlob(id, null, 1));
-        assertThrows(IllegalArgumentException.class, () -> sim.failBlob(id, ManagementApiSimulator.BlobFailure.STATUS_408, -1));
+        assertThrows(IllegalArgumentException.class, () -> sim.failBlob(id, BlobFailure.STATUS_408, -1));
         ManagementApiSimulator.Blob foreign = sim.addForeignBlob("Audit.SharePoint", "https://elsewhere.example.com", null);
         assertThrows(IllegalArgumentException.class,
-                () -> sim.failBlob(foreign.contentId(), ManagementApiSimulator.BlobFailure.DROP_MID_BODY, 1));
+                () -> sim.failBlob(foreign.contentId(), BlobFailure.DROP_MID_BODY, 1));
         assertThrows(IllegalArgumentException.class, () -> sim.slowResponseDelay(Duration.ofSeconds(-1)));
         assertEquals(0, sim.blobFailureCount(id));
 
         // until healBlob
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.STATUS_408, Integer.MAX_VALUE);
+        sim.failBlob(id, BlobFailure.STATUS_408, Integer.MAX_VALUE);
         for (int i = 0; i < 3; i++) {
             assertErrorCode(api("GET", "audit/" + id), 408, "RequestTimeout");
         }
@@ -944,12 +944,12 @@ class ManagementApiSimulatorTest {
         sim.healBlob(id); // idempotent
         assertEquals(200, api("GET", "audit/" + id).statusCode());
         // a later failBlob replaces a pending one; times 0 = heal
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.STATUS_408, 5);
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.HTML_502, 1);
+        sim.failBlob(id, BlobFailure.STATUS_408, 5);
+        sim.failBlob(id, BlobFailure.HTML_502, 1);
         assertEquals(502, api("GET", "audit/" + id).statusCode());
         assertEquals(200, api("GET", "audit/" + id).statusCode());
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.STATUS_408, 3);
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.STATUS_408, 0);
+        sim.failBlob(id, BlobFailure.STATUS_408, 3);
+        sim.failBlob(id, BlobFailure.STATUS_408, 0);
         assertEquals(200, api("GET", "audit/" + id).statusCode());
         assertEquals(4, sim.blobFailureCount(id));
         awaitCount(() -> sim.blobGetCount(id), 3);
@@ -965,7 +965,7 @@ class ManagementApiSimulatorTest {
         int serverErrors = sim.serverErrorCount();
         int dropped = sim.droppedConnectionCount();
 
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.STATUS_408, 2);
+        sim.failBlob(id, BlobFailure.STATUS_408, 2);
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> r = get(uri, token, "gzip");
             assertErrorCode(r, 408, "RequestTimeout");
@@ -979,7 +979,7 @@ class ManagementApiSimulatorTest {
         assertEquals(timeouts + 2, sim.timeoutCount());
         awaitCount(() -> sim.blobGetCount(id), 1);
 
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.HTML_502, 1);
+        sim.failBlob(id, BlobFailure.HTML_502, 1);
         HttpResponse<String> html = get(uri, token, null);
         assertEquals(502, html.statusCode());
         assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
@@ -1003,7 +1003,7 @@ class ManagementApiSimulatorTest {
         int dropped = sim.droppedConnectionCount();
 
         // the JDK client retries once on its own when a connection ends before any byte: fail every GET
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.DROP_BEFORE_RESPONSE, Integer.MAX_VALUE);
+        sim.failBlob(id, BlobFailure.DROP_BEFORE_RESPONSE, Integer.MAX_VALUE);
         assertThrows(IOException.class, () -> HTTP.send(blobRequest(sim, token, id).header("Accept-Encoding", "gzip").build(),
                 HttpResponse.BodyHandlers.ofByteArray()));
         int failed = sim.blobFailureCount(id);
@@ -1011,7 +1011,7 @@ class ManagementApiSimulatorTest {
         assertEquals(dropped + failed, sim.droppedConnectionCount());
 
         // exactly once, seen on the wire: not a single byte, then the blob
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.DROP_BEFORE_RESPONSE, 1);
+        sim.failBlob(id, BlobFailure.DROP_BEFORE_RESPONSE, 1);
         assertEquals(0, rawGet(sim, token, "audit/" + id, false).length);
         assertEquals(failed + 1, sim.blobFailureCount(id));
         assertEquals(dropped + failed + 1, sim.droppedConnectionCount());
@@ -1032,7 +1032,7 @@ class ManagementApiSimulatorTest {
         byte[] expected = ("[" + String.join(",", sim.records(id)) + "]").getBytes(StandardCharsets.UTF_8);
         int dropped = sim.droppedConnectionCount();
         int gzippedBefore = sim.gzippedBlobGetCount();
-        sim.failBlob(id, ManagementApiSimulator.BlobFailure.DROP_MID_BODY, 4);
+        sim.failBlob(id, BlobFailure.DROP_MID_BODY, 4);
 
         // JDK client, identity: 200, full Content-Length, then an IOException while reading the body
         HttpResponse<InputStream> plain = HTTP.send(blobRequest(sim, token, id).build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -1102,7 +1102,7 @@ class ManagementApiSimulatorTest {
             String id = s.blobs().get(0).contentId();
             byte[] expected = ("[" + String.join(",", s.records(id)) + "]").getBytes(StandardCharsets.UTF_8);
 
-            s.failBlob(id, ManagementApiSimulator.BlobFailure.SLOW_RESPONSE, 1);
+            s.failBlob(id, BlobFailure.SLOW_RESPONSE, 1);
             long t0 = System.nanoTime();
             assertThrows(HttpTimeoutException.class, () -> HTTP.send(blobRequest(s, bearer, id).timeout(Duration.ofSeconds(1)).build(),
                     HttpResponse.BodyHandlers.ofByteArray()));
@@ -1113,7 +1113,7 @@ class ManagementApiSimulatorTest {
 
             // a shorter delay, a patient client: the normal answer, late
             s.slowResponseDelay(Duration.ofMillis(300));
-            s.failBlob(id, ManagementApiSimulator.BlobFailure.SLOW_RESPONSE, 1);
+            s.failBlob(id, BlobFailure.SLOW_RESPONSE, 1);
             t0 = System.nanoTime();
             HttpResponse<byte[]> late = HTTP.send(blobRequest(s, bearer, id).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
