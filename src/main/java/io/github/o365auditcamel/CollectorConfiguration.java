@@ -2,8 +2,9 @@ package io.github.o365auditcamel;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import com.microsoft.aad.msal4j.IHttpClient;
 import io.github.o365auditcamel.api.ApiRateLimiter;
@@ -13,6 +14,7 @@ import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.auth.TrustedCertificates;
 import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.config.InvalidSettingException;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.fetch.ContentReferences;
@@ -41,8 +43,12 @@ import io.github.o365auditcamel.tenancy.TenantApis;
 import io.github.o365auditcamel.tenancy.TenantListingWindows;
 import io.github.o365auditcamel.tenancy.TenantPublishers;
 import io.github.o365auditcamel.tenancy.TenantRateLimits;
+import io.github.o365auditcamel.tenancy.TenantLifecycle;
 import io.github.o365auditcamel.tenancy.TenantTokens;
 import io.github.o365auditcamel.tenancy.Tenants;
+import io.github.o365auditcamel.tenancy.TenantsFile;
+import io.github.o365auditcamel.tenancy.TenantsReload;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -77,7 +83,10 @@ public class CollectorConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        List<CollectorSettings> all = allSettingsFrom(properties);
+        Function<String, String> lookup = lookupOf(properties);
+        TenantsFile tenantsFile = TenantsFile.of(lookup);
+        Map<String, String> tenantsFileValues = tenantsFile == null ? Map.of() : tenantsFile.read();
+        List<CollectorSettings> all = allSettingsFrom(lookup, tenantsFile, tenantsFileValues);
         // the settings every tenant shares (Kafka, the instance, management, cluster, proxy) are the same in each
         CollectorSettings shared = all.get(0);
         // the API endpoint of routes/management-api.camel.yaml: o365.api-url, or else the API host of O365_CLOUD (each
@@ -121,23 +130,17 @@ public class CollectorConfiguration implements CamelConfiguration {
                 shared.limits().maxBlobBytes());
         RecentRecordIdsByType recentIds = new RecentRecordIdsByType(shared);
         IHttpClient loginHost = TokenProvider.loginHostClient(shared);
-        List<Tenant> tenantList = new ArrayList<>();
-        for (CollectorSettings settings : all) {
-            tenantList.add(tenant(settings, meters, producers, state.of(settings.tenantId()), recentIds, streamer,
-                    loginHost));
-        }
-        Tenants tenants = new Tenants(tenantList);
+        // the tenants are added below, and when the tenants file changes (TenantLifecycle)
+        Tenants tenants = new Tenants(List.of());
         // one instance at a time lists a tenant (the leader of its listing shard); every instance fetches
-        ListingLeadership leadership = new ListingLeadership(all);
+        ListingLeadership leadership = new ListingLeadership(shared);
         leadership.addTo(context);
-        for (Tenant tenant : tenantList) {
-            tenant.metrics().checkpointLag(tenant.stateStore()::knownCursor, () -> leadership.isLeader(tenant.name()));
-        }
 
         useTrustedCertificates(context, shared);
         sizeConnectionPool(context, shared);
-        SubscriptionTable subscriptionTable = new SubscriptionTable(all);
-        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(all.size() > 1, leadership::isLeader,
+        SubscriptionTable subscriptionTable = new SubscriptionTable(List.of());
+        boolean severalTenants = all.size() > 1 || tenantsFile != null;
+        ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(severalTenants, leadership::isLeader,
                 shared.stallAfter(), Clock.systemUTC());
 
         registry.bind("tenants", tenants);
@@ -154,11 +157,13 @@ public class CollectorConfiguration implements CamelConfiguration {
         PendingBlobs pendingBlobs = new PendingBlobs(shared.pendingBlobsPerTenant(),
                 name -> tenants.get(name).stateStore());
         registry.bind("pendingBlobs", pendingBlobs);
-        // every tenant's subscription start and listings, when due, on o365.listing-threads threads
+        // every tenant's subscription start and listings, when due, on o365.listing-threads threads, a few tasks per
+        // thread handed out at a time (the queue holds them all, whatever the number of tenants)
+        int mostRunning = 4 * shared.listingThreads();
         properties.addOverrideProperty("o365.listing-threads", String.valueOf(shared.listingThreads()));
-        properties.addOverrideProperty("o365.listing-queue-size", String.valueOf(ListingSchedule.mostTasks(all)));
-        ListingSchedule schedule = new ListingSchedule(all, leadership::isLeader, pendingBlobs::hasRoom,
-                state::catchUp, System::nanoTime, 4 * shared.listingThreads());
+        properties.addOverrideProperty("o365.listing-queue-size", String.valueOf(mostRunning));
+        ListingSchedule schedule = new ListingSchedule(List.of(), leadership::isLeader, pendingBlobs::hasRoom,
+                state::catchUp, System::nanoTime, mostRunning);
         registry.bind("listingSchedule", schedule);
         // in JMX and Hawtio: the listings stopped by a fatal answer, and resumeListing()
         context.addService(schedule, true, true);
@@ -173,9 +178,20 @@ public class CollectorConfiguration implements CamelConfiguration {
         // (with several tenants: ready while one of them collects; o365_tenant_ready says which)
         CollectorReadinessCheck readiness = new CollectorReadinessCheck(tenants, kafka, topics::problem,
                 subscriptionTable, contentTypeHealth, Clock.systemUTC());
-        for (Tenant tenant : tenantList) {
-            tenant.metrics().tenantReady(() -> readiness.problemsOf(tenant).isEmpty());
-        }
+
+        // each tenant: its own beans over the shared clients, and its rows in the schedule
+        MeterRegistry meterRegistry = meters;
+        TenantLifecycle lifecycle = new TenantLifecycle(settings -> tenant(settings, meterRegistry, producers,
+                state.of(settings.tenantId()), recentIds, streamer, loginHost), tenants, leadership,
+                subscriptionTable, contentTypeHealth, schedule, readiness);
+        all.forEach(lifecycle::add);
+        // tenants added, removed and changed while it runs: the tenants file, read again (route reload-tenants)
+        TenantsReload reload = new TenantsReload(tenantsFile, lookup, tenant -> ensureTopics(topics, tenant),
+                lifecycle, tenantsFileValues, all);
+        registry.bind("tenantsReload", reload);
+        FunctionCounter.builder("o365.tenants.file.rejected", reload, TenantsReload::failedReloads)
+                .description("Reads of the tenants file not applied because it was not valid (the line logged says why)")
+                .register(meters);
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
         if (healthChecks != null) {
             healthChecks.register(readiness);
@@ -261,10 +277,41 @@ public class CollectorConfiguration implements CamelConfiguration {
                 settings.proxyUsername() == null ? "" : " as " + settings.proxyUsername());
     }
 
-    /** Reads and checks every tenant's settings from Camel's properties (files, environment, system properties). */
+    /**
+     * Reads and checks every tenant's settings from Camel's properties (files, environment, system properties) and
+     * the tenants file ({@code o365.tenants-file}), when there is one.
+     */
     public static List<CollectorSettings> allSettingsFrom(PropertiesComponent properties) {
-        return CollectorSettings.allFrom(key -> isSensitive(key)
-                ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null));
+        Function<String, String> lookup = lookupOf(properties);
+        TenantsFile tenantsFile = TenantsFile.of(lookup);
+        return allSettingsFrom(lookup, tenantsFile, tenantsFile == null ? Map.of() : tenantsFile.read());
+    }
+
+    private static List<CollectorSettings> allSettingsFrom(Function<String, String> lookup, TenantsFile tenantsFile,
+            Map<String, String> tenantsFileValues) {
+        if (tenantsFile == null) {
+            return CollectorSettings.allFrom(lookup);
+        }
+        try {
+            return CollectorSettings.allFrom(TenantsFile.over(lookup, tenantsFileValues));
+        } catch (InvalidSettingException e) {
+            throw tenantsFile.inFile(e, tenantsFileValues);
+        }
+    }
+
+    /** Every setting from Camel's properties; a sensitive one past its property parser, which logs values. */
+    private static Function<String, String> lookupOf(PropertiesComponent properties) {
+        return key -> isSensitive(key) ? quietLookup(properties, key) : properties.resolveProperty(key).orElse(null);
+    }
+
+    /** The record topics of a tenant added while the collector runs. */
+    private static void ensureTopics(KafkaTopics topics, CollectorSettings tenant) {
+        try {
+            topics.ensure(tenant);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the topics of tenant " + tenant.tenantName());
+        }
     }
 
     /**

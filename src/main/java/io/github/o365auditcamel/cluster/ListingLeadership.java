@@ -1,11 +1,11 @@
 package io.github.o365auditcamel.cluster;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -47,19 +47,39 @@ public class ListingLeadership extends ServiceSupport {
 
     private final CollectorSettings settings;
     private final CamelClusterService service;
-    /** cluster namespace to the tenants (their ids) of that shard, and each tenant's namespace by its name */
-    private final Map<String, List<String>> tenantIdsByShard = new TreeMap<>();
-    private final Map<String, String> shardByTenantName = new HashMap<>();
+    /** each tenant's settings by its name: its shard is its cluster namespace ({@code listingLeadership()}) */
+    private final Map<String, CollectorSettings> tenants = new ConcurrentHashMap<>();
+    /** the shards this instance campaigns for: those that have had a tenant since it started */
+    private final Set<String> campaigning = new HashSet<>();
     private final Set<String> leading = ConcurrentHashMap.newKeySet();
+
+    /** @param deployment the deployment's settings (its cluster settings); the tenants are {@link #add}ed */
+    public ListingLeadership(CollectorSettings deployment) {
+        this(List.of(deployment));
+        tenants.clear();
+    }
 
     /** @param tenants every tenant's settings (the cluster settings are the same in each) */
     public ListingLeadership(List<CollectorSettings> tenants) {
         this.settings = tenants.get(0);
         this.service = clusterService(settings);
-        for (CollectorSettings tenant : tenants) {
-            tenantIdsByShard.computeIfAbsent(tenant.listingLeadership(), s -> new ArrayList<>()).add(tenant.tenantId());
-            shardByTenantName.put(tenant.tenantName(), tenant.listingLeadership());
+        tenants.forEach(this::add);
+    }
+
+    /**
+     * A tenant to list when this instance leads its shard. Its shard's leadership is campaigned for from now on, if it
+     * was not (a tenant added while the collector runs).
+     */
+    public synchronized void add(CollectorSettings tenant) {
+        tenants.put(tenant.tenantName(), tenant);
+        if (isStarted()) {
+            campaign(tenant.listingLeadership());
         }
+    }
+
+    /** A tenant no longer collected. Its shard's leadership is kept: the shard may have other tenants, or get some. */
+    public void remove(String tenantName) {
+        tenants.remove(tenantName);
     }
 
     /** The cluster service to add to the Camel context. */
@@ -69,8 +89,8 @@ public class ListingLeadership extends ServiceSupport {
 
     /** Whether this instance lists the tenant's content at the moment. */
     public boolean isLeader(String tenantName) {
-        String shard = shardByTenantName.get(tenantName);
-        return shard != null && leading.contains(shard);
+        CollectorSettings tenant = tenants.get(tenantName);
+        return tenant != null && leading.contains(tenant.listingLeadership());
     }
 
     static CamelClusterService clusterService(CollectorSettings settings) {
@@ -96,15 +116,34 @@ public class ListingLeadership extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() throws Exception {
-        for (Map.Entry<String, List<String>> shard : tenantIdsByShard.entrySet()) {
-            // taking the view starts the campaign for its leadership
-            CamelClusterView view = service.getView(shard.getKey());
-            view.addEventListener((CamelClusterEventListener.Leadership) (v, member) ->
-                    leadershipChanged(shard.getKey(), member));
-            LOG.info("Listing leadership of {}: {} cluster service, namespace {}; this instance ({}) fetches in any"
-                    + " case", describe(shard.getValue()), settings.cluster(), shard.getKey(), settings.instanceId());
+    protected synchronized void doStart() throws Exception {
+        for (String shard : new TreeSet<>(tenants.values().stream().map(CollectorSettings::listingLeadership).toList())) {
+            campaign(shard);
         }
+    }
+
+    /** Campaigns for the shard's leadership, once: taking its view starts the campaign. */
+    private void campaign(String shard) {
+        if (!campaigning.add(shard)) {
+            return;
+        }
+        try {
+            CamelClusterView view = service.getView(shard);
+            view.addEventListener((CamelClusterEventListener.Leadership) (v, member) ->
+                    leadershipChanged(shard, member));
+        } catch (Exception e) {
+            campaigning.remove(shard);
+            throw new IllegalStateException("could not campaign for the listing leadership of " + shard + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.info("Listing leadership of {}: {} cluster service, namespace {}; this instance ({}) fetches in any case",
+                describe(tenantIdsOf(shard)), settings.cluster(), shard, settings.instanceId());
+    }
+
+    /** The ids of the shard's tenants, in name order. */
+    private List<String> tenantIdsOf(String shard) {
+        return new TreeMap<>(tenants).values().stream().filter(t -> t.listingLeadership().equals(shard))
+                .map(CollectorSettings::tenantId).toList();
     }
 
     private void leadershipChanged(String shard, CamelClusterMember member) {
@@ -112,17 +151,20 @@ public class ListingLeadership extends ServiceSupport {
         boolean wasLeader = leading.contains(shard);
         if (local && !wasLeader) {
             LOG.info("This instance ({}) now lists the content of {} ({})", settings.instanceId(),
-                    describe(tenantIdsByShard.get(shard)), shard);
+                    describe(tenantIdsOf(shard)), shard);
             leading.add(shard);
         } else if (!local && wasLeader) {
             LOG.info("This instance ({}) no longer lists the content of {} ({}); it goes on fetching",
-                    settings.instanceId(), describe(tenantIdsByShard.get(shard)), shard);
+                    settings.instanceId(), describe(tenantIdsOf(shard)), shard);
             leading.remove(shard);
         }
     }
 
     /** {@code tenant 1b2c...}, or {@code 3 tenants: a, b, c}, naming at most ten. */
     private static String describe(List<String> tenantIds) {
+        if (tenantIds.isEmpty()) {
+            return "no tenant now";
+        }
         if (tenantIds.size() == 1) {
             return "tenant " + tenantIds.get(0);
         }

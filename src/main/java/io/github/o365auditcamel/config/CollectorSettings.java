@@ -94,7 +94,7 @@ public record CollectorSettings(
      * Settings that were a tenant's before all tenants shared one data plane (one content-refs topic, one group of
      * fetchers): a tenant that still sets one is told so, rather than having it ignored.
      */
-    static final List<String> DEPLOYMENT_ONLY = List.of("o365.content-refs-topic", "o365.fetch-concurrency");
+    public static final List<String> DEPLOYMENT_ONLY = List.of("o365.content-refs-topic", "o365.fetch-concurrency");
 
     /**
      * Reads and checks every setting.

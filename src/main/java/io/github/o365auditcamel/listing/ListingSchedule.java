@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.listing;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,12 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
     }
 
     private final Map<String, List<Listing>> listingsByTenant = new LinkedHashMap<>();
+    /**
+     * tasks handed out of tenants removed (or replaced) since, not yet finished: they count no more when they finish,
+     * and touch no task of the tenant as configured now (a task of each kind runs once at a time, so one of these
+     * finishing is the one removed)
+     */
+    private final Map<Task, Integer> orphaned = new HashMap<>();
     private final Map<String, Listing> listings = new LinkedHashMap<>();
     /** tenants whose subscriptions are still to start (insertion order: the order they are configured in) */
     private final Map<String, Boolean> subscriptionsToStart = new LinkedHashMap<>();
@@ -99,17 +106,60 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
         this.hasRoom = hasRoom;
         this.catchUp = catchUp;
         this.nanoTime = nanoTime;
-        for (CollectorSettings tenant : tenants) {
-            String name = tenant.tenantName();
-            subscriptionsToStart.put(name, Boolean.TRUE);
-            List<Listing> own = new ArrayList<>();
-            for (String contentType : tenant.contentTypes()) {
-                Listing listing = new Listing(new Task(name, contentType), tenant.pollInterval().toNanos());
-                own.add(listing);
-                listings.put(key(name, contentType), listing);
-            }
-            listingsByTenant.put(name, own);
+        tenants.forEach(this::add);
+    }
+
+    /**
+     * A tenant to schedule: its subscriptions are started, then its content types listed. A tenant of the same name is
+     * replaced (its settings changed): its running tasks finish, and count no more.
+     */
+    public synchronized void add(CollectorSettings tenant) {
+        String name = tenant.tenantName();
+        remove(name);
+        subscriptionsToStart.put(name, Boolean.TRUE);
+        List<Listing> own = new ArrayList<>();
+        for (String contentType : tenant.contentTypes()) {
+            Listing listing = new Listing(new Task(name, contentType), tenant.pollInterval().toNanos());
+            own.add(listing);
+            listings.put(key(name, contentType), listing);
         }
+        listingsByTenant.put(name, own);
+    }
+
+    /**
+     * A tenant no longer collected: nothing of it is due any more. A task of it that runs meanwhile finishes (what it
+     * lists reaches the fetchers, which set the references of a tenant no longer configured aside).
+     */
+    public synchronized void remove(String tenant) {
+        Boolean toStart = subscriptionsToStart.remove(tenant);
+        List<Listing> own = listingsByTenant.remove(tenant);
+        if (own == null) {
+            return;
+        }
+        // its subscription start is handed out: not to start any more, and its listings not begun
+        if (Boolean.FALSE.equals(toStart) && own.stream().allMatch(l -> l.state == State.WAITING)) {
+            orphaned.merge(new Task(tenant, null), 1, Integer::sum);
+        }
+        for (Listing listing : own) {
+            listings.remove(key(tenant, listing.task.contentType()));
+            if (listing.state == State.RUNNING) {
+                orphaned.merge(listing.task, 1, Integer::sum);
+            }
+        }
+    }
+
+    /** Whether the task is one of a tenant removed while it ran (and takes it off that list). */
+    private boolean wasOrphaned(Task task) {
+        Integer count = orphaned.get(task);
+        if (count == null) {
+            return false;
+        }
+        if (count == 1) {
+            orphaned.remove(task);
+        } else {
+            orphaned.put(task, count - 1);
+        }
+        return true;
     }
 
     /**
@@ -172,17 +222,17 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
         return due;
     }
 
-    /** The most tasks there can be at once: each tenant's subscription start and each of its listings, once. */
-    public static int mostTasks(List<CollectorSettings> tenants) {
-        return tenants.stream().mapToInt(t -> t.contentTypes().size() + 1).sum();
-    }
-
     /** A task taken from {@link #takeDue} that could not be run: due again at once. */
     public synchronized void returned(Task task) {
         running--;
         if (task.startsSubscriptions()) {
             starting--;
-            subscriptionsToStart.put(task.tenant(), Boolean.TRUE);
+            if (!wasOrphaned(task)) {
+                subscriptionsToStart.put(task.tenant(), Boolean.TRUE);
+            }
+            return;
+        }
+        if (wasOrphaned(task)) {
             return;
         }
         Listing listing = listing(task.tenant(), task.contentType());
@@ -198,6 +248,9 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
         running--;
         if (task.startsSubscriptions()) {
             starting--;
+            if (wasOrphaned(task)) {
+                return;
+            }
             // the tenant's listings are polled once its subscriptions are started (or failed to: its polls say why)
             for (Listing listing : listingsByTenant.get(task.tenant())) {
                 if (listing.state == State.WAITING) {
@@ -205,6 +258,9 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
                     listing.dueAt = now;
                 }
             }
+            return;
+        }
+        if (wasOrphaned(task)) {
             return;
         }
         Listing listing = listing(task.tenant(), task.contentType());
@@ -216,8 +272,8 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
 
     /** The running listing stopped for its tenant's pending blobs: it is due again when the tenant has room. */
     public synchronized void deferred(String tenant, String contentType) {
-        Listing listing = listing(tenant, contentType);
-        if (listing.state == State.RUNNING) {
+        Listing listing = listings.get(key(tenant, contentType));
+        if (listing != null && listing.state == State.RUNNING) {
             listing.state = State.DEFERRED;
             // waiting since now, for the order among listings due
             listing.dueAt = nanoTime.getAsLong();
@@ -226,7 +282,11 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
 
     /** A fatal answer: the content type is not listed again until {@link #resumeListing} or a restart. */
     public synchronized void stop(String tenant, String contentType) {
-        listing(tenant, contentType).state = State.STOPPED;
+        Listing listing = listings.get(key(tenant, contentType));
+        // (a tenant removed meanwhile has nothing to stop)
+        if (listing != null && listing.state == State.RUNNING) {
+            listing.state = State.STOPPED;
+        }
     }
 
     /**
@@ -268,7 +328,8 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
 
     /** Whether the content type's listing is stopped by a fatal answer. */
     public synchronized boolean isStopped(String tenant, String contentType) {
-        return listing(tenant, contentType).state == State.STOPPED;
+        Listing listing = listings.get(key(tenant, contentType));
+        return listing != null && listing.state == State.STOPPED;
     }
 
     private Listing listing(String tenant, String contentType) {

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.github.o365auditcamel.api.ApiOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -99,6 +100,18 @@ public class CollectorMetrics {
                 // Micrometer holds a gauge's object weakly: the supplier lives only here
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * Takes the tenant's meters out of the registry: a tenant no longer collected is no longer reported (its counters
+     * start again from 0 if it comes back, which {@code increase()} and {@code rate()} take as a restart).
+     */
+    public void remove() {
+        for (Meter meter : List.copyOf(registry.getMeters())) {
+            if (meter.getId().getName().startsWith("o365.") && tenant.equals(meter.getId().getTag(TENANT))) {
+                registry.remove(meter);
+            }
+        }
     }
 
     /** A blob's records are in Kafka. */

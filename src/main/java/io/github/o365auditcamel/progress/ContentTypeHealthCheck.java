@@ -71,6 +71,12 @@ public class ContentTypeHealthCheck extends AbstractHealthCheck {
         this.clock = clock;
     }
 
+    /** A tenant no longer collected (or whose settings changed): what was recorded of it is forgotten. */
+    public void forget(String tenant) {
+        stopped.values().removeIf(s -> s.tenant().equals(tenant));
+        polls.keySet().removeIf(polled -> polled.tenant().equals(tenant));
+    }
+
     /** Records that a tenant's content type listing stopped for good, and why (the exchange's failure). */
     public void stopped(String tenant, String contentType, Exchange exchange) {
         stopped.put(PollReport.label(tenant, contentType),

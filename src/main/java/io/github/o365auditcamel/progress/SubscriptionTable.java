@@ -19,14 +19,24 @@ public class SubscriptionTable {
     private record Row(String status, String webhook) {
     }
 
-    private final Map<String, List<String>> contentTypes = new java.util.LinkedHashMap<>();
+    private final Map<String, List<String>> contentTypes = new ConcurrentHashMap<>();
     private final Map<String, Row> rows = new ConcurrentHashMap<>();
 
     /** @param tenants every tenant's settings */
     public SubscriptionTable(List<CollectorSettings> tenants) {
-        for (CollectorSettings tenant : tenants) {
-            contentTypes.put(tenant.tenantName(), tenant.contentTypes());
-        }
+        tenants.forEach(this::add);
+    }
+
+    /** A tenant whose subscriptions are to start (again, when its settings changed). */
+    public void add(CollectorSettings tenant) {
+        remove(tenant.tenantName());
+        contentTypes.put(tenant.tenantName(), tenant.contentTypes());
+    }
+
+    /** A tenant no longer collected. */
+    public void remove(String tenant) {
+        contentTypes.remove(tenant);
+        rows.keySet().removeIf(key -> key.startsWith(tenant + "|"));
     }
 
     private static String key(String tenant, String contentType) {

@@ -63,6 +63,9 @@ public class KafkaTopics extends ServiceSupport {
     private final KafkaClientSettings kafka;
     private final TopicSettings settings;
     private final List<Wanted> wanted = new ArrayList<>();
+    /** a record topic's settings: retention, room for the longest record; partitions as set, or the broker's */
+    private final Map<String, String> recordConfigs = new HashMap<>();
+    private final Optional<Integer> recordPartitions;
     private volatile String problem = "not started yet";
 
     /** @param tenants every tenant's settings (the state, dead-letter and content-refs topics are the same in each) */
@@ -70,14 +73,12 @@ public class KafkaTopics extends ServiceSupport {
         CollectorSettings first = tenants.get(0);
         this.kafka = kafka;
         this.settings = first.topics();
-        Map<String, String> records = new HashMap<>();
         if (settings.retention() != null) {
-            records.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.retention().toMillis()));
+            recordConfigs.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(settings.retention().toMillis()));
         }
         // room for the longest record O365_MAX_RECORD_BYTES lets through
-        records.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(first.limits().maxMessageBytes()));
-        Optional<Integer> recordPartitions = settings.partitions() > 0 ? Optional.of(settings.partitions())
-                : Optional.empty();
+        recordConfigs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(first.limits().maxMessageBytes()));
+        this.recordPartitions = settings.partitions() > 0 ? Optional.of(settings.partitions()) : Optional.empty();
         Set<String> names = new HashSet<>();
         add(names, new Wanted(first.stateTopic(), Optional.of(1), true,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
@@ -88,9 +89,30 @@ public class KafkaTopics extends ServiceSupport {
         add(names, new Wanted(first.contentRefsTopic(), Optional.of(first.contentRefsPartitions()), true,
                 Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(CONTENT_REFS_RETENTION.toMillis()))));
         for (CollectorSettings tenant : tenants) {
-            for (String contentType : tenant.contentTypes()) {
-                add(names, new Wanted(tenant.topicFor(contentType), recordPartitions, false, records));
-            }
+            recordTopics(tenant).forEach(topic -> add(names, topic));
+        }
+    }
+
+    private List<Wanted> recordTopics(CollectorSettings tenant) {
+        return tenant.contentTypes().stream().map(tenant::topicFor).distinct()
+                .map(name -> new Wanted(name, recordPartitions, false, recordConfigs)).toList();
+    }
+
+    /**
+     * Creates the record topics of a tenant added while the collector runs, those that are missing, as at startup.
+     *
+     * @throws IllegalStateException saying why, when Kafka is not usable or refuses to create them
+     */
+    public void ensure(CollectorSettings tenant) throws InterruptedException {
+        try (Admin admin = Admin.create(kafka.admin(Map.of(
+                AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-topics",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)))) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+            createMissing(admin, recordTopics(tenant), existing, brokers);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new IllegalStateException("Kafka at " + kafka.brokers() + " is not usable: " + whyNot(e), e);
         }
     }
 
@@ -120,7 +142,7 @@ public class KafkaTopics extends ServiceSupport {
                 try {
                     Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
-                    createMissing(admin, existing, brokers);
+                    createMissing(admin, wanted, existing, brokers);
                     problem = null;
                     return;
                 } catch (MissingTopicsException e) {
@@ -147,7 +169,7 @@ public class KafkaTopics extends ServiceSupport {
         return FailureReason.of(failure);
     }
 
-    private void createMissing(Admin admin, Set<String> existing, int brokers)
+    private void createMissing(Admin admin, List<Wanted> wanted, Set<String> existing, int brokers)
             throws InterruptedException, TimeoutException {
         List<Wanted> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
         if (missing.isEmpty()) {

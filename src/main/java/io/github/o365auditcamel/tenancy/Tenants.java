@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.o365auditcamel.fetch.ContentReferences;
 
@@ -12,25 +13,64 @@ import io.github.o365auditcamel.fetch.ContentReferences;
  * The configured tenants by name: the routes carry a tenant's name in the exchange variable {@code tenant}, and the
  * beans they call find that tenant's state here. Bound as {@code tenants}, for the routes' own questions
  * ({@code ${bean:tenants?method=contentTypes(${variable.tenant})}}).
+ * <p>
+ * Tenants come and go while the collector runs ({@code o365.tenants-file}). A tenant removed is no longer among
+ * {@link #all()} and no reference of it is taken for one of a configured tenant ({@link #nameOfReference}), but the
+ * exchanges that already work for it find it by name until they end: they finish as they began.
  */
 public class Tenants {
 
     /** The exchange variable that names the tenant an exchange works for. */
     public static final String TENANT_VARIABLE = "tenant";
 
-    private final Map<String, Tenant> byName = new LinkedHashMap<>();
-    private final Map<String, Tenant> byTenantId = new HashMap<>();
+    /** copied on each change: read on every exchange, changed when the tenants file is */
+    private volatile Map<String, Tenant> byName = Map.of();
+    private volatile Map<String, Tenant> byTenantId = Map.of();
+    /** tenants removed, by name, for the exchanges that still work for them */
+    private final Map<String, Tenant> removed = new ConcurrentHashMap<>();
 
     public Tenants(List<Tenant> tenants) {
-        for (Tenant tenant : tenants) {
-            byName.put(tenant.name(), tenant);
-            byTenantId.put(tenant.settings().tenantId(), tenant);
-        }
+        tenants.forEach(this::add);
     }
 
-    /** The tenant of that name; an unknown name is a bug in a route, said plainly. */
+    /** A tenant to collect; one of the same name is replaced (its settings changed). */
+    public synchronized void add(Tenant tenant) {
+        Map<String, Tenant> names = new LinkedHashMap<>(byName);
+        Tenant before = names.put(tenant.name(), tenant);
+        Map<String, Tenant> ids = new HashMap<>(byTenantId);
+        if (before != null) {
+            ids.remove(before.settings().tenantId());
+        }
+        ids.put(tenant.settings().tenantId(), tenant);
+        byName = names;
+        byTenantId = ids;
+        removed.remove(tenant.name());
+    }
+
+    /** A tenant no longer to collect; null when none has that name. */
+    public synchronized Tenant remove(String name) {
+        Map<String, Tenant> names = new LinkedHashMap<>(byName);
+        Tenant tenant = names.remove(name);
+        if (tenant == null) {
+            return null;
+        }
+        Map<String, Tenant> ids = new HashMap<>(byTenantId);
+        ids.remove(tenant.settings().tenantId());
+        byName = names;
+        byTenantId = ids;
+        removed.put(name, tenant);
+        return tenant;
+    }
+
+    /**
+     * The tenant of that name, or the one of that name removed while an exchange worked for it; an unknown name is a
+     * bug in a route, said plainly.
+     */
     public Tenant get(String name) {
         Tenant tenant = byName.get(name);
+        if (tenant == null) {
+            tenant = removed.get(name);
+        }
         if (tenant == null) {
             throw new IllegalArgumentException("no tenant named '" + name + "' (configured: " + byName.keySet()
                     + "); a route lost its 'tenant' variable?");
@@ -38,6 +78,7 @@ public class Tenants {
         return tenant;
     }
 
+    /** The tenants configured now. */
     public Collection<Tenant> all() {
         return byName.values();
     }

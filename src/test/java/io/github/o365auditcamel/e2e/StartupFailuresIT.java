@@ -102,6 +102,15 @@ class StartupFailuresIT {
                 row("brokers without a port", "KAFKA_BROKERS", e -> e.put("KAFKA_BROKERS", "kafka-1,kafka-2")),
                 row("a proxy without a scheme", "O365_PROXY_URL", e -> e.put("O365_PROXY_URL", "proxy.corp:3128")),
                 row("a tenant name with capitals", "O365_TENANTS", e -> e.put("O365_TENANTS", "Contoso")),
+                row("a tenants file that is not there", "O365_TENANTS_FILE", e -> {
+                    e.remove("O365_TENANT_ID");
+                    e.put("O365_TENANTS_FILE", "/etc/o365-audit-camel/no-such-tenants.properties");
+                }),
+                row("a tenant domain in the tenants file", "O365_TENANT_CONTOSO_TENANT_ID", e -> {
+                    e.remove("O365_TENANT_ID");
+                    e.put("O365_TENANTS_FILE", tenantsFile("O365_TENANTS=contoso\n"
+                            + "O365_TENANT_CONTOSO_TENANT_ID=contoso.onmicrosoft.com\n"));
+                }),
                 row("a topic prefix with a blank", "O365_TOPIC_PREFIX", e -> e.put("O365_TOPIC_PREFIX", "o365 audit")),
                 row("an unknown election", "O365_CLUSTER", e -> e.put("O365_CLUSTER", "zookeeper")),
                 row("negative dead-letter retries", "O365_DEADLETTER_MAX_RETRIES",
@@ -138,6 +147,17 @@ class StartupFailuresIT {
                     e.put("CAMEL_COMPONENT_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
                     e.put("CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", broker.scramSha512User().jaasConfig());
                 }));
+    }
+
+    private static String tenantsFile(String contents) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("tenants", ".properties");
+            java.nio.file.Files.writeString(file, contents);
+            file.toFile().deleteOnExit();
+            return file.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A port that another program (this test) listens on. */
