@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.tenancy.TenantsFile;
 import io.github.o365auditcamel.testing.TestCertificate;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -173,7 +174,15 @@ class KubernetesManifestsTest {
         }
         assertFalse(env.containsKey("O365_TENANT_ID"), "no top-level tenant next to O365_TENANTS: " + env);
         assertFalse(env.containsKey("O365_CLIENT_SECRET"));
-        assertEquals("o365-audit-camel-tenants", at(first(list(container.get("envFrom"))), "secretRef", "name"));
+        // the tenants Secret is the tenants file: a read-only mount, without subPath (which is never updated)
+        String tenantsFile = env.get("O365_TENANTS_FILE");
+        Map<String, Object> tenantsMount = Manifests.<Map<String, Object>>typed(list(container.get("volumeMounts")))
+                .stream().filter(m -> tenantsFile.equals(m.get("mountPath"))).findFirst().orElseThrow();
+        assertEquals(Boolean.TRUE, tenantsMount.get("readOnly"));
+        assertFalse(tenantsMount.containsKey("subPath"));
+        Map<String, Object> tenantsVolume = Manifests.<Map<String, Object>>typed(list(pod.get("volumes"))).stream()
+                .filter(v -> v.get("name").equals(tenantsMount.get("name"))).findFirst().orElseThrow();
+        assertEquals("o365-audit-camel-tenants", at(tenantsVolume, "secret", "secretName"));
         // the certificate path lies in a read-only mount of the certificate Secret, readable by the pod's group
         String certificate = env.get("O365_TENANT_FABRIKAM_CLIENT_CERTIFICATE");
         Map<String, Object> mount = Manifests.<Map<String, Object>>typed(list(container.get("volumeMounts"))).stream()
@@ -185,19 +194,23 @@ class KubernetesManifestsTest {
         int mode = ((Number) at(volume, "secret", "defaultMode")).intValue();
         assertTrue((mode & 0040) != 0, "group-readable for the pod's fsGroup: " + Integer.toOctalString(mode));
 
-        // the example Secret, with the overlay's certificate variable, is a configuration the collector accepts
-        Map<String, String> variables = new TreeMap<>();
+        // the example Secret, mounted as the kubelet does (a file per key), with the overlay's certificate variable, is
+        // a tenants file the collector accepts
+        Path mounted = Files.createTempDirectory("tenants");
         List<Object> examples = new ArrayList<>();
         new Load(LoadSettings.builder().build()).loadAllFromString(Files.readString(
                 Path.of("k8s/overlays/tenants/secret.example.yaml"))).forEach(examples::add);
-        cast((Map<?, ?>) at(cast((Map<?, ?>) examples.get(0)), "stringData"))
-                .forEach((k, v) -> variables.put(k, String.valueOf(v)));
+        for (var entry : cast((Map<?, ?>) at(cast((Map<?, ?>) examples.get(0)), "stringData")).entrySet()) {
+            Files.writeString(mounted.resolve(entry.getKey()), String.valueOf(entry.getValue()));
+        }
         Path pem = TestCertificate.generate("fabrikam")
                 .writePem(Files.createTempFile("fabrikam", ".pem"));
+        Map<String, String> variables = new TreeMap<>();
+        variables.put("O365_TENANTS_FILE", mounted.toString());
         variables.put("O365_TENANT_FABRIKAM_CLIENT_CERTIFICATE", pem.toString());
-        List<CollectorSettings> tenants =
-                CollectorSettings.allFrom(
-                        p -> variables.get(CollectorSettings.variableOf(p)));
+        java.util.function.Function<String, String> environment = p -> variables.get(CollectorSettings.variableOf(p));
+        TenantsFile file = TenantsFile.of(environment);
+        List<CollectorSettings> tenants = CollectorSettings.allFrom(TenantsFile.over(environment, file.read()));
         Files.delete(pem);
         assertEquals(List.of("contoso", "fabrikam"), tenants.stream()
                 .map(CollectorSettings::tenantName).toList());
