@@ -6,7 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
@@ -64,7 +68,20 @@ public class TransactionalProducers extends ServiceSupport {
             slots.add(refsSlot(partition));
         }
         slots.add(RETRY_SLOT);
-        slots.parallelStream().forEach(this::get);
+        // a thread each, for the start only: the round trips overlap, whatever the number of cores
+        ExecutorService starting = Executors.newFixedThreadPool(slots.size(), runnable -> {
+            Thread thread = new Thread(runnable, "o365-producer-init");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            CompletableFuture.allOf(slots.stream().map(slot -> CompletableFuture.runAsync(() -> get(slot), starting))
+                    .toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } finally {
+            starting.shutdown();
+        }
         LOG.info("Transactional producers ready for {} content-refs partitions and the dead-letter retries"
                 + " (instance id {})", settings.contentRefsPartitions(), settings.instanceId());
     }
