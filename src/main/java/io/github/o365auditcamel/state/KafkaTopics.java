@@ -104,10 +104,7 @@ public class KafkaTopics extends ServiceSupport {
      * @throws IllegalStateException saying why, when Kafka is not usable or refuses to create them
      */
     public void ensure(CollectorSettings tenant) throws InterruptedException {
-        try (Admin admin = Admin.create(kafka.admin(Map.of(
-                AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-topics",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)))) {
+        try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
             createMissing(admin, recordTopics(tenant), existing, brokers);
@@ -135,10 +132,7 @@ public class KafkaTopics extends ServiceSupport {
         LOG.info("Kafka at {} ({})", kafka.brokers(), kafka.describe());
         long delaySeconds = 2;
         while (true) {
-            try (Admin admin = Admin.create(kafka.admin(Map.of(
-                    AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-topics",
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)))) {
+            try (Admin admin = admin()) {
                 try {
                     Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     int brokers = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
@@ -157,6 +151,13 @@ public class KafkaTopics extends ServiceSupport {
             TimeUnit.SECONDS.sleep(delaySeconds);
             delaySeconds = Math.min(delaySeconds * 2, 30);
         }
+    }
+
+    private Admin admin() {
+        return Admin.create(kafka.admin(Map.of(
+                AdminClientConfig.CLIENT_ID_CONFIG, "o365-audit-camel-topics",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)));
     }
 
     /** The client's own words, except for its timeout, which says nothing of why. */
