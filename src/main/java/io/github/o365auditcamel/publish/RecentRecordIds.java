@@ -2,6 +2,8 @@ package io.github.o365auditcamel.publish;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -88,6 +90,9 @@ final class RecentRecordIds {
         private long[] sent = new long[128];
         private int count;
         private boolean committed;
+        // ids this blob sent while another blob held them (a circle, a wait given up): the table does not say they
+        // are this blob's, so a second copy in the blob must be recognised here. Few, so a small set
+        private Set<UUID> sentUnclaimed;
         // the blob this one waits for, to detect a circle
         private BlobIds waitingFor;
 
@@ -102,6 +107,9 @@ final class RecentRecordIds {
         Verdict check(String id, long nowMillis) {
             long[] key = key(id);
             synchronized (RecentRecordIds.this) {
+                if (sentUnclaimed != null && sentUnclaimed.contains(new UUID(key[0], key[1]))) {
+                    return Verdict.DROP;
+                }
                 long waitUntil = System.currentTimeMillis() + MAX_WAIT_MILLIS;
                 while (true) {
                     evictOlderThan(nowMillis - windowMillis);
@@ -118,6 +126,7 @@ final class RecentRecordIds {
                     long wait = waitUntil - System.currentTimeMillis();
                     if (other == null || other.waitsFor(this) || wait <= 0) {
                         // sent here too; settled when the two commit
+                        sentUnclaimed(key);
                         break;
                     }
                     waitingFor = other;
@@ -125,6 +134,7 @@ final class RecentRecordIds {
                         RecentRecordIds.this.wait(wait);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        sentUnclaimed(key);
                         break;
                     } finally {
                         waitingFor = null;
@@ -192,6 +202,13 @@ final class RecentRecordIds {
                 inFlight.remove(token);
                 RecentRecordIds.this.notifyAll();
             }
+        }
+
+        private void sentUnclaimed(long[] key) {
+            if (sentUnclaimed == null) {
+                sentUnclaimed = new HashSet<>();
+            }
+            sentUnclaimed.add(new UUID(key[0], key[1]));
         }
 
         private void remember(long[] key) {

@@ -168,6 +168,60 @@ class RecentRecordIdsTest {
     }
 
     @Test
+    void aRecordSentToBreakACircleIsSentOnceWhenItsBlobHoldsItTwice() throws Exception {
+        RecentRecordIds ids = new RecentRecordIds(1000, Long.MAX_VALUE / 2);
+        RecentRecordIds.BlobIds a = ids.startBlob();
+        RecentRecordIds.BlobIds b = ids.startBlob();
+        assertEquals(SEND, a.check("x", 0));
+        assertEquals(SEND, b.check("y", 0));
+        CompletableFuture<RecentRecordIds.Verdict> aWantsY = new CompletableFuture<>();
+        Thread aThread = new Thread(() -> aWantsY.complete(a.check("y", 0)));
+        aThread.start();
+        awaitWaiting(aThread);
+
+        // waiting for a would close the circle: b sends x as well, while a still holds it
+        assertEquals(SEND, b.check("x", 0));
+        // the service served x twice in b's blob: b has sent it already
+        assertEquals(DROP, b.check("x", 0), "x is in b's transaction once");
+        assertTrue(b.commit(0));
+
+        assertEquals(DROP, aWantsY.get(5, TimeUnit.SECONDS));
+        assertFalse(a.commit(0));
+        a.abandon();
+    }
+
+    @Test
+    void aRecordSentToBreakACircleIsSentOnceWhenItsHolderAbortsAndItComesAgain() throws Exception {
+        RecentRecordIds ids = new RecentRecordIds(1000, Long.MAX_VALUE / 2);
+        RecentRecordIds.BlobIds a = ids.startBlob();
+        RecentRecordIds.BlobIds b = ids.startBlob();
+        assertEquals(SEND, a.check("x", 0));
+        assertEquals(SEND, b.check("y", 0));
+        Thread aThread = new Thread(() -> a.check("y", 0));
+        aThread.start();
+        awaitWaiting(aThread);
+        assertEquals(SEND, b.check("x", 0));
+
+        // a gives up waiting (interrupted, as on shutdown) and aborts: x is no longer held by anyone
+        aThread.interrupt();
+        aThread.join(5000);
+        a.abandon();
+
+        assertEquals(DROP, b.check("x", 0), "b has sent x already");
+        assertTrue(b.commit(0));
+        assertTrue(ids.isCommitted("x", 0));
+    }
+
+    /** Until the thread waits in {@code check} for another blob. */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.currentTimeMillis() < deadline, "the blob did not wait: " + thread.getState());
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
     void aBlobWhoseTransactionFailsAfterItsIdsWereMarkedLeavesThemFree() {
         RecentRecordIds ids = new RecentRecordIds(1000, Long.MAX_VALUE / 2);
         publish(ids, 0, "before");
