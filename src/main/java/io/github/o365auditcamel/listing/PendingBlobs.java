@@ -41,8 +41,9 @@ public class PendingBlobs {
     }
 
     /**
-     * Whether to hand the listed blob (a listing entry, as it will be enqueued) to the fetchers: false for one this
-     * instance enqueued already and the fetchers have not handled yet (listed again after a stop, or in the overlap).
+     * Whether to hand the listed blob (a listing entry, as it will be enqueued) to the fetchers: false for one handled
+     * already (published, dead-lettered or skipped: listed again in the overlap), and for one this instance enqueued
+     * already and the fetchers have not handled yet (listed again after a stop, or in the overlap).
      *
      * @throws ListingDeferred when the tenant has no room for one more: the listing stops here, to go on later
      */
@@ -54,8 +55,9 @@ public class PendingBlobs {
         }
         TenantState state = states.apply(tenant);
         if (state.knownPublished(contentId)) {
-            // listed again (the overlap): the fetcher passes over it at once
-            return true;
+            // listed again (the overlap) and handled already: its fate is decided, nothing to hand on. One handled
+            // too recently for this instance to know is handed on, and the fetcher passes over it without a GET
+            return false;
         }
         Set<String> blobs = blobs(tenant);
         if (blobs.contains(contentId)) {

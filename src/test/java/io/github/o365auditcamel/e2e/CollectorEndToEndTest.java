@@ -100,6 +100,16 @@ class CollectorEndToEndTest extends InProcessCollectorTestSupport {
         assertEquals(refetched, fetchedTwice, "blobs fetched twice: " + gets);
         assertEquals(gets.values().stream().mapToInt(Integer::intValue).sum(), simulator.gzippedBlobGetCount(),
                 "every blob asked for and read gzip-compressed");
+
+        // every poll lists the last hour again (the overlap), every 2 s here: a blob handled already is not handed to
+        // the fetchers again (once more at most, when it was handled too recently for the lister to know)
+        try (TopicReader refs = new TopicReader(broker.bootstrapServers(), List.of(TOPIC_PREFIX + "content-refs"))) {
+            List<TopicReader.Record> enqueued = refs.drain(Duration.ofSeconds(3));
+            assertTrue(simulator.listCallCount() > 3 * 5, "listed again and again: " + simulator.listCallCount());
+            // (118 references for 63 blobs when every poll handed on what it listed again)
+            assertTrue(enqueued.size() < gets.size() + 10, enqueued.size() + " references for " + gets.size()
+                    + " blobs");
+        }
     }
 
     private static void assertExactlyTheServedRecords(Map<String, List<String>> served,
