@@ -68,6 +68,8 @@ public class KafkaStateStore extends ServiceSupport {
     private final Clock clock;
     private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
     private final Map<String, Instant> doneBlobs = new ConcurrentHashMap<>();
+    /** {@link System#nanoTime} when the last completed catch-up asked for the topic's end (guarded by this) */
+    private long lastCatchUpBegan = System.nanoTime() - Long.MAX_VALUE / 2;
     private final Map<String, PendingRetry> pendingRetries = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> reader;
@@ -269,8 +271,23 @@ public class KafkaStateStore extends ServiceSupport {
      * open at this moment holds back what a {@code read_committed} reader may see; the read waits until the broker has
      * settled it (at most the transaction timeout, for one left open by an instance that died), so that nothing
      * committed before this call is missed.
+     * <p>
+     * Callers at the same moment share one read: a caller that waited while another's read began after its own call
+     * is served by it, since that read's end offsets include everything committed before the caller came.
      */
-    public synchronized void catchUp() {
+    public void catchUp() {
+        long calledAt = System.nanoTime();
+        synchronized (this) {
+            if (lastCatchUpBegan - calledAt > 0) {
+                return;
+            }
+            long began = System.nanoTime();
+            catchUpNow();
+            lastCatchUpBegan = began;
+        }
+    }
+
+    private void catchUpNow() {
         if (reader == null) {
             throw new StateStoreException("state topic " + topic + " is not open (the collector is stopping)", null);
         }
