@@ -259,7 +259,7 @@ public final class Benchmark {
 
     // ------------------------------------------------------------------ result
 
-    private static int setting(String[] args, int index, String env, int fallback) {
+    static int setting(String[] args, int index, String env, int fallback) {
         String value = index < args.length ? args[index] : System.getenv(env);
         if (value == null || value.isBlank()) {
             return fallback;
@@ -271,7 +271,7 @@ public final class Benchmark {
         return n;
     }
 
-    private static void createTopics(String brokers, List<String> topics) throws Exception {
+    static void createTopics(String brokers, List<String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String topic : topics) {
@@ -281,7 +281,7 @@ public final class Benchmark {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> counter(String brokers) {
+    static KafkaConsumer<byte[], byte[]> counter(String brokers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -292,7 +292,7 @@ public final class Benchmark {
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static void stop(Process process) throws InterruptedException {
+    static void stop(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -300,11 +300,11 @@ public final class Benchmark {
         }
     }
 
-    private static double seconds(long nanos) {
+    static double seconds(long nanos) {
         return nanos / 1e9;
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " [bench] " + line);
     }
 }
