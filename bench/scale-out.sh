@@ -8,16 +8,4 @@
 # Volume per tenant: BENCH_BLOBS (1) blobs per content type of BENCH_RECORDS (5) records; BENCH_COLLECTOR_XMX (384m) per
 # instance; BENCH_POLL_INTERVAL (2s); BENCH_SETTLE_S (10) s read on for late copies; BENCH_TIMEOUT_S (1800).
 # BENCH_KEEP_LOG=1 keeps the instances' logs of a run that worked (those of one that failed are always kept).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
-main=target/test-classes/io/github/o365auditcamel/bench/ScaleOutBenchmark.class
-if [ ! -f target/o365-audit-camel.jar ] || [ ! -f target/demo-classpath.txt ] || [ ! -f "$main" ] \
-   || [ -n "$(find pom.xml src/main -newer target/o365-audit-camel.jar -type f 2>/dev/null | head -1)" ] \
-   || [ -n "$(find pom.xml src/test -newer "$main" -type f 2>/dev/null | head -1)" ]; then
-  echo "[bench] building (mvn -B -q package -DskipTests) ..." >&2
-  mvn -B -q package -DskipTests >&2
-fi
-
-exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "target/test-classes:target/classes:$(cat target/demo-classpath.txt)" \
-  io.github.o365auditcamel.bench.ScaleOutBenchmark "$@"
+exec "$(dirname "$0")/java-main.sh" ScaleOutBenchmark "$@"

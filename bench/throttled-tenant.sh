@@ -7,16 +7,4 @@
 # Usage: bench/throttled-tenant.sh [tenants [throttled-tenants]]
 # Volume per tenant: BENCH_BLOBS (1) blobs per content type of BENCH_RECORDS (20) records; BENCH_THROTTLED_ONLY=1 runs
 # the throttled case only; BENCH_KEEP_LOG=1 keeps the collector's logs of runs that worked.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-
-main=target/test-classes/io/github/o365auditcamel/bench/ThrottledTenantBenchmark.class
-if [ ! -f target/o365-audit-camel.jar ] || [ ! -f target/demo-classpath.txt ] || [ ! -f "$main" ] \
-   || [ -n "$(find pom.xml src/main -newer target/o365-audit-camel.jar -type f 2>/dev/null | head -1)" ] \
-   || [ -n "$(find pom.xml src/test -newer "$main" -type f 2>/dev/null | head -1)" ]; then
-  echo "[bench] building (mvn -B -q package -DskipTests) ..." >&2
-  mvn -B -q package -DskipTests >&2
-fi
-
-exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "target/test-classes:target/classes:$(cat target/demo-classpath.txt)" \
-  io.github.o365auditcamel.bench.ThrottledTenantBenchmark "$@"
+exec "$(dirname "$0")/java-main.sh" ThrottledTenantBenchmark "$@"

@@ -85,16 +85,7 @@ public final class Benchmark {
         boolean done = false;
         try {
             broker = new EmbeddedKafkaBroker(kafkaDir, freePort()).start();
-            simulator = tenants.serve(ManagementApiSimulator.builder())
-                    .contentTypes(contentTypes)
-                    .blobsPerContentType(blobs)
-                    .recordsPerBlob(recordsPerBlob)
-                    .recordSizeBytes(recordBytes)
-                    .backlog(Duration.ofDays(1))
-                    .pageSize(100)
-                    .seed(SEED)
-                    .build();
-            simulator.start();
+            simulator = simulator(tenants, contentTypes, blobs, recordsPerBlob, recordBytes, SEED);
             int expected = BenchTenants.recordCount(simulator);
             say("broker " + broker.bootstrapServers() + ", simulator " + simulator.baseUrl() + " with " + expected
                     + " records (" + tenants.count() + " tenant(s) x " + contentTypes.size() + " content types x "
@@ -143,19 +134,7 @@ public final class Benchmark {
             double firstRecordS = -1;
             CollectorProbes.CpuSplit cpuAtFirst = null;
             long countAtFirst = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = counter(broker.bootstrapServers())) {
-                // the topics exist before the clock starts (as the collector would create them: broker default
-                // partitions), and the counter reads assigned partitions: no group rebalance in the measured time
-                createTopics(broker.bootstrapServers(), topics);
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : topics) {
-                    for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                        partitions.add(new TopicPartition(topic, p.partition()));
-                    }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                consumer.poll(Duration.ofMillis(100));
+            try (KafkaConsumer<byte[], byte[]> consumer = counterOf(broker.bootstrapServers(), topics)) {
                 say("starting the collector (log: " + logFile + ")");
                 long start = System.nanoTime();
                 process = pb.start();
@@ -271,7 +250,7 @@ public final class Benchmark {
         return n;
     }
 
-    static void createTopics(String brokers, List<String> topics) throws Exception {
+    private static void createTopics(String brokers, List<String> topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String topic : topics) {
@@ -281,7 +260,43 @@ public final class Benchmark {
         }
     }
 
-    static KafkaConsumer<byte[], byte[]> counter(String brokers) {
+    /** The benchmark's simulator, started: the tenants' volume, one day of backlog, pages of 100 blobs. */
+    static ManagementApiSimulator simulator(BenchTenants tenants, List<String> contentTypes, int blobs,
+            int recordsPerBlob, int recordBytes, long seed) {
+        ManagementApiSimulator simulator = tenants.serve(ManagementApiSimulator.builder())
+                .contentTypes(contentTypes)
+                .blobsPerContentType(blobs)
+                .recordsPerBlob(recordsPerBlob)
+                .recordSizeBytes(recordBytes)
+                .backlog(Duration.ofDays(1))
+                .pageSize(100)
+                .seed(seed)
+                .build();
+        simulator.start();
+        return simulator;
+    }
+
+    /**
+     * The consumer that counts the records, ready before the clock starts: the topics exist (as the collector would
+     * create them: broker default partitions), and it reads assigned partitions from their beginning, so that no
+     * group rebalance falls in the measured time.
+     */
+    static KafkaConsumer<byte[], byte[]> counterOf(String brokers, List<String> topics) throws Exception {
+        createTopics(brokers, topics);
+        KafkaConsumer<byte[], byte[]> consumer = counter(brokers);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        consumer.poll(Duration.ofMillis(100));
+        return consumer;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> counter(String brokers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -28,8 +28,6 @@ import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -86,16 +84,7 @@ public final class ScaleOutBenchmark {
         boolean done = false;
         try {
             broker = new EmbeddedKafkaBroker(kafkaDir, freePort()).start();
-            simulator = tenants.serve(ManagementApiSimulator.builder())
-                    .contentTypes(contentTypes)
-                    .blobsPerContentType(blobs)
-                    .recordsPerBlob(recordsPerBlob)
-                    .recordSizeBytes(recordBytes)
-                    .backlog(Duration.ofDays(1))
-                    .pageSize(100)
-                    .seed(SEED)
-                    .build();
-            simulator.start();
+            simulator = Benchmark.simulator(tenants, contentTypes, blobs, recordsPerBlob, recordBytes, SEED);
             int expected = BenchTenants.recordCount(simulator);
             long killAtRecords = killAtPercent == 0 ? Long.MAX_VALUE : (long) expected * killAtPercent / 100;
             say("broker " + broker.bootstrapServers() + ", simulator " + simulator.baseUrl() + " with " + expected
@@ -120,17 +109,7 @@ public final class ScaleOutBenchmark {
             double takeoverS = -1;
             int shardCount = -1;
             double driverCpuAtStart = driverCpuSeconds();
-            try (KafkaConsumer<byte[], byte[]> consumer = Benchmark.counter(broker.bootstrapServers())) {
-                Benchmark.createTopics(broker.bootstrapServers(), topics);
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : topics) {
-                    for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                        partitions.add(new TopicPartition(topic, p.partition()));
-                    }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                consumer.poll(Duration.ofMillis(100));
+            try (KafkaConsumer<byte[], byte[]> consumer = Benchmark.counterOf(broker.bootstrapServers(), topics)) {
 
                 long start = System.nanoTime();
                 Path clusterDirectory = kafkaDir.resolve("cluster");

@@ -25,8 +25,6 @@ import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -125,16 +123,7 @@ public final class ThrottledTenantBenchmark {
         boolean done = false;
         try {
             broker = new EmbeddedKafkaBroker(kafkaDir, freePort()).start();
-            simulator = tenants.serve(ManagementApiSimulator.builder())
-                    .contentTypes(contentTypes)
-                    .blobsPerContentType(blobs)
-                    .recordsPerBlob(recordsPerBlob)
-                    .recordSizeBytes(2000)
-                    .backlog(Duration.ofDays(1))
-                    .pageSize(100)
-                    .seed(SEED)
-                    .build();
-            simulator.start();
+            simulator = Benchmark.simulator(tenants, contentTypes, blobs, recordsPerBlob, 2000, SEED);
             // the first tenants (t1, ...: the first to start their subscriptions) refuse every call
             Set<String> throttledIds = new TreeSet<>(simulator.tenantIds().subList(0, throttledCount));
             for (String id : throttledIds) {
@@ -149,17 +138,7 @@ public final class ThrottledTenantBenchmark {
             List<String> topics = contentTypes.stream().map(t -> BenchCollector.PREFIX + t.toLowerCase(Locale.ROOT))
                     .toList();
             Map<String, Integer> copies = new HashMap<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = Benchmark.counter(broker.bootstrapServers())) {
-                Benchmark.createTopics(broker.bootstrapServers(), topics);
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : topics) {
-                    for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-                        partitions.add(new TopicPartition(topic, p.partition()));
-                    }
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                consumer.poll(Duration.ofMillis(100));
+            try (KafkaConsumer<byte[], byte[]> consumer = Benchmark.counterOf(broker.bootstrapServers(), topics)) {
 
                 long start = System.nanoTime();
                 collector = BenchCollector.start("bench-1", tenants, simulator, broker.bootstrapServers(),
