@@ -107,12 +107,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         // the metrics registry Camel serves at /observe/metrics: camel-micrometer-prometheus's, when it is already
         // there, or one it will find by this name
         Registry registry = context.getRegistry();
-        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
-                MeterRegistry.class);
-        if (meters == null) {
-            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
-        }
+        MeterRegistry meters = meterRegistry(registry);
 
         // the proxy first: the tenants' token clients are built below
         useProxy(context, shared);
@@ -188,8 +183,7 @@ public class CollectorConfiguration implements CamelConfiguration {
                 subscriptionTable, contentTypeHealth, Clock.systemUTC());
 
         // each tenant: its own beans over the shared clients, and its rows in the schedule
-        MeterRegistry meterRegistry = meters;
-        TenantLifecycle lifecycle = new TenantLifecycle(settings -> tenant(settings, meterRegistry, producers,
+        TenantLifecycle lifecycle = new TenantLifecycle(settings -> tenant(settings, meters, producers,
                 state.of(settings.tenantId()), recentIds, streamer, loginHost), tenants, leadership,
                 subscriptionTable, contentTypeHealth, schedule, readiness);
         all.forEach(lifecycle::add);
@@ -205,6 +199,17 @@ public class CollectorConfiguration implements CamelConfiguration {
             healthChecks.register(readiness);
             healthChecks.register(contentTypeHealth);
         }
+    }
+
+    /** camel-micrometer-prometheus's registry when it is there already, else one bound where it will find it. */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        return meters;
     }
 
     /** A tenant's own beans, over the instance's shared Kafka clients. */

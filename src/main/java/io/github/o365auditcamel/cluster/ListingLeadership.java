@@ -55,14 +55,13 @@ public class ListingLeadership extends ServiceSupport {
 
     /** @param deployment the deployment's settings (its cluster settings); the tenants are {@link #add}ed */
     public ListingLeadership(CollectorSettings deployment) {
-        this(List.of(deployment));
-        tenants.clear();
+        this.settings = deployment;
+        this.service = clusterService(deployment);
     }
 
     /** @param tenants every tenant's settings (the cluster settings are the same in each) */
     public ListingLeadership(List<CollectorSettings> tenants) {
-        this.settings = tenants.get(0);
-        this.service = clusterService(settings);
+        this(tenants.get(0));
         tenants.forEach(this::add);
     }
 

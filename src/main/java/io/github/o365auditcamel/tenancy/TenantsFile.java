@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
@@ -120,7 +122,7 @@ public final class TenantsFile {
         if (key.equals(LIST) || key.equals(CollectorSettings.variableOf(LIST)) || isShared(key)) {
             return true;
         }
-        var property = PROPERTY.matcher(key);
+        Matcher property = PROPERTY.matcher(key);
         if (property.matches()) {
             String setting = "o365." + property.group(1);
             return CollectorSettings.TENANT_SETTINGS.contains(setting)
@@ -140,8 +142,8 @@ public final class TenantsFile {
     }
 
     /** {@code _TENANT_ID} for {@code o365.tenant-id}: how a tenant's variable ends. */
-    private static java.util.stream.Stream<String> settingSuffixes() {
-        return java.util.stream.Stream.concat(CollectorSettings.TENANT_SETTINGS.stream(),
+    private static Stream<String> settingSuffixes() {
+        return Stream.concat(CollectorSettings.TENANT_SETTINGS.stream(),
                 CollectorSettings.DEPLOYMENT_ONLY.stream())
                 .map(setting -> "_" + CollectorSettings.variableOf(setting.substring("o365.".length())));
     }

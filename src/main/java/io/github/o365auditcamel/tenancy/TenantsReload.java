@@ -59,6 +59,7 @@ public class TenantsReload {
             return;
         }
         Map<String, String> values = null;
+        Function<String, String> settings;
         List<CollectorSettings> next;
         try {
             values = file.read();
@@ -66,14 +67,15 @@ public class TenantsReload {
                 return;
             }
             lastRead = values;
-            next = CollectorSettings.allFrom(TenantsFile.over(lookup, values));
+            settings = TenantsFile.over(lookup, values);
+            next = CollectorSettings.allFrom(settings);
         } catch (InvalidSettingException e) {
             failedReloads++;
             LOG.error("Tenants file not applied, the {} tenant(s) of before go on: {}", applied.size(),
                     (values == null ? e : file.inFile(e, values)).getMessage());
             return;
         }
-        apply(next, TenantsFile.over(lookup, values));
+        apply(next, settings);
     }
 
     private void apply(List<CollectorSettings> next, Function<String, String> values) {

@@ -5,6 +5,7 @@ import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -317,6 +319,17 @@ public final class Benchmark {
 
     static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    /** A record's header as text, {@code (none)} when it has none. */
+    static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? "(none)" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** A record's key as text. */
+    static String key(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
     }
 
     static void say(String line) {

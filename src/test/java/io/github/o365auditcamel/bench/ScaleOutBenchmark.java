@@ -1,5 +1,7 @@
 package io.github.o365auditcamel.bench;
 
+import static io.github.o365auditcamel.bench.Benchmark.header;
+import static io.github.o365auditcamel.bench.Benchmark.key;
 import static io.github.o365auditcamel.bench.Benchmark.say;
 import static io.github.o365auditcamel.bench.Benchmark.seconds;
 import static io.github.o365auditcamel.bench.Benchmark.setting;
@@ -8,7 +10,6 @@ import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,6 @@ import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Scale-out benchmark (issue 16, "1,000 tenants over 3 instances, one killed: every record once"): BENCH_INSTANCES
@@ -280,14 +280,6 @@ public final class ScaleOutBenchmark {
         return led.size();
     }
 
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? "(none)" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static String key(ConsumerRecord<byte[], byte[]> r) {
-        return r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
-    }
 
     /** CPU seconds of this JVM: the broker, the simulator and the counting consumer. */
     private static double driverCpuSeconds() {

@@ -1,5 +1,7 @@
 package io.github.o365auditcamel.bench;
 
+import static io.github.o365auditcamel.bench.Benchmark.header;
+import static io.github.o365auditcamel.bench.Benchmark.key;
 import static io.github.o365auditcamel.bench.Benchmark.say;
 import static io.github.o365auditcamel.bench.Benchmark.seconds;
 import static io.github.o365auditcamel.bench.Benchmark.setting;
@@ -7,7 +9,6 @@ import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,6 @@ import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Throttled-tenant benchmark (issue 16, "a tenant throttled on every call among 100: the other 99 drain as fast as
@@ -292,14 +292,5 @@ public final class ThrottledTenantBenchmark {
             md.append(before.substring(kept));
         }
         return md.toString();
-    }
-
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? "(none)" : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static String key(ConsumerRecord<byte[], byte[]> r) {
-        return r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
     }
 }
