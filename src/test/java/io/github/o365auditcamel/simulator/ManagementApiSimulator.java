@@ -1006,10 +1006,6 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return primary.apiRequestTimes();
     }
 
-    /** A pending {@link #failBlob} plan: {@code remaining} more GETs fail ({@link Integer#MAX_VALUE} = until healed). */
-    private record PlannedFailure(BlobFailure kind, int remaining) {
-    }
-
     /**
      * Makes the next {@code times} GETs of that blob (counted from this call, among those that would otherwise get
      * the blob: see {@link BlobFailure}) fail that way; {@link Integer#MAX_VALUE} = every GET until
@@ -2010,7 +2006,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
             t.countBlobGet(contentId, gzip);
             return;
         }
-        BlobFailure failure = t.claimBlobFailure(contentId);
+        BlobFailure failure = t.plannedFailures.claim(contentId);
         if (failure != null) {
             switch (failure) {
                 case STATUS_408 -> {
@@ -2304,8 +2300,7 @@ public final class ManagementApiSimulator implements AutoCloseable {
         private final AtomicInteger serverErrorCalls = new AtomicInteger();
         private final AtomicInteger timeoutCalls = new AtomicInteger();
         private final AtomicInteger droppedConnections = new AtomicInteger();
-        private final ConcurrentHashMap<String, PlannedFailure> plannedFailures = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<String, AtomicInteger> blobFailures = new ConcurrentHashMap<>();
+        private final PlannedBlobFailures plannedFailures = new PlannedBlobFailures();
         private final List<Instant> apiRequestTimes = new ArrayList<>(); // guarded by itself
         private final HostileReferences hostile = new HostileReferences();
         private volatile Faults faults;
@@ -2856,24 +2851,19 @@ public final class ManagementApiSimulator implements AutoCloseable {
             if (times < 0) {
                 throw new IllegalArgumentException("times must be >= 0: " + times);
             }
-            if (times == 0) {
-                plannedFailures.remove(contentId);
-            } else {
-                plannedFailures.put(contentId, new PlannedFailure(kind, times));
-            }
+            plannedFailures.plan(contentId, kind, times);
         }
 
         /** As {@link ManagementApiSimulator#healBlob}, for a blob of this tenant. */
         public void healBlob(String contentId) {
             requireBlob(contentId);
-            plannedFailures.remove(contentId);
+            plannedFailures.heal(contentId);
         }
 
         /** As {@link ManagementApiSimulator#blobFailureCount}, for a blob of this tenant. */
         public int blobFailureCount(String contentId) {
             requireBlob(contentId);
-            AtomicInteger c = blobFailures.get(contentId);
-            return c == null ? 0 : c.get();
+            return plannedFailures.failedCount(contentId);
         }
 
         private StoredBlob requireBlob(String contentId) {
@@ -2882,22 +2872,6 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("unknown contentId " + contentId);
             }
             return b;
-        }
-
-        /** Uses up one pending failure of that blob, atomically, and counts it; null if none is pending. */
-        private BlobFailure claimBlobFailure(String contentId) {
-            BlobFailure[] claimed = new BlobFailure[1];
-            plannedFailures.computeIfPresent(contentId, (id, plan) -> {
-                claimed[0] = plan.kind();
-                if (plan.remaining() == Integer.MAX_VALUE) {
-                    return plan;
-                }
-                return plan.remaining() <= 1 ? null : new PlannedFailure(plan.kind(), plan.remaining() - 1);
-            });
-            if (claimed[0] != null) {
-                blobFailures.computeIfAbsent(contentId, k -> new AtomicInteger()).incrementAndGet();
-            }
-            return claimed[0];
         }
 
         private String digits(int n) {
