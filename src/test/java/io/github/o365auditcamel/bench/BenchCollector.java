@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.bench;
 
+import static io.github.o365auditcamel.testing.LocalMachine.classDataArchive;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
@@ -61,7 +62,8 @@ final class BenchCollector {
         if (jvmOptions != null && !jvmOptions.isBlank()) {
             command.addAll(List.of(jvmOptions.trim().split("\\s+")));
         }
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(classDataArchive());
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("O365_") || k.startsWith("CAMEL_"));

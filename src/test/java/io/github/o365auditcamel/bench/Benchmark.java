@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.bench;
 
+import static io.github.o365auditcamel.testing.LocalMachine.classDataArchive;
 import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
@@ -99,7 +100,8 @@ public final class Benchmark {
             if (!collectorOpts.isBlank()) {
                 command.addAll(List.of(collectorOpts.trim().split("\\s+")));
             }
-            command.addAll(List.of("-jar", jar.toString()));
+            command.addAll(classDataArchive());
+            command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile());

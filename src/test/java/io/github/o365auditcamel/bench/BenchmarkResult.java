@@ -7,6 +7,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
 
+import io.github.o365auditcamel.testing.LocalMachine;
+
 /** One benchmark run's figures: the JSON line it prints, and the page it writes (docs/benchmarks.md). */
 record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long records, double recordsPerS,
         double baselinePerS, double mbPerS, double cpuS,
@@ -28,14 +30,20 @@ record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long 
                         + "\"baseline_cpu_us_per_record\":%.1f,\"steady_cpu_ratio\":%.1f,\"threads\":%d,"
                         + "\"first_record_s\":%.2f,\"jit_cpu_s\":%.2f,\"gc_cpu_s\":%.2f,"
                         + "\"steady_work_cpu_us_per_record\":%.1f,\"steady_work_cpu_ratio\":%.1f,\"tenants\":%d,"
-                        + "\"startup_s\":%.2f,\"every_tenant_listed_s\":%.2f,\"peak_threads\":%d}",
+                        + "\"startup_s\":%.2f,\"every_tenant_listed_s\":%.2f,\"peak_threads\":%d,"
+                        + "\"class_data_archive\":%b}",
                 records, recordsPerS, baselinePerS, recordsPerS / baselinePerS, steadyPerS(),
                 steadyPerS() / baselinePerS, mbPerS, cpuS, peakHeapMb, peakRssMb, drainS, totalBlobs, blobGets,
                 concurrency, xmx, cpu.microsPerRecord(records), cpu.steadyMicrosPerRecord(),
                 cpu.baselineMicrosPerRecord(), cpu.steadyMicrosPerRecord() / cpu.baselineMicrosPerRecord(),
                 cpu.threads(), firstRecordS, cpu.all().jitS(), cpu.all().gcS(), cpu.steadyWorkMicrosPerRecord(),
                 cpu.steadyWorkMicrosPerRecord() / cpu.baselineMicrosPerRecord(), tenants, startup.firstListingS(),
-                startup.everyTenantListedS(), cpu.peakThreads());
+                startup.everyTenantListedS(), cpu.peakThreads(), classDataArchive());
+    }
+
+    /** Whether the collector was started with its class data archive (as bin/run starts it). */
+    private static boolean classDataArchive() {
+        return !LocalMachine.classDataArchive().isEmpty();
     }
 
     String markdown() {
@@ -62,7 +70,11 @@ record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long 
         md.append("- **Setup.** An in-process single-node Kafka broker (KRaft, `EmbeddedKafkaBroker`) and the Office"
                 + " 365 Management API simulator (`ManagementApiSimulator`, fixed seed, one day of backlog, listing"
                 + " pages of 100 blobs) in the driver's JVM; the production jar, unchanged, as a child process"
-                + " (`java -Xmx" + xmx + " -jar target/o365-audit-camel.jar`, poll interval 2 s, fetch concurrency "
+                + " (`java -Xmx" + xmx + (classDataArchive() ? " -XX:SharedArchiveFile=target/o365-audit-camel.jsa"
+                : "") + " -jar target/o365-audit-camel.jar`" + (classDataArchive()
+                ? ", with the class data archive that `bin/class-data-archive` builds and `bin/run` uses"
+                : ", without a class data archive (`bin/class-data-archive` had not built one)")
+                + ", poll interval 2 s, fetch concurrency "
                 + concurrency + ", client-side API rate"
                 + " limit raised to 100,000 requests/min so it does not cap the run). Everything on one machine,"
                 + " so the collector shares the CPUs with the broker, the simulator and the counting consumer.\n");

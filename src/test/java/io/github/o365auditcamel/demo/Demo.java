@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.demo;
 
+import static io.github.o365auditcamel.testing.LocalMachine.classDataArchive;
 import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
 import static io.github.o365auditcamel.testing.LocalMachine.freePortOr;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +59,10 @@ public final class Demo {
         say("Office 365 Management API simulator at " + simulator.baseUrl() + " with "
                 + simulator.recordCount() + " records waiting in 5 content types");
 
-        ProcessBuilder collector = new ProcessBuilder(javaBin(), "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()).inheritIO();
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(classDataArchive());
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        ProcessBuilder collector = new ProcessBuilder(command).inheritIO();
         Map<String, String> env = collector.environment();
         env.put("O365_TENANT_ID", simulator.tenantId());
         env.put("O365_CLIENT_ID", simulator.clientId());

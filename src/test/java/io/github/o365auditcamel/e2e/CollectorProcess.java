@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.e2e;
 
+import static io.github.o365auditcamel.testing.LocalMachine.classDataArchive;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
@@ -123,6 +124,7 @@ public final class CollectorProcess implements AutoCloseable {
         String policyDir = env.get("O365_JOLOKIA_POLICY_DIR");
         List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-Xmx256m"));
         command.addAll(TEST_JVM_OPTIONS);
+        command.addAll(policyDir == null ? classDataArchive() : List.of());
         command.addAll(policyDir == null
                 ? List.of("-jar", JAR.toString())
                 : List.of("-cp", policyDir + java.io.File.pathSeparator + JAR, "io.github.o365auditcamel.Application"));

@@ -4,9 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** What the tests, the demo and the benchmark need of this machine: free ports, this JVM's java, temp clean-up. */
+/** What the tests, the demo and the benchmark need of this machine: free ports, this JVM's java, the collector's class data archive, temp clean-up. */
 public final class LocalMachine {
 
     private LocalMachine() {
@@ -33,6 +35,16 @@ public final class LocalMachine {
     /** The java of this JVM, for child processes. */
     public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The JVM option that maps the collector's class data archive ({@code bin/class-data-archive}), as bin/run does,
+     * when the archive is there; none when it is not. The jar must then be given by its absolute path: the archive
+     * holds the class path it was made with, and a JVM that cannot use it starts without it.
+     */
+    public static List<String> classDataArchive() {
+        Path archive = Path.of("target/o365-audit-camel.jsa").toAbsolutePath();
+        return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
     }
 
     /** Deletes a file or a folder with everything in it, ignoring what cannot be deleted. */
