@@ -17,7 +17,10 @@ if [ ! -f target/o365-audit-camel.jar ] || [ ! -f target/demo-classpath.txt ] ||
 fi
 
 # the collector starts as bin/run starts it: with its class data archive (built once, about 35 s)
-bin/class-data-archive >&2 || echo "[bench] no class data archive: the collector starts without it" >&2
+# (BENCH_CLASS_DATA_ARCHIVE=off: without it, to compare)
+if [ "${BENCH_CLASS_DATA_ARCHIVE:-}" != off ]; then
+  bin/class-data-archive >&2 || echo "[bench] no class data archive: the collector starts without it" >&2
+fi
 
 exec java ${BENCH_JAVA_OPTS:--Xmx2g} -cp "target/test-classes:target/classes:$(cat target/demo-classpath.txt)" \
   "io.github.o365auditcamel.bench.$class" "$@"

@@ -6,4 +6,5 @@
 #         or BENCH_BLOBS, BENCH_RECORDS, BENCH_RECORD_BYTES; BENCH_TIMEOUT_S caps the drain wait (default 900).
 # Tenants: BENCH_TENANTS (default 1) tenants, each with that volume (e.g. BENCH_TENANTS=100 BENCH_BLOBS=1 BENCH_RECORDS=100).
 # BENCH_KEEP_LOG=1 keeps the collector's log of a run that worked (one that failed is always kept).
+# BENCH_CLASS_DATA_ARCHIVE=off starts the collector without its class data archive (bin/class-data-archive), to compare.
 exec "$(dirname "$0")/java-main.sh" Benchmark "$@"

@@ -107,10 +107,13 @@ public class ListingLeadership extends ServiceSupport {
         FileLockClusterService file = new FileLockClusterService();
         file.setId("o365-file-cluster");
         file.setRoot(settings.clusterDirectory());
-        file.setAcquireLockDelay(1, TimeUnit.SECONDS);
-        // the leader renews every 2 s; a leader silent for 5 renewals is replaced
-        file.setAcquireLockInterval(2, TimeUnit.SECONDS);
-        file.setHeartbeatTimeoutMultiplier(5);
+        // members try the lock on a grid of the renewal interval (a new one waits up to a whole interval for its first
+        // try, half of it on average) or, when lock files are there already, after this delay: both short, so that
+        // the first listing is not held up
+        file.setAcquireLockDelay(100, TimeUnit.MILLISECONDS);
+        // the leader renews every second; a leader silent for 10 renewals (10 s) is replaced
+        file.setAcquireLockInterval(1, TimeUnit.SECONDS);
+        file.setHeartbeatTimeoutMultiplier(10);
         return file;
     }
 

@@ -1,6 +1,5 @@
 package io.github.o365auditcamel.bench;
 
-import static io.github.o365auditcamel.testing.LocalMachine.classDataArchive;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
@@ -62,7 +61,7 @@ final class BenchCollector {
         if (jvmOptions != null && !jvmOptions.isBlank()) {
             command.addAll(List.of(jvmOptions.trim().split("\\s+")));
         }
-        command.addAll(classDataArchive());
+        command.addAll(Benchmark.collectorClassDataArchive());
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();

@@ -58,6 +58,14 @@ public final class Benchmark {
     private Benchmark() {
     }
 
+    /**
+     * The collector's class data archive option, as bin/run starts it; none with BENCH_CLASS_DATA_ARCHIVE=off, to
+     * compare.
+     */
+    static List<String> collectorClassDataArchive() {
+        return "off".equals(System.getenv("BENCH_CLASS_DATA_ARCHIVE")) ? List.of() : classDataArchive();
+    }
+
     public static void main(String[] args) throws Exception {
         // stdout carries the JSON line only; every log line (ours, Kafka's) goes to stderr
         out = System.out;
@@ -100,7 +108,7 @@ public final class Benchmark {
             if (!collectorOpts.isBlank()) {
                 command.addAll(List.of(collectorOpts.trim().split("\\s+")));
             }
-            command.addAll(classDataArchive());
+            command.addAll(collectorClassDataArchive());
             command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)

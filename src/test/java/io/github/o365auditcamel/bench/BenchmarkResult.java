@@ -7,8 +7,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
 
-import io.github.o365auditcamel.testing.LocalMachine;
-
 /** One benchmark run's figures: the JSON line it prints, and the page it writes (docs/benchmarks.md). */
 record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long records, double recordsPerS,
         double baselinePerS, double mbPerS, double cpuS,
@@ -43,7 +41,7 @@ record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long 
 
     /** Whether the collector was started with its class data archive (as bin/run starts it). */
     private static boolean classDataArchive() {
-        return !LocalMachine.classDataArchive().isEmpty();
+        return !Benchmark.collectorClassDataArchive().isEmpty();
     }
 
     String markdown() {
