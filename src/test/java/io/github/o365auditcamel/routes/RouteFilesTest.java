@@ -1,0 +1,79 @@
+package io.github.o365auditcamel.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped route files, checked in the build ({@link RouteFileCheck}): a typo in a route fails {@code mvn verify},
+ * not the first start.
+ */
+class RouteFilesTest {
+
+    /** Keys the collector fills in at start-up (CollectorConfiguration), with a value of the kind it sets. */
+    private static final Map<String, String> SET_AT_START_UP = Map.of(
+            "o365.api-url", "https://manage.office.com",
+            "o365.listing-queue-size", "32",
+            "o365.fetcher-group", "o365-audit-camel.content-refs.fetchers");
+
+    @Test
+    void everyShippedRouteFileIsValidAndEveryEndpointItNamesExists() throws IOException {
+        RouteFileCheck check = new RouteFileCheck(shippedProperties(), SET_AT_START_UP);
+        List<Path> files;
+        try (Stream<Path> routes = Files.list(Path.of("routes"))) {
+            files = routes.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 8, "route files found: " + files);
+        for (Path file : files) {
+            check.check(file.getFileName().toString(), Files.readString(file));
+        }
+
+        assertEquals("", String.join("\n", check.problems()));
+    }
+
+    @Test
+    void aMisspeltStepOptionComponentOrRouteNameIsFound() throws IOException {
+        RouteFileCheck check = new RouteFileCheck(shippedProperties(), SET_AT_START_UP);
+        check.check("typos.camel.yaml", """
+                - route:
+                    id: typos
+                    from:
+                      uri: timer:tick
+                      parameters:
+                        peroid: 1000
+                      steps:
+                        - setVariabel:
+                            name: x
+                            expression:
+                              constant: y
+                        - to:
+                            uri: direct:no-such-route
+                        - to:
+                            uri: kafak:topic
+                """);
+
+        String problems = String.join("\n", check.problems());
+        assertTrue(problems.contains("setVariabel"), problems);
+        assertTrue(problems.contains("peroid"), problems);
+        assertTrue(problems.contains("kafak"), problems);
+        assertTrue(problems.contains("direct:no-such-route, which no route consumes"), problems);
+    }
+
+    private static Properties shippedProperties() throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("application.properties"))) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+}
