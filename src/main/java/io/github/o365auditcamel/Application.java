@@ -76,7 +76,7 @@ public final class Application {
         public void afterConfigure(BaseMainSupport main) {
             try {
                 KafkaSettingsCheck.check(main.getCamelContext().getRegistry()
-                        .lookupByNameAndType("kafkaClients", KafkaClientSettings.class));
+                        .lookupByNameAndType("kafkaClientSettings", KafkaClientSettings.class));
             } catch (InvalidSettingException e) {
                 refuse(e);
             }

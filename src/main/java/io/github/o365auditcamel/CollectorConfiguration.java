@@ -113,7 +113,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         useProxy(context, shared);
         // every Kafka client's connection and security settings: KAFKA_BROKERS and camel.component.kafka.*
         KafkaClientSettings kafka = KafkaClientSettings.of(context, shared.kafkaBrokers());
-        registry.bind("kafkaClients", kafka);
+        registry.bind("kafkaClientSettings", kafka);
         // the Kafka clients' own metrics, the routes' (camel-kafka makes them through this factory) and ours
         KafkaClientMeters kafkaMeters = new KafkaClientMeters(meters);
         context.getComponent("kafka", KafkaComponent.class).setKafkaClientFactory(kafkaMeters);
@@ -147,13 +147,13 @@ public class CollectorConfiguration implements CamelConfiguration {
                 shared.stallAfter(), Clock.systemUTC());
 
         registry.bind("tenants", tenants);
-        registry.bind("publishedBlobs", new PublishedBlobRepository(name -> tenants.get(name).stateStore()));
-        registry.bind("tokenProvider", new TenantTokens(tenants));
-        registry.bind("managementApi", new TenantApis(tenants));
-        registry.bind("apiResponses", new ApiResponseClassifier(name -> tenants.get(name).metrics()));
-        registry.bind("apiRateLimiter", new TenantRateLimits(tenants));
-        registry.bind("listingWindows", new TenantListingWindows(tenants));
-        registry.bind("blobPublisher", new TenantPublishers(tenants));
+        registry.bind("publishedBlobRepository", new PublishedBlobRepository(name -> tenants.get(name).stateStore()));
+        registry.bind("tenantTokens", new TenantTokens(tenants));
+        registry.bind("tenantApis", new TenantApis(tenants));
+        registry.bind("apiResponseClassifier", new ApiResponseClassifier(name -> tenants.get(name).metrics()));
+        registry.bind("tenantRateLimits", new TenantRateLimits(tenants));
+        registry.bind("tenantListingWindows", new TenantListingWindows(tenants));
+        registry.bind("tenantPublishers", new TenantPublishers(tenants));
         registry.bind("blobFailures", new BlobFailures());
         registry.bind("contentReferences", new ContentReferences());
         registry.bind("unknownTenantReferences", new UnknownTenantReferences(shared, producers, state));
@@ -175,7 +175,7 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore()));
         registry.bind("failureReason", new FailureReason());
-        registry.bind("contentTypeHealth", contentTypeHealth);
+        registry.bind("contentTypeHealthCheck", contentTypeHealth);
 
         // readiness: Kafka, each tenant's token and subscriptions; and no content type stopped by a fatal answer
         // (with several tenants: ready while one of them collects; o365_tenant_ready says which)

@@ -30,13 +30,15 @@ import org.apache.camel.catalog.EndpointValidationResult;
  * What the build checks in a set of YAML DSL route files, before anything starts them: each file against the JSON
  * schema that camel-yaml-dsl ships ({@code schema/camelYamlDsl.json}: a misspelt EIP, option or key), every endpoint
  * URI against Camel's catalog (an unknown component or option, a value of the wrong type), and every {@code direct:}
- * and {@code seda:} endpoint sent to against the routes that consume them (a misspelt route name). Placeholders are
+ * and {@code seda:} endpoint sent to against the routes that consume them (a misspelt route name); it collects the
+ * names of the beans they call ({@link #beansNamed()}). Placeholders are
  * resolved from the shipped {@code application.properties}; a key left empty there, which the collector fills in at
  * start-up, takes the stand-in given.
  */
 final class RouteFileCheck {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]+)}}");
+    private static final Pattern BEAN_IN_EXPRESSION = Pattern.compile("\\$\\{bean:([A-Za-z0-9_]+)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final JsonSchema SCHEMA = loadSchema();
     private static final CamelCatalog CATALOG = new DefaultCamelCatalog(true);
@@ -46,6 +48,7 @@ final class RouteFileCheck {
     private final List<String> problems = new ArrayList<>();
     private final Set<String> consumed = new TreeSet<>();
     private final Map<String, String> sentTo = new java.util.TreeMap<>();
+    private final Map<String, String> beansNamed = new java.util.TreeMap<>();
 
     /**
      * @param properties the settings placeholders are resolved from
@@ -104,7 +107,21 @@ final class RouteFileCheck {
                 .map(ValidationMessage::getMessage).toList();
     }
 
+    /** Every bean the files name ({@code ref:}, {@code idempotentRepository:}, {@code ${bean:...}}), with a file that does. */
+    Map<String, String> beansNamed() {
+        return beansNamed;
+    }
+
     private void walk(String fileName, JsonNode node, String key) {
+        if (node.isTextual()) {
+            if (List.of("ref", "idempotentRepository").contains(key)) {
+                beansNamed.putIfAbsent(node.asText(), fileName);
+            }
+            Matcher bean = BEAN_IN_EXPRESSION.matcher(node.asText());
+            while (bean.find()) {
+                beansNamed.putIfAbsent(bean.group(1), fileName);
+            }
+        }
         if (node.isObject()) {
             JsonNode uri = node.get("uri");
             if (uri != null && uri.isTextual()) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class RouteFilesTest {
             "o365.fetcher-group", "o365-audit-camel.content-refs.fetchers");
 
     @Test
-    void everyShippedRouteFileIsValidAndEveryEndpointItNamesExists() throws IOException {
+    void everyShippedRouteFileIsValidAndEveryEndpointAndBeanItNamesExists() throws IOException {
         RouteFileCheck check = new RouteFileCheck(shippedProperties(), SET_AT_START_UP);
         List<Path> files;
         try (Stream<Path> routes = Files.list(Path.of("routes"))) {
@@ -39,6 +41,21 @@ class RouteFilesTest {
         }
 
         assertEquals("", String.join("\n", check.problems()));
+        // a bean is registered under its class's name, in lower camel case (CollectorConfiguration binds them)
+        Set<String> classNames = mainClassNames();
+        check.beansNamed().forEach((bean, file) -> assertTrue(
+                classNames.contains(Character.toUpperCase(bean.charAt(0)) + bean.substring(1)),
+                file + " calls the bean " + bean + ", which is no class's name"));
+    }
+
+    /** The simple names of the collector's classes (target/classes). */
+    private static Set<String> mainClassNames() throws IOException {
+        try (Stream<Path> classes = Files.walk(Path.of("target/classes/io/github/o365auditcamel"))) {
+            return classes.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".class") && !n.contains("$"))
+                    .map(n -> n.substring(0, n.length() - ".class".length()))
+                    .collect(Collectors.toSet());
+        }
     }
 
     @Test
