@@ -27,6 +27,11 @@ public class ListingWindows {
     public static final Duration RETENTION = Duration.ofDays(7);
     /** Keeps the oldest start just inside the retention, so clock skew does not make the service refuse it. */
     public static final Duration RETENTION_SAFETY = Duration.ofMinutes(10);
+    /**
+     * A window the service refused (AF20055) starts again this far inside the retention: a clock up to an hour behind
+     * the service's is then still accepted.
+     */
+    public static final Duration REFUSED_WINDOW_SAFETY = Duration.ofHours(1);
     /** The service refuses windows longer than 24 hours. */
     public static final Duration MAX_WINDOW = Duration.ofHours(24);
 
@@ -85,6 +90,30 @@ public class ListingWindows {
     /** Records that everything listed in {@code window} is published: the cursor moves to its end. */
     public void completed(String contentType, ListingWindow window) {
         checkpoints.advance(contentType, window.end());
+    }
+
+    /**
+     * The window to list instead of one the service refused by its window rules (AF20055, AF20030: start more than 7
+     * days back, more than 24 hours long, start not before end, by the service's clock): the same window, from its
+     * first page, starting no further back than {@link #REFUSED_WINDOW_SAFETY} inside the retention and ending no later
+     * than now. Empty when nothing of it is left to list: the cursor then moves past it, and the log says what may be
+     * missing.
+     */
+    public Optional<ListingWindow> recomputed(String contentType, ListingWindow refused) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant oldest = now.minus(RETENTION).plus(REFUSED_WINDOW_SAFETY);
+        Instant start = refused.start().isBefore(oldest) ? oldest : refused.start();
+        Instant end = refused.end().isAfter(now) ? now : refused.end();
+        if (!start.isBefore(end)) {
+            LOG.warn("{}: CONTENT MAY BE MISSING. The service refused the window {} to {}, and none of it is an hour"
+                    + " inside the {} days it keeps content any more: skipping it", contentType, refused.start(),
+                    refused.end(), RETENTION.toDays());
+            return Optional.empty();
+        }
+        LOG.warn("{}: the service refused the window {} to {} by its window rules (is this machine's clock behind?);"
+                + " listing {} to {} from its first page instead", contentType, refused.start(), refused.end(), start,
+                end);
+        return Optional.of(new ListingWindow(start, end));
     }
 
     /** The pure arithmetic: windows from the cursor (or the first run's look-back) to now. */

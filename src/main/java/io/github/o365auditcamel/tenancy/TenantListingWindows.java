@@ -1,11 +1,13 @@
 package io.github.o365auditcamel.tenancy;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.github.o365auditcamel.listing.ListingWindow;
+import org.apache.camel.Exchange;
 
 /**
- * The routes' bean {@code listingWindows}: each tenant's windows to list next, from its own cursors (see
+ * The routes' bean {@code tenantListingWindows}: each tenant's windows to list next, from its own cursors (see
  * {@link io.github.o365auditcamel.listing.ListingWindows}).
  */
 public class TenantListingWindows {
@@ -26,5 +28,22 @@ public class TenantListingWindows {
 
     public void completed(String tenant, String contentType, ListingWindow window) {
         tenants.get(tenant).listingWindows().completed(contentType, window);
+    }
+
+    /**
+     * After the service refused the window being listed (AF20055): the window variable becomes the one to list
+     * instead ({@link io.github.o365auditcamel.listing.ListingWindows#recomputed}) and {@code pageUri} its first page;
+     * or, when nothing of it can be listed any more, {@code pageUri} becomes null, so that the window ends and the
+     * cursor moves past it.
+     */
+    public void recompute(Exchange exchange) {
+        String tenant = exchange.getVariable(Tenants.TENANT_VARIABLE, String.class);
+        String contentType = exchange.getVariable("contentType", String.class);
+        Tenant of = tenants.get(tenant);
+        Optional<ListingWindow> instead = of.listingWindows().recomputed(contentType,
+                exchange.getVariable("window", ListingWindow.class));
+        instead.ifPresent(window -> exchange.setVariable("window", window));
+        exchange.setVariable("pageUri", instead.map(window -> of.api().contentListUri(contentType, window))
+                .orElse(null));
     }
 }

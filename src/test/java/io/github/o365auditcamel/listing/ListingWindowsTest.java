@@ -110,4 +110,37 @@ class ListingWindowsTest {
 
         assertEquals(NOW, listing.next("DLP.All").get(0).end());
     }
+
+    @Test
+    void aRefusedWindowIsListedAgainFromAnHourInsideTheRetentionFromItsFirstPage() {
+        ListingWindows windows = new ListingWindows(new MemoryCheckpoints(), Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofDays(7), OVERLAP);
+        Instant oldest = NOW.minus(Duration.ofDays(7));
+        ListingWindow refused = new ListingWindow(oldest.plus(Duration.ofMinutes(10)), oldest.plus(Duration.ofHours(24)))
+                .resumingFrom("https://manage.office.com/api/v1.0/t/activity/feed/subscriptions/content?nextPage=x");
+
+        ListingWindow instead = windows.recomputed("Audit.General", refused).orElseThrow();
+
+        assertEquals(new ListingWindow(oldest.plus(Duration.ofHours(1)), refused.end()), instead);
+        assertEquals(null, instead.resumePageUri(), "from its first page: the refused page named the old start");
+    }
+
+    @Test
+    void aRefusedWindowWithinTheRetentionKeepsItsStartAndEndsNoLaterThanNow() {
+        ListingWindows windows = new ListingWindows(new MemoryCheckpoints(), Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofDays(7), OVERLAP);
+        ListingWindow refused = new ListingWindow(NOW.minus(Duration.ofHours(3)), NOW.plus(Duration.ofMinutes(5)));
+
+        assertEquals(Optional.of(new ListingWindow(refused.start(), NOW)), windows.recomputed("DLP.All", refused));
+    }
+
+    @Test
+    void aRefusedWindowNoLongerRetrievableIsSkipped() {
+        ListingWindows windows = new ListingWindows(new MemoryCheckpoints(), Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofDays(7), OVERLAP);
+        Instant oldest = NOW.minus(Duration.ofDays(7));
+        ListingWindow refused = new ListingWindow(oldest.minus(Duration.ofHours(2)), oldest.plus(Duration.ofMinutes(30)));
+
+        assertEquals(Optional.empty(), windows.recomputed("Audit.Exchange", refused));
+    }
 }
