@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import io.github.o365auditcamel.e2e.CollectorProcess;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,16 +56,8 @@ public final class ClassListTraining {
                     "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = collector.environment();
             env.keySet().removeIf(k -> k.startsWith("O365_") || k.startsWith("KAFKA_") || k.startsWith("CAMEL_"));
-            env.put("O365_TENANT_ID", simulator.tenantId());
-            env.put("O365_CLIENT_ID", simulator.clientId());
-            env.put("O365_CLIENT_SECRET", simulator.clientSecret());
-            env.put("O365_LOGIN_URL", simulator.httpsBaseUrl());
-            env.put("O365_TRUSTED_CERTIFICATES", simulator.serverCertificateFile().toString());
-            env.put("O365_API_URL", simulator.baseUrl());
-            env.put("O365_POLL_INTERVAL", "2s");
-            env.put("O365_MANAGEMENT_PORT", String.valueOf(freePort()));
-            env.put("O365_CLUSTER_DIRECTORY", kafkaDir.resolve("cluster").toString());
-            env.put("KAFKA_BROKERS", broker.bootstrapServers());
+            // as the jar tests run it: pointed at the simulator and the broker, the default record topics
+            env.putAll(CollectorProcess.environment(simulator, broker.bootstrapServers()));
             Process process = collector.start();
             try {
                 written = awaitAllRecords(broker.bootstrapServers(), simulator.recordCount(), process);
