@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatorBuilder;
 import io.github.o365auditcamel.testing.TestCertificate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ class TokenProviderTest {
         }
     }
 
-    private ManagementApiSimulator start(ManagementApiSimulator.Builder builder) {
+    private ManagementApiSimulator start(SimulatorBuilder builder) {
         simulator = builder.blobsPerContentType(0).build();
         simulator.start();
         return simulator;

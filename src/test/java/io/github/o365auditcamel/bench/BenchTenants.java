@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
+import io.github.o365auditcamel.simulator.SimulatorBuilder;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -65,7 +67,7 @@ final class BenchTenants {
     }
 
     /** Makes the simulator serve every tenant, each with the builder's volume (set it before or after this). */
-    ManagementApiSimulator.Builder serve(ManagementApiSimulator.Builder simulator) {
+    SimulatorBuilder serve(SimulatorBuilder simulator) {
         if (ids.isEmpty()) {
             return simulator;
         }
@@ -86,7 +88,7 @@ final class BenchTenants {
         env.put("O365_CLIENT_ID", simulator.clientId());
         env.put("O365_CLIENT_SECRET", simulator.clientSecret());
         for (String id : simulator.tenantIds()) {
-            ManagementApiSimulator.Tenant t = simulator.tenant(id);
+            SimulatedTenant t = simulator.tenant(id);
             if (!t.clientId().equals(simulator.clientId()) || !t.clientSecret().equals(simulator.clientSecret())) {
                 throw new IllegalStateException("tenant " + id + " of the simulator has an app registration of its"
                         + " own: the collector's one (O365_CLIENT_ID) would be refused there");
@@ -104,13 +106,13 @@ final class BenchTenants {
     }
 
     /** The simulator's tenants, the primary first. */
-    private static List<ManagementApiSimulator.Tenant> of(ManagementApiSimulator simulator) {
+    private static List<SimulatedTenant> of(ManagementApiSimulator simulator) {
         return simulator.tenantIds().stream().map(simulator::tenant).toList();
     }
 
     /** Every tenant's deliverable records. */
     static int recordCount(ManagementApiSimulator simulator) {
-        return of(simulator).stream().mapToInt(ManagementApiSimulator.Tenant::recordCount).sum();
+        return of(simulator).stream().mapToInt(SimulatedTenant::recordCount).sum();
     }
 
     /** Every tenant's blobs. */
@@ -127,7 +129,7 @@ final class BenchTenants {
     /** The record values of every tenant, blob by blob (a tenant's blobs in order, then the next tenant's). */
     static List<List<byte[]>> recordValues(ManagementApiSimulator simulator) {
         List<List<byte[]>> values = new ArrayList<>();
-        for (ManagementApiSimulator.Tenant t : of(simulator)) {
+        for (SimulatedTenant t : of(simulator)) {
             for (ManagementApiSimulator.Blob blob : t.blobs()) {
                 List<byte[]> blobValues = new ArrayList<>();
                 for (String json : t.records(blob.contentId())) {
@@ -150,7 +152,7 @@ final class BenchTenants {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
         boolean everyTenant = true;
-        for (ManagementApiSimulator.Tenant t : of(simulator)) {
+        for (SimulatedTenant t : of(simulator)) {
             OptionalLong at = t.firstListingNanoTime();
             if (at.isEmpty()) {
                 everyTenant = false;
@@ -173,7 +175,7 @@ final class BenchTenants {
     List<String> mismatches(ManagementApiSimulator simulator) {
         List<String> wrong = new ArrayList<>();
         Map<String, Long> left = new LinkedHashMap<>(seenByTenantId);
-        for (ManagementApiSimulator.Tenant t : of(simulator)) {
+        for (SimulatedTenant t : of(simulator)) {
             long seen = left.getOrDefault(t.tenantId(), 0L);
             left.remove(t.tenantId());
             if (seen != t.recordCount()) {

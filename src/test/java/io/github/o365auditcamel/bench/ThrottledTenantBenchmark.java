@@ -22,8 +22,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -129,9 +130,9 @@ public final class ThrottledTenantBenchmark {
             for (String id : throttledIds) {
                 simulator.tenant(id).faults(new Faults(1.0, 429, retryAfterS, 0, 0));
             }
-            List<ManagementApiSimulator.Tenant> steady = simulator.tenantIds().stream()
+            List<SimulatedTenant> steady = simulator.tenantIds().stream()
                     .filter(id -> !throttledIds.contains(id)).map(simulator::tenant).toList();
-            int expected = steady.stream().mapToInt(ManagementApiSimulator.Tenant::recordCount).sum();
+            int expected = steady.stream().mapToInt(SimulatedTenant::recordCount).sum();
             say("run with " + throttledCount + " of " + tenantCount + " tenants throttled (AF429, Retry-After "
                     + retryAfterS + " s, every call): waiting for the others' " + expected + " records");
 
@@ -210,7 +211,7 @@ public final class ThrottledTenantBenchmark {
                         .filter(m -> throttledIds.stream().noneMatch(m::startsWith)).toList();
                 double first = Double.MAX_VALUE;
                 double last = 0;
-                for (ManagementApiSimulator.Tenant t : steady) {
+                for (SimulatedTenant t : steady) {
                     OptionalLong at = t.firstListingNanoTime();
                     double s = at.isPresent() ? seconds(at.getAsLong() - start) : -1;
                     first = s < 0 ? first : Math.min(first, s);

@@ -10,7 +10,7 @@ import java.util.Map;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.RequestKind;
-import io.github.o365auditcamel.simulator.ManagementApiSimulator.Stall;
+import io.github.o365auditcamel.simulator.Stall;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import io.github.o365auditcamel.testing.TestCertificate;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,8 +90,8 @@ class MultiTenantTest extends InProcessCollectorTestSupport {
 
     @Test
     void eachTenantIsCollectedCompletelyIntoItsOwnTopicsWithItsOwnCredentials() throws Exception {
-        ManagementApiSimulator.Tenant contoso = simulator.tenant(CONTOSO);
-        ManagementApiSimulator.Tenant fabrikam = simulator.tenant(FABRIKAM);
+        SimulatedTenant contoso = simulator.tenant(CONTOSO);
+        SimulatedTenant fabrikam = simulator.tenant(FABRIKAM);
         int expected = contoso.recordCount() + fabrikam.recordCount();
         List<String> topics = new ArrayList<>(topicsOf("contoso", CONTOSO_TYPES));
         topics.addAll(topicsOf("fabrikam", FABRIKAM_TYPES));
@@ -119,7 +120,7 @@ class MultiTenantTest extends InProcessCollectorTestSupport {
                 contoso.totalApiCalls(), fabrikam.totalApiCalls());
     }
 
-    private void checkTenant(String name, String tenantId, ManagementApiSimulator.Tenant served, List<String> types,
+    private void checkTenant(String name, String tenantId, SimulatedTenant served, List<String> types,
             List<TopicReader.Record> records) {
         Set<String> ownTopics = new HashSet<>(topicsOf(name, types));
         List<TopicReader.Record> own = records.stream().filter(r -> ownTopics.contains(r.topic())).toList();

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -108,7 +109,7 @@ class RemovedTenantTest extends InProcessCollectorTestSupport {
     @Test
     @Order(1)
     void aReferenceOfATenantNoLongerCollectedIsDeferredWhileTheOthersFlow() throws Exception {
-        ManagementApiSimulator.Tenant stays = simulator.tenant(STAYS);
+        SimulatedTenant stays = simulator.tenant(STAYS);
         try (TopicReader records = new TopicReader(broker.bootstrapServers(), List.of(PREFIX + "stays.audit.exchange"));
              TopicReader letters = new TopicReader(broker.bootstrapServers(), List.of(PREFIX + "deadletter"))) {
             List<TopicReader.Record> dead = letters.readUntil(r -> !r.isEmpty(), Duration.ofSeconds(60));
@@ -135,8 +136,8 @@ class RemovedTenantTest extends InProcessCollectorTestSupport {
     @Order(2)
     void theTenantConfiguredAgainFetchesTheDeferredBlobOnce() throws Exception {
         assertTrue(returned, "runs after the first collector");
-        ManagementApiSimulator.Tenant comesBack = simulator.tenant(RETURNS);
-        ManagementApiSimulator.Tenant stays = simulator.tenant(STAYS);
+        SimulatedTenant comesBack = simulator.tenant(RETURNS);
+        SimulatedTenant stays = simulator.tenant(STAYS);
         List<String> topics = List.of(PREFIX + "returns.audit.exchange", PREFIX + "stays.audit.exchange");
         try (TopicReader records = new TopicReader(broker.bootstrapServers(), topics)) {
             int expected = comesBack.recordCount() + stays.recordCount();

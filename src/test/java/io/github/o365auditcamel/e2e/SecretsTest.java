@@ -27,8 +27,8 @@ import javax.management.openmbean.TabularData;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.kafka.SecuredKafkaBroker;
+import io.github.o365auditcamel.simulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator.PoisonKind;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import io.github.o365auditcamel.testing.ForwardProxy;

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,8 @@ class SharedFetchersFairnessTest extends InProcessCollectorTestSupport {
 
     @Test
     void aTenantsNewBlobsAreNotQueuedBehindAnotherTenantsBacklog() throws Exception {
-        ManagementApiSimulator.Tenant backlog = simulator.tenant(BACKLOG);
-        ManagementApiSimulator.Tenant fresh = simulator.tenant(FRESH);
+        SimulatedTenant backlog = simulator.tenant(BACKLOG);
+        SimulatedTenant fresh = simulator.tenant(FRESH);
         try (TopicReader backlogRecords = new TopicReader(broker.bootstrapServers(),
                 List.of(PREFIX + "backlog.audit.general"));
              TopicReader freshRecords = new TopicReader(broker.bootstrapServers(),

@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

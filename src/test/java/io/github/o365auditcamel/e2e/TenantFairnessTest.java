@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
+import io.github.o365auditcamel.simulator.Faults;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import io.github.o365auditcamel.simulator.ManagementApiSimulator.Faults;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,8 @@ class TenantFairnessTest extends InProcessCollectorTestSupport {
 
     @Test
     void aTenantThrottledHardDoesNotHoldUpTheOther() throws Exception {
-        ManagementApiSimulator.Tenant throttled = simulator.tenant(THROTTLED);
-        ManagementApiSimulator.Tenant steady = simulator.tenant(STEADY);
+        SimulatedTenant throttled = simulator.tenant(THROTTLED);
+        SimulatedTenant steady = simulator.tenant(STEADY);
         int steadyRecords = steady.recordCount();
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(), recordTopics())) {
             long started = System.nanoTime();
@@ -110,7 +111,7 @@ class TenantFairnessTest extends InProcessCollectorTestSupport {
                 .map(TopicReader.Record::key).collect(Collectors.toSet());
     }
 
-    private static Set<String> ids(ManagementApiSimulator.Tenant tenant) {
+    private static Set<String> ids(SimulatedTenant tenant) {
         return tenant.recordsByContentType().values().stream().flatMap(List::stream)
                 .map(InProcessCollectorTestSupport::idOf).collect(Collectors.toSet());
     }

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.BlobFailure;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -84,7 +85,7 @@ class TenantOutageTest extends InProcessCollectorTestSupport {
         assertTrue(deferred(meters) >= 1, "the down tenant's third blob in a row is deferred");
 
         // the other tenant's new blobs are listed behind the down tenant's on the one partition
-        ManagementApiSimulator.Tenant steady = simulator.tenant(STEADY);
+        SimulatedTenant steady = simulator.tenant(STEADY);
         steady.addBlobs("Audit.Exchange", 3, 10, Instant.now());
         Set<String> steadyIds = idsOf(steady);
         try (TopicReader records = new TopicReader(broker.bootstrapServers(), recordTopics())) {
@@ -95,7 +96,7 @@ class TenantOutageTest extends InProcessCollectorTestSupport {
                     "the steady tenant's records while the other tenant's service is down");
 
             // the service is back: the down tenant's blobs, dead-lettered or deferred, are fetched again
-            ManagementApiSimulator.Tenant down = simulator.tenant(DOWN);
+            SimulatedTenant down = simulator.tenant(DOWN);
             down.blobs().forEach(b -> down.healBlob(b.contentId()));
             Set<String> all = new java.util.HashSet<>(steadyIds);
             all.addAll(idsOf(down));
@@ -113,7 +114,7 @@ class TenantOutageTest extends InProcessCollectorTestSupport {
         return counter == null ? 0 : counter.count();
     }
 
-    private static Set<String> idsOf(ManagementApiSimulator.Tenant tenant) {
+    private static Set<String> idsOf(SimulatedTenant tenant) {
         return tenant.blobs().stream().flatMap(b -> tenant.records(b.contentId()).stream())
                 .map(InProcessCollectorTestSupport::idOf).collect(Collectors.toSet());
     }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.listing.ListingSchedule;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class TenantReadinessTest extends InProcessCollectorTestSupport {
 
     @Test
     void oneTenantsBrokenCredentialDoesNotMakeThePodUnreadyWhileAnotherCollects() throws Exception {
-        ManagementApiSimulator.Tenant contoso = simulator.tenant(CONTOSO);
+        SimulatedTenant contoso = simulator.tenant(CONTOSO);
         int contosoRecords = contoso.recordCount();
         try (TopicReader reader = new TopicReader(broker.bootstrapServers(),
                 List.of(topicPrefix() + "audit.exchange", topicPrefix() + "audit.general"))) {

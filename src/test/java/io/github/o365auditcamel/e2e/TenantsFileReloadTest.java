@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
+import io.github.o365auditcamel.simulator.SimulatedTenant;
 import io.github.o365auditcamel.simulator.TenantSpec;
 import io.github.o365auditcamel.tenancy.Tenant;
 import io.github.o365auditcamel.tenancy.Tenants;
@@ -83,8 +84,8 @@ class TenantsFileReloadTest extends InProcessCollectorTestSupport {
 
     @Test
     void tenantsComeAndGoWithTheFile() throws Exception {
-        ManagementApiSimulator.Tenant alpha = simulator.tenant(ALPHA);
-        ManagementApiSimulator.Tenant bravo = simulator.tenant(BRAVO);
+        SimulatedTenant alpha = simulator.tenant(ALPHA);
+        SimulatedTenant bravo = simulator.tenant(BRAVO);
         String alphaTopic = PREFIX + "alpha.audit.exchange";
         String bravoTopic = PREFIX + "bravo.audit.exchange";
         try (TopicReader alphaRecords = new TopicReader(broker.bootstrapServers(), List.of(alphaTopic))) {

@@ -1,5 +1,7 @@
 package io.github.o365auditcamel.simulator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 
@@ -11,10 +13,53 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
-/** How the simulated API frames its answers: headers, body, and gzip when the client accepts it. */
+/**
+ * How the simulated API frames its answers: headers, body, gzip when the client accepts it, chunked output, and its
+ * JSON error answers.
+ */
 final class ApiResponses {
 
+    static final String JSON_UTF8 = "application/json; charset=utf-8";
+    static final String HTML = "text/html";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private ApiResponses() {
+    }
+
+    /** An API error answer: {@code {"error":{"code":...,"message":...}}}. */
+    static void apiError(HttpExchange ex, int status, String code, String message) throws IOException {
+        ObjectNode out = MAPPER.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        sendApi(ex, status, MAPPER.writeValueAsBytes(out), false);
+    }
+
+    /** 404 NotFound, for a path that is no endpoint of the simulator. */
+    static void notFound(HttpExchange ex) throws IOException {
+        ObjectNode out = MAPPER.createObjectNode();
+        ObjectNode error = out.putObject("error");
+        error.put("code", "NotFound");
+        error.put("message", "No HTTP resource was found that matches the request URI '" + ex.getRequestURI() + "'.");
+        sendApi(ex, 404, MAPPER.writeValueAsBytes(out), false);
+    }
+
+    static void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped) throws IOException {
+        sendApi(ex, status, body, gzipped, JSON_UTF8);
+    }
+
+    static void sendApi(HttpExchange ex, int status, byte[] body, boolean gzipped, String mediaType) throws IOException {
+        apiHeaders(ex, gzipped, mediaType);
+        send(ex, status, body);
+    }
+
+    /** Sends 200 with chunked encoding; the returned stream, when gzip, deflates with SYNC_FLUSH on flush(). */
+    static OutputStream startChunked(HttpExchange ex, boolean gzip, String mediaType) throws IOException {
+        apiHeaders(ex, gzip, mediaType);
+        ex.sendResponseHeaders(200, 0);
+        OutputStream raw = ex.getResponseBody();
+        return gzip ? new GZIPOutputStream(raw, 8192, true) : raw;
     }
 
     /** The headers of every API answer, as Microsoft's front end sends them. */

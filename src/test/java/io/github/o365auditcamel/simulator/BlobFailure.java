@@ -3,7 +3,7 @@ package io.github.o365auditcamel.simulator;
 /**
  * How {@link ManagementApiSimulator#failBlob} makes a GET of one blob fail. A failure applies only to a GET that would
  * otherwise get the blob (200): authenticated, subscription enabled, blob not expired; a request answered with an
- * error, or faulted by {@link ManagementApiSimulator.Faults}, neither fails nor uses up a failure.
+ * error, or faulted by {@link Faults}, neither fails nor uses up a failure.
  */
 public enum BlobFailure {
     /**
@@ -11,7 +11,7 @@ public enum BlobFailure {
      * request."}}} ({@code application/json}); counts in {@link ManagementApiSimulator#timeoutCount()}.
      */
     STATUS_408,
-    /** HTTP 502 with the HTML gateway page of {@link ManagementApiSimulator.Faults} ({@code text/html}); counts in {@link ManagementApiSimulator#serverErrorCount()}. */
+    /** HTTP 502 with the HTML gateway page of {@link Faults} ({@code text/html}); counts in {@link ManagementApiSimulator#serverErrorCount()}. */
     HTML_502,
     /**
      * The connection is closed without any response byte (the client sees an end of stream before the status

@@ -18,7 +18,7 @@ import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The bodies and answers of {@link HostileReference}s: made here, served by {@link ManagementApiSimulator}.
+ * The bodies and answers of {@link HostileReference}s: made here, served by {@link BlobEndpoint}.
  */
 final class HostileContent {
 

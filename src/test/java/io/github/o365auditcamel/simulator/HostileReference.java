@@ -2,7 +2,7 @@ package io.github.o365auditcamel.simulator;
 
 /**
  * A hostile listing entry the collector must survive (issue 19, "Hostile input"), added among good blobs with
- * {@link ManagementApiSimulator#addHostileReference} (or a tenant's {@link ManagementApiSimulator.Tenant#addHostileReference}).
+ * {@link ManagementApiSimulator#addHostileReference} (or a tenant's {@link SimulatedTenant#addHostileReference}).
  * Each is one entry in the listing of the content type it was added to, with a realistic {@code contentId} (except
  * {@link #BAD_CONTENT_ID}), the given {@code contentCreated} and a {@code contentExpiration} like any blob's.
  *

@@ -375,7 +375,7 @@ class HostileReferencesTest {
 
     @Test
     void aTenantViewHasItsOwnReferencesAndTraps() throws Exception {
-        ManagementApiSimulator.Tenant second = sim.tenant(SECOND_TENANT);
+        SimulatedTenant second = sim.tenant(SECOND_TENANT);
         String b = token(sim, SECOND_TENANT, second.clientId(), second.clientSecret());
         int before = second.recordCount();
         ManagementApiSimulator.Blob huge = second.addHostileReference(EXCHANGE, HostileReference.HUGE_RECORD, AT);

@@ -3,7 +3,7 @@ package io.github.o365auditcamel.simulator;
 /**
  * A listing whose {@code NextPageUri} is hostile (issue 19, "Hostile input"), set per content type with
  * {@link ManagementApiSimulator#listingTrap(String, ListingTrap)} (or a tenant's
- * {@link ManagementApiSimulator.Tenant#listingTrap}). It stays in force for every listing page of that content type
+ * {@link SimulatedTenant#listingTrap}). It stays in force for every listing page of that content type
  * served (200) until cleared with {@code listingTrap(contentType, null)}; each such page counts in
  * {@link ManagementApiSimulator#listingTrapCount(String)}. The page's entries are the normal ones; only the
  * {@code NextPageUri} header changes, and every page gets one, the last page (or the only one) included.

@@ -247,16 +247,16 @@ class SimulatorBlobFailuresTest extends SimulatorTestSupport {
 
     @Test
     void randomNetworkFaultsAnswer408OrDropAndAreCounted() throws Exception {
-        assertThrows(IllegalArgumentException.class, () -> new ManagementApiSimulator.Faults(0, 429, null, 0, 0, 1.5, 0));
-        assertThrows(IllegalArgumentException.class, () -> ManagementApiSimulator.Faults.none().withNetworkFaults(0, Double.NaN));
-        ManagementApiSimulator.Faults network = new ManagementApiSimulator.Faults(0.1, 403, 2, 0.2, 0.3).withNetworkFaults(0.4, 0.5);
-        assertEquals(new ManagementApiSimulator.Faults(0.1, 403, 2, 0.2, 0.3, 0.4, 0.5), network);
-        assertEquals(new ManagementApiSimulator.Faults(0, 429, null, 0, 0, 0, 0), ManagementApiSimulator.Faults.none());
+        assertThrows(IllegalArgumentException.class, () -> new Faults(0, 429, null, 0, 0, 1.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> Faults.none().withNetworkFaults(0, Double.NaN));
+        Faults network = new Faults(0.1, 403, 2, 0.2, 0.3).withNetworkFaults(0.4, 0.5);
+        assertEquals(new Faults(0.1, 403, 2, 0.2, 0.3, 0.4, 0.5), network);
+        assertEquals(new Faults(0, 429, null, 0, 0, 0, 0), Faults.none());
 
         try (ManagementApiSimulator s = networkFaultSimulator(21)) {
             String bearer = tokenFor(s);
             String id = s.blobs().get(0).contentId();
-            s.faults(ManagementApiSimulator.Faults.none().withNetworkFaults(1.0, 0));
+            s.faults(Faults.none().withNetworkFaults(1.0, 0));
             assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/" + s.tenantId() + "/oauth2/v2.0/token"))
                     .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "client_credentials", "client_id", s.clientId(),
                             "client_secret", s.clientSecret(), "scope", "https://manage.office.com/.default")))
@@ -269,7 +269,7 @@ class SimulatorBlobFailuresTest extends SimulatorTestSupport {
             assertEquals(0, s.droppedConnectionCount());
 
             // drops: a blob GET is cut before the response or mid-body, anything else before the response
-            s.faults(ManagementApiSimulator.Faults.none().withNetworkFaults(0, 1.0));
+            s.faults(Faults.none().withNetworkFaults(0, 1.0));
             List<String> kinds = dropKinds(s, bearer, id, 16);
             assertTrue(kinds.contains("before") && kinds.contains("mid"), kinds.toString());
             assertEquals(0, rawGet(s, bearer, "subscriptions/content?contentType=Audit.Exchange", false).length);
@@ -284,15 +284,15 @@ class SimulatorBlobFailuresTest extends SimulatorTestSupport {
                 String twinBearer = tokenFor(twin);
                 String twinId = twin.blobs().get(0).contentId();
                 for (int i = 0; i < 3; i++) { // the 408s above drew one number each
-                    twin.faults(ManagementApiSimulator.Faults.none().withNetworkFaults(1.0, 0));
+                    twin.faults(Faults.none().withNetworkFaults(1.0, 0));
                     assertEquals(408, call(twin, "GET", "audit/" + twinId, twinBearer).statusCode());
                 }
-                twin.faults(ManagementApiSimulator.Faults.none().withNetworkFaults(0, 1.0));
+                twin.faults(Faults.none().withNetworkFaults(0, 1.0));
                 assertEquals(kinds, dropKinds(twin, twinBearer, twinId, 16));
             }
 
             // a mix, through the JDK client (which retries a GET once when a connection ends before any byte)
-            s.faults(new ManagementApiSimulator.Faults(0, 429, null, 0, 0, 0.25, 0.25));
+            s.faults(new Faults(0, 429, null, 0, 0, 0.25, 0.25));
             int calls = s.totalApiCalls();
             int timeouts = s.timeoutCount();
             int dropped = s.droppedConnectionCount();

@@ -21,13 +21,13 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
 
     @Test
     void faultsRejectInvalidValues() {
-        assertThrows(IllegalArgumentException.class, () -> new ManagementApiSimulator.Faults(0.5, 500, null, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ManagementApiSimulator.Faults(1.5, 429, null, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ManagementApiSimulator.Faults(0, 429, null, Double.NaN, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ManagementApiSimulator.Faults(0, 429, null, 0, -0.1));
-        assertThrows(IllegalArgumentException.class, () -> new ManagementApiSimulator.Faults(0, 403, -1, 0, 0));
-        ManagementApiSimulator.Faults none = ManagementApiSimulator.Faults.none();
-        assertEquals(new ManagementApiSimulator.Faults(0, 429, null, 0, 0), none);
+        assertThrows(IllegalArgumentException.class, () -> new Faults(0.5, 500, null, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Faults(1.5, 429, null, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Faults(0, 429, null, Double.NaN, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Faults(0, 429, null, 0, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> new Faults(0, 403, -1, 0, 0));
+        Faults none = Faults.none();
+        assertEquals(new Faults(0, 429, null, 0, 0), none);
     }
 
     @Test
@@ -35,7 +35,7 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
         String publisher = "7d3f1c2a-5b4e-4a6d-9c8b-1e2f3a4b5c6d";
         try (ManagementApiSimulator s = ManagementApiSimulator.builder().seed(3).contentTypes(List.of("Audit.Exchange"))
                 .blobsPerContentType(2).recordsPerBlob(5).subscriptionsInitiallyEnabled(true)
-                .faults(new ManagementApiSimulator.Faults(1.0, 403, 7, 1.0, 1.0)).build()) {
+                .faults(new Faults(1.0, 403, 7, 1.0, 1.0)).build()) {
             s.start();
             String bearer = tokenFor(s); // the token endpoint is never faulted
             HttpResponse<String> r = call(s, "GET", "subscriptions/content?contentType=Audit.Exchange&PublisherIdentifier="
@@ -62,7 +62,7 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
             assertEquals(0, s.blobGetCount(contentId));
             assertEquals(3, s.totalApiCalls());
 
-            s.faults(new ManagementApiSimulator.Faults(1.0, 429, null, 0, 0));
+            s.faults(new Faults(1.0, 429, null, 0, 0));
             HttpResponse<String> r429 = call(s, "GET", "subscriptions/content?contentType=Audit.Exchange", bearer);
             assertErrorCode(r429, 429, "AF429");
             assertTrue(r429.headers().firstValue("Retry-After").isEmpty());
@@ -80,7 +80,7 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
             s.start();
             String bearer = tokenFor(s);
             String contentId = s.blobs().get(0).contentId();
-            s.faults(new ManagementApiSimulator.Faults(0, 429, 7, 1.0, 0));
+            s.faults(new Faults(0, 429, 7, 1.0, 0));
             Set<Integer> statuses = new HashSet<>();
             for (int i = 0; i < 20; i++) {
                 HttpResponse<String> r = call(s, "GET", i % 2 == 0 ? "audit/" + contentId
@@ -98,7 +98,7 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
             assertEquals(0, s.blobGetCount(contentId));
             assertEquals(0, s.listCallCount());
 
-            s.faults(new ManagementApiSimulator.Faults(0, 429, null, 0, 1.0));
+            s.faults(new Faults(0, 429, null, 0, 1.0));
             HttpResponse<String> html = call(s, "GET", "audit/" + contentId, bearer);
             assertEquals(502, html.statusCode());
             assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
@@ -107,7 +107,7 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
             assertEquals(21, s.serverErrorCount());
             assertEquals(0, s.blobGetCount(contentId));
 
-            s.faults(ManagementApiSimulator.Faults.none());
+            s.faults(Faults.none());
             int before = s.apiRequestTimes().size();
             assertEquals(21, before);
             assertEquals(200, call(s, "GET", "audit/" + contentId, bearer).statusCode());
@@ -129,10 +129,10 @@ class SimulatorFaultInjectionTest extends SimulatorTestSupport {
     void stalledRequestIsNeverFaulted() throws Exception {
         try (ManagementApiSimulator s = ManagementApiSimulator.builder().seed(9).contentTypes(List.of("Audit.Exchange"))
                 .blobsPerContentType(2).recordsPerBlob(5).subscriptionsInitiallyEnabled(true)
-                .faults(new ManagementApiSimulator.Faults(1.0, 429, null, 0, 0)).build()) {
+                .faults(new Faults(1.0, 429, null, 0, 0)).build()) {
             s.start();
             String bearer = tokenFor(s);
-            ManagementApiSimulator.Stall stall = s.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
+            Stall stall = s.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
             // another kind of request is still faulted
             assertErrorCode(call(s, "GET", "audit/" + s.blobs().get(0).contentId(), bearer), 429, "AF429");
             CompletableFuture<HttpResponse<String>> held =

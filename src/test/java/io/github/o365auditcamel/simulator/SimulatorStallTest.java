@@ -35,7 +35,7 @@ class SimulatorStallTest extends SimulatorTestSupport {
         byte[] expected = ("[" + String.join(",", sim.records(blob.contentId())) + "]").getBytes(StandardCharsets.UTF_8);
         assertTrue(expected.length > 4000);
         int gzippedBefore = sim.gzippedBlobGetCount();
-        ManagementApiSimulator.Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.BLOB, 2000);
+        Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.BLOB, 2000);
         try {
             HttpResponse<InputStream> r = HTTP.send(blobRequest(sim, token, blob.contentId()).header("Accept-Encoding", "gzip").build(),
                     HttpResponse.BodyHandlers.ofInputStream());
@@ -70,7 +70,7 @@ class SimulatorStallTest extends SimulatorTestSupport {
 
     @Test
     void stalledListingSendsNothingUntilReleaseAndOtherRequestsProceed() throws Exception {
-        ManagementApiSimulator.Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
+        Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
         try {
             // error answers are not held and do not use up the stall
             assertErrorCode(api("GET", "subscriptions/content?contentType=DLP.All"), 400, "AF20022");
@@ -109,8 +109,8 @@ class SimulatorStallTest extends SimulatorTestSupport {
             s.start();
             String access = tokenFor(s);
             String contentId = s.blobs().get(0).contentId();
-            ManagementApiSimulator.Stall blobStall = s.stallNext(ManagementApiSimulator.RequestKind.BLOB, 1000);
-            ManagementApiSimulator.Stall listStall = s.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
+            Stall blobStall = s.stallNext(ManagementApiSimulator.RequestKind.BLOB, 1000);
+            Stall listStall = s.stallNext(ManagementApiSimulator.RequestKind.LISTING, 0);
 
             HttpResponse<InputStream> r = HTTP.send(blobRequest(s, access, contentId).header("Accept-Encoding", "gzip").build(),
                     HttpResponse.BodyHandlers.ofInputStream());
@@ -145,7 +145,7 @@ class SimulatorStallTest extends SimulatorTestSupport {
     @Test
     void clientGoneWhileHeldIsCleanedUp() throws Exception {
         ManagementApiSimulator.Blob blob = sim.addBlobs("Audit.Exchange", 1, 4, null).get(0);
-        ManagementApiSimulator.Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.BLOB, 500);
+        Stall stall = sim.stallNext(ManagementApiSimulator.RequestKind.BLOB, 500);
         try (Socket socket = new Socket("127.0.0.1", sim.port())) {
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();

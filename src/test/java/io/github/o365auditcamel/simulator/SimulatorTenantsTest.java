@@ -22,8 +22,8 @@ class SimulatorTenantsTest extends SimulatorTestSupport {
     void twoTenantsHaveTheirOwnCredentialsContentAndTokens() throws Exception {
         try (ManagementApiSimulator s = twoTenantSimulator()) {
             s.start();
-            ManagementApiSimulator.Tenant a = s.tenant(s.tenantId());
-            ManagementApiSimulator.Tenant b = s.tenant(SECOND_TENANT.toUpperCase(Locale.ROOT));
+            SimulatedTenant a = s.tenant(s.tenantId());
+            SimulatedTenant b = s.tenant(SECOND_TENANT.toUpperCase(Locale.ROOT));
             assertEquals(List.of(s.tenantId(), SECOND_TENANT), s.tenantIds());
             assertEquals("contoso-sim.onmicrosoft.com", b.tenantDomain());
             assertThrows(IllegalArgumentException.class, () -> s.tenant("11111111-2222-4333-8444-555555555555"));
@@ -81,9 +81,9 @@ class SimulatorTenantsTest extends SimulatorTestSupport {
         try (ManagementApiSimulator s = twoTenantSimulator()) {
             s.start();
             String tokenA = tokenFor(s);
-            ManagementApiSimulator.Tenant b = s.tenant(SECOND_TENANT);
+            SimulatedTenant b = s.tenant(SECOND_TENANT);
             String tokenB = secretToken(s, SECOND_TENANT, b.clientId(), b.clientSecret());
-            b.faults(new ManagementApiSimulator.Faults(1.0, 429, 2, 0, 0));
+            b.faults(new Faults(1.0, 429, 2, 0, 0));
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, tenantCall(s, s.tenantId(), "subscriptions/list", tokenA).statusCode());
                 HttpResponse<String> throttled = tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB);
@@ -96,11 +96,11 @@ class SimulatorTenantsTest extends SimulatorTestSupport {
             assertEquals(5, b.apiRequestTimes().size());
             // the token endpoint is not faulted
             secretToken(s, SECOND_TENANT, b.clientId(), b.clientSecret());
-            b.faults(ManagementApiSimulator.Faults.none());
+            b.faults(Faults.none());
             assertEquals(200, tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB).statusCode());
 
             // and the other way round: the top-level faults are the primary tenant's
-            s.faults(new ManagementApiSimulator.Faults(1.0, 403, null, 0, 0));
+            s.faults(new Faults(1.0, 403, null, 0, 0));
             assertErrorCode(tenantCall(s, s.tenantId(), "subscriptions/list", tokenA), 403, "AF429");
             assertEquals(200, tenantCall(s, SECOND_TENANT, "subscriptions/list", tokenB).statusCode());
             b.revokeTokens();
@@ -122,8 +122,8 @@ class SimulatorTenantsTest extends SimulatorTestSupport {
                 .tenant(TenantSpec.of("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d")).build()) {
             s.start();
             HttpClient tls = trusting(s.serverCertificate());
-            ManagementApiSimulator.Tenant b = s.tenant(SECOND_TENANT);
-            ManagementApiSimulator.Tenant c = s.tenant("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d");
+            SimulatedTenant b = s.tenant(SECOND_TENANT);
+            SimulatedTenant c = s.tenant("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d");
             assertEquals("tenant3-sim.onmicrosoft.com", c.tenantDomain());
             assertEquals(s.clientId(), c.clientId(), "the same multi-tenant app by default");
             String endpointB = s.httpsBaseUrl() + "/" + SECOND_TENANT + "/oauth2/v2.0/token";

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A further tenant of a {@link ManagementApiSimulator}, for {@link ManagementApiSimulator.Builder#tenant(TenantSpec)}:
+ * A further tenant of a {@link ManagementApiSimulator}, for {@link SimulatorBuilder#tenant(TenantSpec)}:
  * its id (required, a GUID no other tenant of the simulator has), and optionally its verified domain, its app
  * registration (client id, client secret, client certificates) and its initial content. A mutable builder, not
  * thread-safe; {@code Builder.tenant} takes a copy, so changing a spec afterwards changes nothing.
  *
- * <p>What is left unset is taken from the primary tenant (the {@link ManagementApiSimulator.Builder}'s own settings,
+ * <p>What is left unset is taken from the primary tenant (the {@link SimulatorBuilder}'s own settings,
  * as they are at {@code build()}): the same client id, client secret and certificates (one multi-tenant app
  * consented in both tenants), the same content types, blobs per content type, records per blob and backlog. Two
  * exceptions, since tenants cannot share them: the domain defaults to {@code tenant<n>-sim.onmicrosoft.com}
@@ -129,7 +129,7 @@ public final class TenantSpec {
         return c;
     }
 
-    // the settings, null (or empty) where unset: ManagementApiSimulator fills in the defaults
+    // the settings, null (or empty) where unset: SimulatorBuilder fills in the defaults
 
     String tenantDomainOrNull() {
         return tenantDomain;

@@ -1,0 +1,21 @@
+package io.github.o365auditcamel.simulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The settings every tenant of a simulator shares, those a {@link TenantSpec} cannot set, from the
+ * {@link SimulatorBuilder}: the cloud resource of the token endpoints (no trailing slash), listing pages, token
+ * lifetime, retention, record size and duplicates, and the simulator's clock.
+ */
+record SimulatorSettings(String cloudResource, int pageSize, Duration tokenLifetime, boolean shuffleListings,
+                         boolean repeatBlobsInListing, Duration retention, Duration retentionGrace,
+                         int recordSizeBytes, double duplicateRecordShare, boolean subscriptionsInitiallyEnabled,
+                         Clock clock) {
+
+    /** The simulator's now. */
+    Instant now() {
+        return clock.instant();
+    }
+}
