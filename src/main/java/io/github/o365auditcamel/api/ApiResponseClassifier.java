@@ -9,6 +9,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -44,8 +45,6 @@ public class ApiResponseClassifier {
             Map.entry("AF20021", ApiOutcome.FATAL),
             Map.entry("AF20052", ApiOutcome.DEAD_LETTER));     // the content id in a contentUri is invalid
 
-    /** Name of the exchange variable that receives the AF code of a response classified as success, if any. */
-    public static final String API_CODE_VARIABLE = "o365ApiCode";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY = 8192;
@@ -66,10 +65,10 @@ public class ApiResponseClassifier {
     public void check(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        exchange.removeVariable(API_CODE_VARIABLE);
+        exchange.removeVariable(ExchangeVariables.API_CODE);
         message.removeHeader(Exchange.REDELIVERY_DELAY);
-        String contentType = exchange.getVariable("contentType", String.class);
-        String tenant = exchange.getVariable("tenant", String.class);
+        String contentType = exchange.getVariable(ExchangeVariables.CONTENT_TYPE, String.class);
+        String tenant = exchange.getVariable(ExchangeVariables.TENANT, String.class);
         if (status >= 200 && status < 300) {
             count(tenant, contentType, ApiOutcome.SUCCESS, null, status);
             return;
@@ -88,7 +87,7 @@ public class ApiResponseClassifier {
         ApiOutcome outcome = classify(status, code);
         count(tenant, contentType, outcome, code, status);
         if (outcome == ApiOutcome.SUCCESS) {
-            exchange.setVariable(API_CODE_VARIABLE, code);
+            exchange.setVariable(ExchangeVariables.API_CODE, code);
             return;
         }
         Long retryAfter = retryAfterMillis(message.getHeader("Retry-After", String.class));

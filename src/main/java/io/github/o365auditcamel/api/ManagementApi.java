@@ -13,6 +13,7 @@ import io.github.o365auditcamel.config.CollectorSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import io.github.o365auditcamel.listing.ListingWindow;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 
 /**
  * The URLs of the Management Activity API operations for the configured tenant, and the guard that keeps the
@@ -26,8 +27,6 @@ public class ManagementApi {
 
     /** Pages one listing window may have: at 200 entries a page, far more blobs than a day makes. */
     static final int MAX_PAGES_PER_WINDOW = 10_000;
-    /** Exchange variable: the pages listed in the current window. */
-    public static final String LISTED_PAGES_VARIABLE = "listedPages";
 
     private final String feedUrl;
     private final String publisherId;
@@ -78,12 +77,12 @@ public class ManagementApi {
         }
         String page = followUri(next.trim());
         @SuppressWarnings("unchecked")
-        Set<String> listed = exchange.getVariable(LISTED_PAGES_VARIABLE, Set.class);
+        Set<String> listed = exchange.getVariable(ExchangeVariables.LISTED_PAGES, Set.class);
         if (listed == null) {
             listed = new HashSet<>();
-            exchange.setVariable(LISTED_PAGES_VARIABLE, listed);
+            exchange.setVariable(ExchangeVariables.LISTED_PAGES, listed);
         }
-        listed.add(exchange.getVariable("apiUri", String.class));
+        listed.add(exchange.getVariable(ExchangeVariables.API_URI, String.class));
         if (!listed.add(page)) {
             throw new ListingLoopException("the listing's NextPageUri points at a page already listed in this window");
         }

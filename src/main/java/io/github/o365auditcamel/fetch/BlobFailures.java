@@ -10,6 +10,7 @@ import io.github.o365auditcamel.api.ForeignUriException;
 import io.github.o365auditcamel.api.ManagementApiException;
 import io.github.o365auditcamel.auth.TokenRequestException;
 import io.github.o365auditcamel.publish.ConcurrentCopyException;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import io.github.o365auditcamel.state.StateStoreException;
 import org.apache.camel.Exchange;
 import org.apache.kafka.common.InvalidRecordException;
@@ -34,8 +35,6 @@ public class BlobFailures {
     /** Blobs in a row, without a success in between, whose transient failure counts as an outage. */
     public static final int OUTAGE_THRESHOLD = 3;
 
-    /** Set on the exchange of a blob fetched again (a retry of a dead letter): how often it was dead-lettered. */
-    public static final String DEAD_LETTER_COUNT_VARIABLE = "deadLetterCount";
 
     private final Map<String, AtomicInteger> failuresInARow =
             new ConcurrentHashMap<>();
@@ -52,7 +51,7 @@ public class BlobFailures {
      */
     public boolean looksDown(String tenant, String contentType, Exchange exchange) {
         AtomicInteger count = failuresInARow.computeIfAbsent(tenant + "|" + contentType, t -> new AtomicInteger());
-        boolean deadLetterRetry = exchange.getVariable(DEAD_LETTER_COUNT_VARIABLE) != null;
+        boolean deadLetterRetry = exchange.getVariable(ExchangeVariables.DEAD_LETTER_COUNT) != null;
         int inARow = deadLetterRetry ? count.get() : count.incrementAndGet();
         return inARow >= OUTAGE_THRESHOLD;
     }

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -69,8 +70,8 @@ public class PendingBlobs {
             if (said == null || now - said > SAY_EVERY_NANOS) {
                 // once a minute at most, however often the listing stops
                 LOG.info("{}: {} listed blobs of the tenant wait for the fetchers (O365_PENDING_BLOBS_PER_TENANT);"
-                        + " the listing goes on as they are handled", exchange.getVariable("label", tenant,
-                        String.class), blobs.size());
+                        + " the listing goes on as they are handled",
+                        exchange.getVariable(ExchangeVariables.LABEL, tenant, String.class), blobs.size());
                 lastSaid.put(tenant, now);
             }
             throw new ListingDeferred(blobs.size() + " listed blobs of tenant " + tenant + " wait for the fetchers");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 
 /** The outcome of starting each tenant's subscriptions, rendered per tenant as the table logged at startup. */
@@ -53,7 +54,7 @@ public class SubscriptionTable {
 
     /** Records the answer to {@code subscriptions/start}: a subscription object, or AF20024 (already enabled). */
     public void started(String tenant, String contentType, Exchange exchange) throws IOException {
-        if ("AF20024".equals(exchange.getVariable(ApiResponseClassifier.API_CODE_VARIABLE))) {
+        if ("AF20024".equals(exchange.getVariable(ExchangeVariables.API_CODE))) {
             rows.put(key(tenant, contentType), new Row("enabled (already)", "-"));
             return;
         }

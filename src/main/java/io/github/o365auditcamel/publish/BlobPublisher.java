@@ -20,6 +20,7 @@ import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.LogText;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import io.github.o365auditcamel.state.PendingRetry;
 import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
@@ -50,11 +51,6 @@ public class BlobPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(BlobPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Exchange variable that receives the number of records published from the blob. */
-    public static final String RECORD_COUNT_VARIABLE = "recordCount";
-    /** Exchange variable that receives the number of records dropped as copies of records already published. */
-    public static final String DUPLICATE_COUNT_VARIABLE = "duplicateCount";
-
     private final CollectorSettings settings;
     private final TransactionalProducers producers;
     private final TenantState stateStore;
@@ -78,11 +74,9 @@ public class BlobPublisher {
         this.metrics = metrics;
     }
 
-    /** Exchange variable holding camel-kafka's manual commit of the content reference being fetched. */
     /** The shortest wait of a blob deferred for throttling. */
     static final long THROTTLED_DEFERRAL_SECONDS = 5;
 
-    public static final String CONSUMED_REF_VARIABLE = "consumedRef";
     /**
      * Streams the blob in the exchange body to its content type's topic and marks it published, in one transaction.
      * Reads the exchange variables {@code contentType}, {@code contentId} and {@code contentCreated}.
@@ -105,7 +99,7 @@ public class BlobPublisher {
         // a dead-lettered blob fetched again: its pending retry is cleared with its records. A blob listed had its
         // state read a moment ago (the fetch route's published check), and one handled (dead-lettered) is fetched
         // again only as a retry: no need to ask Kafka a second time
-        Integer pendingRetry = exchange.getVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE) != null
+        Integer pendingRetry = exchange.getVariable(ExchangeVariables.DEAD_LETTER_COUNT) != null
                 ? stateStore.pendingRetry(contentId) : stateStore.knownPendingRetry(contentId);
         synchronized (producer) {
             long records = 0;
@@ -164,8 +158,8 @@ public class BlobPublisher {
             if (oversized > 0) {
                 metrics.recordsDeadLettered(contentType, oversized);
             }
-            exchange.setVariable(RECORD_COUNT_VARIABLE, records);
-            exchange.setVariable(DUPLICATE_COUNT_VARIABLE, duplicates);
+            exchange.setVariable(ExchangeVariables.RECORD_COUNT, records);
+            exchange.setVariable(ExchangeVariables.DUPLICATE_COUNT, duplicates);
         }
     }
 
@@ -217,7 +211,7 @@ public class BlobPublisher {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.deadLetterTopic(), null, blob.contentId,
                 JSON.writeValueAsBytes(letter), headers);
         PendingRetry pending = retryAt == null ? null : new PendingRetry(deadLetterCount, retryAt, blob.contentType,
-                exchange.getVariable("contentUri", String.class), blob.created);
+                exchange.getVariable(ExchangeVariables.CONTENT_URI, String.class), blob.created);
         commitHandled(exchange, blob, record, previous != null || pending != null, pending);
         metrics.blobDeadLettered(blob.contentType, retryAt != null);
         if (retryAt != null) {
@@ -260,7 +254,7 @@ public class BlobPublisher {
         letter.put("tenantId", settings.tenantId());
         letter.put("contentType", blob.contentType);
         letter.put("contentId", blob.contentId);
-        letter.put("contentUri", exchange.getVariable("contentUri", String.class));
+        letter.put("contentUri", exchange.getVariable(ExchangeVariables.CONTENT_URI, String.class));
         letter.put("contentCreated", blob.created);
         letter.put("reasonCode", reasonCode);
         letter.put("reason", reason);
@@ -281,14 +275,15 @@ public class BlobPublisher {
         Blob blob = Blob.of(exchange);
         Integer previous = stateStore.pendingRetry(blob.contentId);
         Long retryAfter = exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
-        boolean outage = Boolean.TRUE.equals(exchange.getVariable("deferredForOutage", Boolean.class));
+        boolean outage = Boolean.TRUE.equals(
+                exchange.getVariable(ExchangeVariables.DEFERRED_FOR_OUTAGE, Boolean.class));
         Instant retryAt = outage ? Instant.now().plus(settings.deadLetterRetryDelay())
                 : Instant.now().plusSeconds(THROTTLED_DEFERRAL_SECONDS);
         if (!outage && retryAfter != null && Instant.now().plusMillis(retryAfter).isAfter(retryAt)) {
             retryAt = Instant.now().plusMillis(retryAfter);
         }
         PendingRetry retry = new PendingRetry(previous == null ? 0 : previous, retryAt, blob.contentType,
-                exchange.getVariable("contentUri", String.class), blob.created);
+                exchange.getVariable(ExchangeVariables.CONTENT_URI, String.class), blob.created);
         commitHandled(exchange, blob, null, true, retry);
         metrics.blobDeferred(blob.contentType);
         LOG.info("{}: blob {} deferred to {}: {} ({}); the fetcher goes on with other blobs", blob.contentType,
@@ -337,9 +332,9 @@ public class BlobPublisher {
     /** The blob an exchange is about, from the variables the fetch route sets. */
     private record Blob(String contentType, String contentId, String created) {
         static Blob of(Exchange exchange) {
-            return new Blob(exchange.getVariable("contentType", String.class),
-                    exchange.getVariable("contentId", String.class),
-                    exchange.getVariable("contentCreated", String.class));
+            return new Blob(exchange.getVariable(ExchangeVariables.CONTENT_TYPE, String.class),
+                    exchange.getVariable(ExchangeVariables.CONTENT_ID, String.class),
+                    exchange.getVariable(ExchangeVariables.CONTENT_CREATED, String.class));
         }
 
         /** When the service made the blob available; null when the entry did not say so readably. */

@@ -2,6 +2,7 @@ package io.github.o365auditcamel.publish;
 
 import java.util.Map;
 
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -17,7 +18,7 @@ record ConsumedRef(TopicPartition partition, long offset, Consumer<?, ?> consume
     static final ConsumedRef NONE = new ConsumedRef(null, -1, null);
 
     static ConsumedRef of(Exchange exchange) {
-        Object commit = exchange.getVariable(BlobPublisher.CONSUMED_REF_VARIABLE);
+        Object commit = exchange.getVariable(ExchangeVariables.CONSUMED_REF);
         if (commit instanceof DefaultKafkaManualCommit manual) {
             return new ConsumedRef(manual.getPartition(), manual.getRecordOffset(),
                     manual.getCamelExchangePayload().consumer);

@@ -3,6 +3,7 @@ package io.github.o365auditcamel.state;
 import java.time.Instant;
 import java.util.function.Function;
 
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -11,11 +12,11 @@ import org.apache.camel.support.service.ServiceSupport;
  * The set of published blobs, as the repository of Camel's Idempotent Consumer EIP: the fetch route skips a blob
  * whose key, {@code <tenant>|<contentId>}, is in it (each tenant's set lives in its own state). The durable entry is the marker that {@code BlobPublisher} commits in the same Kafka
  * transaction as the blob's records; {@link #add} only confirms it in memory, with the blob's {@code contentCreated}
- * (exchange variable {@value #CONTENT_CREATED_VARIABLE}) so that entries older than the retention can be dropped.
+ * (exchange variable {@value ExchangeVariables#CONTENT_CREATED}) so that entries older than the retention can be
+ * dropped.
  */
 public class PublishedBlobRepository extends ServiceSupport implements IdempotentRepository {
 
-    public static final String CONTENT_CREATED_VARIABLE = "contentCreated";
 
     private final Function<String, TenantState> stores;
 
@@ -84,7 +85,7 @@ public class PublishedBlobRepository extends ServiceSupport implements Idempoten
         if (exchange == null) {
             return null;
         }
-        Object value = exchange.getVariable(CONTENT_CREATED_VARIABLE);
+        Object value = exchange.getVariable(ExchangeVariables.CONTENT_CREATED);
         return value == null ? null : Instant.parse(value.toString());
     }
 }

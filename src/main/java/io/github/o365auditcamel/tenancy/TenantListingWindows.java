@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.github.o365auditcamel.listing.ListingWindow;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 
 /**
@@ -37,13 +38,13 @@ public class TenantListingWindows {
      * cursor moves past it.
      */
     public void recompute(Exchange exchange) {
-        String tenant = exchange.getVariable(Tenants.TENANT_VARIABLE, String.class);
-        String contentType = exchange.getVariable("contentType", String.class);
+        String tenant = exchange.getVariable(ExchangeVariables.TENANT, String.class);
+        String contentType = exchange.getVariable(ExchangeVariables.CONTENT_TYPE, String.class);
         Tenant of = tenants.get(tenant);
         Optional<ListingWindow> instead = of.listingWindows().recomputed(contentType,
-                exchange.getVariable("window", ListingWindow.class));
-        instead.ifPresent(window -> exchange.setVariable("window", window));
-        exchange.setVariable("pageUri", instead.map(window -> of.api().contentListUri(contentType, window))
-                .orElse(null));
+                exchange.getVariable(ExchangeVariables.WINDOW, ListingWindow.class));
+        instead.ifPresent(window -> exchange.setVariable(ExchangeVariables.WINDOW, window));
+        exchange.setVariable(ExchangeVariables.PAGE_URI,
+                instead.map(window -> of.api().contentListUri(contentType, window)).orElse(null));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.tenancy;
 
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 
 /**
@@ -31,6 +32,6 @@ public class TenantPublishers {
     }
 
     private Tenant of(Exchange exchange) {
-        return tenants.get(exchange.getVariable(Tenants.TENANT_VARIABLE, String.class));
+        return tenants.get(exchange.getVariable(ExchangeVariables.TENANT, String.class));
     }
 }

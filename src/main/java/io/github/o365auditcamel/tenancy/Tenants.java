@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.o365auditcamel.fetch.ContentReferences;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 
 /**
  * The configured tenants by name: the routes carry a tenant's name in the exchange variable {@code tenant}, and the
@@ -20,8 +21,6 @@ import io.github.o365auditcamel.fetch.ContentReferences;
  */
 public class Tenants {
 
-    /** The exchange variable that names the tenant an exchange works for. */
-    public static final String TENANT_VARIABLE = "tenant";
 
     /** copied on each change: read on every exchange, changed when the tenants file is */
     private volatile Map<String, Tenant> byName = Map.of();

@@ -17,6 +17,7 @@ import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.listing.ListingWindow;
+import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -144,7 +145,7 @@ class ManagementApiTest {
         BlobFailures failures = new BlobFailures();
         Exchange poll = new DefaultExchange(new DefaultCamelContext());
         Exchange retry = new DefaultExchange(new DefaultCamelContext());
-        retry.setVariable(BlobFailures.DEAD_LETTER_COUNT_VARIABLE, 1);
+        retry.setVariable(ExchangeVariables.DEAD_LETTER_COUNT, 1);
         // two blobs fail; a third blob's retry failing too is its own problem, however often
         assertFalse(failures.looksDown("default", "Audit.SharePoint", poll));
         assertFalse(failures.looksDown("default", "Audit.SharePoint", poll));
