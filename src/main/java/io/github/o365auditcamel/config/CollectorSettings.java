@@ -239,6 +239,12 @@ public record CollectorSettings(
         Duration deadLetterRetryDelay = r.duration("o365.deadletter.retry-delay", "5m", Duration.ofSeconds(1));
         int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
         int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
+        // read by the routes as placeholders (error-handling and management-api.camel.yaml): checked here, so that a
+        // mistake is one line naming it, not a route that fails to start
+        r.integer("o365.api.max-retries", 6, 0, 100);
+        r.integer("o365.api.retry-delay-millis", 1000, 1, 600_000);
+        r.integer("o365.api.connect-timeout", 10_000, 1, 600_000);
+        r.integer("o365.api.response-timeout", 120_000, 1, 3_600_000);
         int managementPort = r.integer("o365.management-port", 9876, 1, 65_535);
         // one for every tenant: a reference's key names its tenant, whose token fetches the blob
         String contentRefsTopic = r.topicName("o365.content-refs-topic", "o365-audit-camel.content-refs", false);

@@ -115,6 +115,10 @@ class StartupFailuresIT {
                 row("an unknown election", "O365_CLUSTER", e -> e.put("O365_CLUSTER", "zookeeper")),
                 row("negative dead-letter retries", "O365_DEADLETTER_MAX_RETRIES",
                         e -> e.put("O365_DEADLETTER_MAX_RETRIES", "-1")),
+                row("an API retry delay with a unit", "O365_API_RETRY_DELAY_MILLIS",
+                        e -> e.put("O365_API_RETRY_DELAY_MILLIS", "1s")),
+                row("an API response timeout in words", "O365_API_RESPONSE_TIMEOUT",
+                        e -> e.put("O365_API_RESPONSE_TIMEOUT", "two minutes")),
                 row("an unknown Kafka security protocol", "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL",
                         e -> e.put("CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "TLS")),
                 row("SASL without its JAAS configuration", "CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", e -> {

@@ -281,7 +281,7 @@ class HawtioConsoleIT {
         firstSteps.put("fetch-content-refs", List.of("From kafka:{{o365", "To direct:fetch-c"));
         firstSteps.put("fetch-blob", List.of("From direct:fetch", "Do Try"));
         firstSteps.put("call-management-api", List.of("From direct:call-", "To direct:send-ma"));
-        firstSteps.put("publish-records", List.of("From direct:publi", "Bean blobPublishe"));
+        firstSteps.put("publish-records", List.of("From direct:publi", "Bean tenantPublis"));
         firstSteps.put("retry-dead-letters", List.of("From timer:retry-", "Do Try"));
         firstSteps.put("start-tenant-subscriptions", List.of("From direct:start", "Split: ${bean:ten"));
         browser.navigate(consoleUrl);
