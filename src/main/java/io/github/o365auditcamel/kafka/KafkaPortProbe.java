@@ -50,10 +50,14 @@ final class KafkaPortProbe {
                 && !answer.speaksPlainKafka(); attempt++) {
             answer = probeOnce(bootstrapServers);
         }
-        if (answer.broker() != null && !answer.speaksTls() && !answer.speaksPlainKafka()
-                && answersTlsHandshake(answer.broker())) {
-            // a TLS listener may close a plaintext request without an alert: its ServerHello settles it
-            return new Answer(answer.broker(), true, false);
+        if (answer.broker() != null && !answer.speaksTls() && !answer.speaksPlainKafka()) {
+            // a TLS listener may close a plaintext request without an alert: its ServerHello settles it. Asked up to
+            // three times too: a busy broker may drop a handshake before answering it
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                if (answersTlsHandshake(answer.broker())) {
+                    return new Answer(answer.broker(), true, false);
+                }
+            }
         }
         return answer;
     }
