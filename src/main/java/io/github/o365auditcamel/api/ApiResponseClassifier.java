@@ -45,7 +45,6 @@ public class ApiResponseClassifier {
             Map.entry("AF20021", ApiOutcome.FATAL),
             Map.entry("AF20052", ApiOutcome.DEAD_LETTER));     // the content id in a contentUri is invalid
 
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_ERROR_BODY = 8192;
 

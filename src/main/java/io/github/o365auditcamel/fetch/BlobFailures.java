@@ -35,7 +35,6 @@ public class BlobFailures {
     /** Blobs in a row, without a success in between, whose transient failure counts as an outage. */
     public static final int OUTAGE_THRESHOLD = 3;
 
-
     private final Map<String, AtomicInteger> failuresInARow =
             new ConcurrentHashMap<>();
 

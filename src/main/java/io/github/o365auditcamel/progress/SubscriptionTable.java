@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.o365auditcamel.api.ApiResponseClassifier;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;

@@ -17,7 +17,6 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class PublishedBlobRepository extends ServiceSupport implements IdempotentRepository {
 
-
     private final Function<String, TenantState> stores;
 
     /** @param stores each tenant's state, by tenant name */

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.o365auditcamel.fetch.ContentReferences;
-import io.github.o365auditcamel.routes.ExchangeVariables;
 
 /**
  * The configured tenants by name: the routes carry a tenant's name in the exchange variable {@code tenant}, and the
@@ -20,7 +19,6 @@ import io.github.o365auditcamel.routes.ExchangeVariables;
  * exchanges that already work for it find it by name until they end: they finish as they began.
  */
 public class Tenants {
-
 
     /** copied on each change: read on every exchange, changed when the tenants file is */
     private volatile Map<String, Tenant> byName = Map.of();

@@ -5,6 +5,7 @@ import static io.github.o365auditcamel.testing.LocalMachine.deleteQuietly;
 import static io.github.o365auditcamel.testing.LocalMachine.freePort;
 import static io.github.o365auditcamel.testing.LocalMachine.javaBin;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -238,12 +239,7 @@ public final class Benchmark {
                 broker.close();
             }
             deleteQuietly(kafkaDir.toFile());
-            // BENCH_KEEP_LOG=1 keeps it after a run that worked too, to read where the time went
-            if (done && !"1".equals(System.getenv("BENCH_KEEP_LOG"))) {
-                Files.deleteIfExists(logFile);
-            } else {
-                say("the collector's log is kept: " + logFile);
-            }
+            removeLogUnlessKept(logFile, done, "the collector");
         }
         System.exit(0);
     }
@@ -340,6 +336,18 @@ public final class Benchmark {
     /** A record's key as text. */
     static String key(ConsumerRecord<byte[], byte[]> r) {
         return r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A collector's log after the run: deleted when the run worked, kept when it failed, and kept with
+     * BENCH_KEEP_LOG=1 after a run that worked too, to read where the time went.
+     */
+    static void removeLogUnlessKept(Path log, boolean runWorked, String whose) throws IOException {
+        if (runWorked && !"1".equals(System.getenv("BENCH_KEEP_LOG"))) {
+            Files.deleteIfExists(log);
+        } else {
+            say("the log of " + whose + " is kept: " + log);
+        }
     }
 
     static void say(String line) {

@@ -239,11 +239,7 @@ public final class ScaleOutBenchmark {
             }
             deleteQuietly(kafkaDir.toFile());
             for (BenchCollector c : collectors.values()) {
-                if (done && !"1".equals(System.getenv("BENCH_KEEP_LOG"))) {
-                    Files.deleteIfExists(c.log);
-                } else {
-                    say("the log of " + c.instanceId + " is kept: " + c.log);
-                }
+                Benchmark.removeLogUnlessKept(c.log, done, c.instanceId);
             }
         }
         System.exit(0);
@@ -279,7 +275,6 @@ public final class ScaleOutBenchmark {
         });
         return led.size();
     }
-
 
     /** CPU seconds of this JVM: the broker, the simulator and the counting consumer. */
     private static double driverCpuSeconds() {

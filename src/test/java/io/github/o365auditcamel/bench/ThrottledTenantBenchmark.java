@@ -245,11 +245,7 @@ public final class ThrottledTenantBenchmark {
             }
             deleteQuietly(kafkaDir.toFile());
             if (collector != null) {
-                if (done && !"1".equals(System.getenv("BENCH_KEEP_LOG"))) {
-                    Files.deleteIfExists(collector.log);
-                } else {
-                    say("the collector's log is kept: " + collector.log);
-                }
+                Benchmark.removeLogUnlessKept(collector.log, done, "the collector");
             }
         }
     }

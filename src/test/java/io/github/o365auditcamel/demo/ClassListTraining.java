@@ -8,17 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.github.o365auditcamel.e2e.CollectorProcess;
+import io.github.o365auditcamel.e2e.TopicReader;
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The training run behind the collector's class data archive ({@code bin/class-data-archive}): runs the production jar
@@ -84,24 +80,11 @@ public final class ClassListTraining {
         System.exit(written ? 0 : 1);
     }
 
+    /** Reads the default record topics, as Event Manager would (committed records only), until all have arrived. */
     private static boolean awaitAllRecords(String brokers, int expected, Process process) {
-        List<String> topics = ManagementApiSimulator.ALL_CONTENT_TYPES.stream()
-                .map(t -> "o365." + t.toLowerCase(Locale.ROOT)).toList();
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "o365-class-list-training");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        int seen = 0;
-        try (KafkaConsumer<byte[], byte[]> counter = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            counter.subscribe(topics);
-            while (seen < expected && process.isAlive() && System.nanoTime() < deadline) {
-                seen += counter.poll(Duration.ofMillis(500)).count();
-            }
+        try (TopicReader records = new TopicReader(brokers, CollectorProcess.recordTopics("o365."))) {
+            return records.readUntil(r -> r.size() >= expected || !process.isAlive(), TIMEOUT).size() >= expected;
         }
-        return seen >= expected;
     }
 
     /**

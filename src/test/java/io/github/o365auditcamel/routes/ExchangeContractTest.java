@@ -33,15 +33,13 @@ class ExchangeContractTest {
     void everyVariableTheRoutesNameIsDeclaredInTheContract() throws IOException {
         Set<String> declared = declared();
         TreeMap<String, String> undeclared = new TreeMap<>();
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".camel.yaml")).toList()) {
-                String yaml = Files.readString(file);
-                for (Pattern pattern : new Pattern[] {READ, SET}) {
-                    Matcher m = pattern.matcher(yaml);
-                    while (m.find()) {
-                        if (!declared.contains(m.group(1))) {
-                            undeclared.putIfAbsent(m.group(1), file.getFileName().toString());
-                        }
+        for (Path file : RouteFileCheck.shippedRouteFiles()) {
+            String yaml = Files.readString(file);
+            for (Pattern pattern : new Pattern[] {READ, SET}) {
+                Matcher m = pattern.matcher(yaml);
+                while (m.find()) {
+                    if (!declared.contains(m.group(1))) {
+                        undeclared.putIfAbsent(m.group(1), file.getFileName().toString());
                     }
                 }
             }
@@ -66,11 +64,8 @@ class ExchangeContractTest {
 
     @Test
     void everyDeclaredVariableIsUsed() throws IOException {
-        String routes;
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            routes = files.filter(p -> p.toString().endsWith(".camel.yaml")).map(ExchangeContractTest::read)
-                    .collect(Collectors.joining("\n"));
-        }
+        String routes = RouteFileCheck.shippedRouteFiles().stream().map(ExchangeContractTest::read)
+                .collect(Collectors.joining("\n"));
         String java;
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             java = files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("ExchangeVariables.java"))

@@ -3,6 +3,8 @@ package io.github.o365auditcamel.routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -57,6 +59,15 @@ final class RouteFileCheck {
     RouteFileCheck(Properties properties, Map<String, String> standIns) {
         this.properties = properties;
         this.standIns = standIns;
+    }
+
+    /** The shipped route files ({@code routes/*.camel.yaml}), by name. */
+    static List<Path> shippedRouteFiles() {
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("routes"))) {
+            return files.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Checks one file; its problems are added to {@link #problems()}, each naming the file. */

@@ -73,7 +73,6 @@ abstract class SimulatorTestSupport {
         sim.close();
     }
 
-
     static ManagementApiSimulator networkFaultSimulator(long seed) {
         ManagementApiSimulator s = ManagementApiSimulator.builder().seed(seed).contentTypes(List.of("Audit.Exchange"))
                 .blobsPerContentType(1).recordsPerBlob(6).subscriptionsInitiallyEnabled(true).build();
@@ -115,7 +114,6 @@ abstract class SimulatorTestSupport {
         }
         return out;
     }
-
 
     // ------------------------------------------------------------------ helpers
 
