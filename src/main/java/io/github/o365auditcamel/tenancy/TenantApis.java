@@ -6,7 +6,7 @@ import io.github.o365auditcamel.listing.ListingWindow;
 import org.apache.camel.Exchange;
 
 /**
- * The routes' bean {@code managementApi}: each tenant's operation URLs, and the guard that keeps a tenant's token on
+ * The routes' bean {@code tenantApis}: each tenant's operation URLs, and the guard that keeps a tenant's token on
  * that tenant's API host (see {@link io.github.o365auditcamel.api.ManagementApi}).
  */
 public class TenantApis {

@@ -4,7 +4,7 @@ import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 
 /**
- * The routes' bean {@code blobPublisher}: publishes a blob with the transactional producers and into the state of the
+ * The routes' bean {@code tenantPublishers}: publishes a blob with the transactional producers and into the state of the
  * tenant named by the exchange's {@code tenant} variable (see {@link io.github.o365auditcamel.publish.BlobPublisher}).
  */
 public class TenantPublishers {

@@ -1,7 +1,7 @@
 package io.github.o365auditcamel.tenancy;
 
 /**
- * The routes' bean {@code apiRateLimiter}: one request budget per tenant (the service throttles per tenant), shared by
+ * The routes' bean {@code tenantRateLimits}: one request budget per tenant (the service throttles per tenant), shared by
  * all of that tenant's routes and by nobody else's, so that one tenant's backlog does not use up another's minute.
  */
 public class TenantRateLimits {

@@ -1,7 +1,7 @@
 package io.github.o365auditcamel.tenancy;
 
 /**
- * The routes' bean {@code tokenProvider}: each tenant's bearer token, from its own
+ * The routes' bean {@code tenantTokens}: each tenant's bearer token, from its own
  * {@link io.github.o365auditcamel.auth.TokenProvider}.
  */
 public class TenantTokens {
