@@ -160,7 +160,7 @@ final class ApiRouter {
             case "content" -> listing.listContent(ex, t, tenant, q);
             case "notifications" -> listing.listNotifications(ex, t, q);
             case "audit" -> blobs.getBlob(ex, t, op.get(1));
-            default -> sendApi(ex, 200, RecordFactory.utf8(RecordFactory.sensitiveTypesJson()), false);
+            default -> sendApi(ex, 200, RecordFactory.utf8(DlpRecords.sensitiveTypesJson()), false);
         }
     }
 
