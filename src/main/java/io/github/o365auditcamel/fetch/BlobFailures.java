@@ -39,6 +39,53 @@ public class BlobFailures {
             new ConcurrentHashMap<>();
 
     /**
+     * Decides how the reference of a blob that failed ends (route {@code fetch-blob}, in its catch): the one place
+     * where a blob's failure and the classifier's outcome become a {@link BlobFate}, set as the variable
+     * {@code blobFate} for the route to carry out. A failure of the collector's own side ({@link #isOurs}) ends
+     * nothing: it is thrown again, to the fetcher, which waits and tries the same reference again.
+     */
+    public void decide(Exchange exchange) throws Exception {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String tenant = exchange.getVariable(ExchangeVariables.TENANT, String.class);
+        String contentType = exchange.getVariable(ExchangeVariables.CONTENT_TYPE, String.class);
+        exchange.setVariable(ExchangeVariables.BLOB_FATE, fateOf(failure, tenant, contentType, exchange));
+    }
+
+    /** The fate of a blob that failed so (see {@link #decide}); a failure of our own side is thrown again. */
+    BlobFate fateOf(Throwable failure, String tenant, String contentType, Exchange exchange) throws Exception {
+        ManagementApiException answer = null;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BlobFormatException || t instanceof InvalidReferenceException
+                    || t instanceof ForeignUriException) {
+                // the same bytes, or the same entry, would fail the same way
+                return BlobFate.DEAD_LETTER;
+            }
+            if (answer == null && t instanceof ManagementApiException api) {
+                answer = api;
+            }
+        }
+        if (answer != null && answer.outcome() == ApiOutcome.DEAD_LETTER) {
+            return BlobFate.DEAD_LETTER;
+        }
+        if (answer != null && answer.outcome() == ApiOutcome.SKIP) {
+            return BlobFate.SKIP;
+        }
+        if (answer != null && answer.isThrottled()) {
+            return BlobFate.DEFER_THROTTLED;
+        }
+        if (isTransient(failure)) {
+            return looksDown(tenant, contentType, exchange) ? BlobFate.DEFER_OUTAGE : BlobFate.DEAD_LETTER_AND_RETRY;
+        }
+        if (!isOurs(failure)) {
+            return BlobFate.DEAD_LETTER;
+        }
+        if (failure instanceof Exception exception) {
+            throw exception;
+        }
+        throw (Error) failure;
+    }
+
+    /**
      * Counts a blob that failed transiently; whether it is the {@value #OUTAGE_THRESHOLD}th in a row (or more) for its
      * tenant and content type: the service looks down, and the blob is deferred rather than dead-lettered, so that an
      * outage neither uses up retries nor holds a fetcher that every tenant shares.

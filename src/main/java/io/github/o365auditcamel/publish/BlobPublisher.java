@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.fetch.BlobFailures;
+import io.github.o365auditcamel.fetch.BlobFate;
 import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.fetch.CountingInputStream;
@@ -173,11 +174,13 @@ public class BlobPublisher {
      * fetched again later (route {@code retry-dead-letters}): after {@code o365.deadletter.retry-delay},
      * doubling per retry up to an hour, at most {@code o365.deadletter.max-retries} times and never past the content's
      * expiry. Its pending retry, with its reference, is kept in the state topic, in the same transaction: that is where
-     * the retries come from, and a retry handed to the fetchers twice is fetched once. Poison content and URIs off the API host are not retried: the same bytes would fail the same way.
-     *
-     * @param transientFailure whether the failure may heal by itself, so that the blob is worth fetching again
+     * the retries come from, and a retry handed to the fetchers twice is fetched once (the variable {@code blobFate}
+     * is {@link BlobFate#DEAD_LETTER_AND_RETRY}). Poison content and URIs off the API host are not retried: the same
+     * bytes would fail the same way.
      */
-    public void deadLetter(Exchange exchange, boolean transientFailure) throws Exception {
+    public void deadLetter(Exchange exchange) throws Exception {
+        boolean transientFailure =
+                exchange.getVariable(ExchangeVariables.BLOB_FATE, BlobFate.class) == BlobFate.DEAD_LETTER_AND_RETRY;
         String reason = reasonOf(exchange);
         String reasonCode = BlobFailures.reasonOf(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))
                 .code();
@@ -266,7 +269,7 @@ public class BlobPublisher {
      * Defers a blob its tenant's service held back: marked handled with a pending retry, in one transaction with its
      * reference's offset, so that the fetcher goes on with the blobs behind it instead of waiting. Throttled (its GET
      * answered AF429): due after the service's {@code Retry-After}, at least {@value #THROTTLED_DEFERRAL_SECONDS} s.
-     * The service down (the variable {@code deferredForOutage}, see {@code BlobFailures.looksDown}): due after
+     * The service down ({@link BlobFate#DEFER_OUTAGE}, see {@code BlobFailures.looksDown}): due after
      * {@code O365_DEADLETTER_RETRY_DELAY}. Not a dead letter, and not counted against
      * {@code O365_DEADLETTER_MAX_RETRIES}: a tenant that stays throttled or down keeps its blobs until its service
      * answers again.
@@ -275,8 +278,7 @@ public class BlobPublisher {
         Blob blob = Blob.of(exchange);
         Integer previous = stateStore.pendingRetry(blob.contentId);
         Long retryAfter = exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, Long.class);
-        boolean outage = Boolean.TRUE.equals(
-                exchange.getVariable(ExchangeVariables.DEFERRED_FOR_OUTAGE, Boolean.class));
+        boolean outage = exchange.getVariable(ExchangeVariables.BLOB_FATE, BlobFate.class) == BlobFate.DEFER_OUTAGE;
         Instant retryAt = outage ? Instant.now().plus(settings.deadLetterRetryDelay())
                 : Instant.now().plusSeconds(THROTTLED_DEFERRAL_SECONDS);
         if (!outage && retryAfter != null && Instant.now().plusMillis(retryAfter).isAfter(retryAt)) {

@@ -105,15 +105,11 @@ public final class ExchangeVariables {
      */
     public static final String DEFER_WHEN_THROTTLED = "deferWhenThrottled";
     /**
-     * Whether the blob's failure may heal by itself (worth a later retry). Set by fetch-blob's catches; read by
-     * dead-letter-blob.
+     * How the reference of a blob that failed ends ({@code BlobFate}). Set by {@code BlobFailures.decide}, in
+     * fetch-blob's catch; read by fetch-blob (which route carries it out) and {@code BlobPublisher} (whether the dead
+     * letter is retried, why the blob is deferred).
      */
-    public static final String TRANSIENT_FAILURE = "transientFailure";
-    /**
-     * Whether the blob is deferred because its tenant's service looks down. Set by fetch-blob's catches; read by
-     * {@code BlobPublisher}.
-     */
-    public static final String DEFERRED_FOR_OUTAGE = "deferredForOutage";
+    public static final String BLOB_FATE = "blobFate";
     /**
      * The records published from the blob. Set by {@code BlobPublisher}; read by download-and-publish-blob (its log
      * line and metrics).

@@ -19,8 +19,8 @@ public class TenantPublishers {
         of(exchange).publisher().publish(exchange);
     }
 
-    public void deadLetter(Exchange exchange, boolean transientFailure) throws Exception {
-        of(exchange).publisher().deadLetter(exchange, transientFailure);
+    public void deadLetter(Exchange exchange) throws Exception {
+        of(exchange).publisher().deadLetter(exchange);
     }
 
     public void defer(Exchange exchange) throws Exception {
