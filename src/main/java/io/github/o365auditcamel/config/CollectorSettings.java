@@ -220,37 +220,37 @@ public record CollectorSettings(
         String apiUrl = r.url("o365.api-url", cloud.apiUrl(), false);
         List<String> contentTypes = r.contentTypes("o365.content-types");
         String publisherId = r.guid("o365.publisher-id", tenantId);
-        Duration pollInterval = r.duration("o365.poll-interval", "1m", Duration.ofSeconds(1));
-        Duration initialLookback = r.duration("o365.initial-lookback", "7d", Duration.ofMinutes(1));
-        String topicPrefix = r.topicName("o365.topic-prefix", "o365.", true);
+        Duration pollInterval = r.duration("o365.poll-interval", Duration.ofSeconds(1));
+        Duration initialLookback = r.duration("o365.initial-lookback", Duration.ofMinutes(1));
+        String topicPrefix = r.topicName("o365.topic-prefix", true);
         String kafkaBrokers = r.brokers("kafka.brokers", "localhost:9092");
-        Duration listingOverlap = r.duration("o365.listing-overlap", "1h", Duration.ZERO);
-        String stateTopic = r.topicName("o365.state-topic", "o365-audit-camel.state", false);
+        Duration listingOverlap = r.duration("o365.listing-overlap", Duration.ZERO);
+        String stateTopic = r.topicName("o365.state-topic", false);
         String instanceId = r.instanceId("o365.instance-id");
         // a broker refuses a producer whose transactions may last longer than transaction.max.timeout.ms (15 min unless
         // raised on the broker)
-        Duration transactionTimeout = r.duration("kafka.transaction-timeout", "60s", Duration.ofSeconds(5),
+        Duration transactionTimeout = r.duration("kafka.transaction-timeout", Duration.ofSeconds(5),
                 Duration.ofMinutes(15));
-        int lingerMs = r.integer("kafka.producer.linger-ms", 20, 0, 60_000);
-        String compression = r.oneOf("kafka.producer.compression", "lz4", COMPRESSIONS);
-        Duration dedupeWindow = r.duration("o365.dedupe-window", "24h", Duration.ZERO);
-        int dedupeCapacity = r.integer("o365.dedupe-capacity", 100_000, 0, 10_000_000);
-        String deadLetterTopic = r.topicName("o365.deadletter-topic", "o365.deadletter", false);
-        Duration deadLetterRetryDelay = r.duration("o365.deadletter.retry-delay", "5m", Duration.ofSeconds(1));
-        int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 10, 0, 1000);
-        int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 600, 1, 100_000);
+        int lingerMs = r.integer("kafka.producer.linger-ms", 0, 60_000);
+        String compression = r.oneOf("kafka.producer.compression", COMPRESSIONS);
+        Duration dedupeWindow = r.duration("o365.dedupe-window", Duration.ZERO);
+        int dedupeCapacity = r.integer("o365.dedupe-capacity", 0, 10_000_000);
+        String deadLetterTopic = r.topicName("o365.deadletter-topic", false);
+        Duration deadLetterRetryDelay = r.duration("o365.deadletter.retry-delay", Duration.ofSeconds(1));
+        int deadLetterMaxRetries = r.integer("o365.deadletter.max-retries", 0, 1000);
+        int apiRequestsPerMinute = r.integer("o365.api.requests-per-minute", 1, 100_000);
         // read by the routes as placeholders (error-handling and management-api.camel.yaml): checked here, so that a
         // mistake is one line naming it, not a route that fails to start
-        r.integer("o365.api.max-retries", 6, 0, 100);
-        r.integer("o365.api.retry-delay-millis", 1000, 1, 600_000);
-        r.integer("o365.api.connect-timeout", 10_000, 1, 600_000);
-        r.integer("o365.api.response-timeout", 120_000, 1, 3_600_000);
-        int managementPort = r.integer("o365.management-port", 9876, 1, 65_535);
+        r.integer("o365.api.max-retries", 0, 100);
+        r.integer("o365.api.retry-delay-millis", 1, 600_000);
+        r.integer("o365.api.connect-timeout", 1, 600_000);
+        r.integer("o365.api.response-timeout", 1, 3_600_000);
+        int managementPort = r.integer("o365.management-port", 1, 65_535);
         // one for every tenant: a reference's key names its tenant, whose token fetches the blob
-        String contentRefsTopic = r.topicName("o365.content-refs-topic", "o365-audit-camel.content-refs", false);
-        int contentRefsPartitions = r.integer("o365.content-refs-partitions", 12, 1, 1000);
-        int fetchConcurrency = r.integer("o365.fetch-concurrency", 4, 1, 100);
-        String cluster = r.oneOf("o365.cluster", "file", CLUSTERS);
+        String contentRefsTopic = r.topicName("o365.content-refs-topic", false);
+        int contentRefsPartitions = r.integer("o365.content-refs-partitions", 1, 1000);
+        int fetchConcurrency = r.integer("o365.fetch-concurrency", 1, 100);
+        String cluster = r.oneOf("o365.cluster", CLUSTERS);
         String clusterDirectory = r.value("o365.cluster-directory");
         if (clusterDirectory == null) {
             clusterDirectory = Path.of(System.getProperty("java.io.tmpdir"), "o365-audit-camel-cluster").toString();
@@ -274,23 +274,25 @@ public record CollectorSettings(
             throw new InvalidSettingException(variableOf("o365.proxy-password"),
                     "is required with O365_PROXY_USERNAME but not set");
         }
-        String topicLayout = r.oneOf("o365.topic-layout", "shared", TOPIC_LAYOUTS);
-        // how missing topics are created: 0 (unset) leaves it to the broker's defaults
-        TopicSettings topics = new TopicSettings(r.integer("o365.topic-partitions", 0, 0, 10_000),
-                r.integer("o365.topic-replication-factor", 0, 0, 32),
+        String topicLayout = r.oneOf("o365.topic-layout", TOPIC_LAYOUTS);
+        // how missing topics are created: unset (0) leaves it to the broker's defaults
+        TopicSettings topics = new TopicSettings(
+                r.value("o365.topic-partitions") == null ? 0 : r.integer("o365.topic-partitions", 0, 10_000),
+                r.value("o365.topic-replication-factor") == null ? 0
+                        : r.integer("o365.topic-replication-factor", 0, 32),
                 r.value("o365.topic-retention") == null ? null
-                        : r.duration("o365.topic-retention", "7d", Duration.ofHours(1)));
+                        : r.duration("o365.topic-retention", Duration.ofHours(1)));
         // a content type whose polls all fail this long is named by readiness
-        Duration stallAfter = r.duration("o365.stall-after", "30m", Duration.ofSeconds(10));
+        Duration stallAfter = r.duration("o365.stall-after", Duration.ofSeconds(10));
         // a tenant's share of the content-refs topic, which all tenants' fetchers take from in order
-        int pendingBlobsPerTenant = r.integer("o365.pending-blobs-per-tenant", 50, 1, 100_000);
+        int pendingBlobsPerTenant = r.integer("o365.pending-blobs-per-tenant", 1, 100_000);
         // the listings and subscription starts of every tenant run on this many threads
-        int listingThreads = r.integer("o365.listing-threads", 8, 1, 200);
+        int listingThreads = r.integer("o365.listing-threads", 1, 200);
         // the tenants' listings are shared out among the instances in this many parts, one leader each
-        int listingShards = r.integer("o365.listing-shards", 8, 1, 1000);
+        int listingShards = r.integer("o365.listing-shards", 1, 1000);
         // what a blob may hold: past these, a dead letter with the figure, never memory
-        SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1_000_000, 1024, 100_000_000),
-                r.longInteger("o365.max-blob-bytes", 1L << 30, 1024 * 1024, 64L << 30));
+        SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1024, 100_000_000),
+                r.longInteger("o365.max-blob-bytes", 1024 * 1024, 64L << 30));
         return new CollectorSettings(tenantName == null ? DEFAULT_TENANT : tenantName, tenantId, clientId,
                 clientSecret, clientCertificate, clientCertificatePassword, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,

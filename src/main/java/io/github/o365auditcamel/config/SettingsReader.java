@@ -167,16 +167,16 @@ final class SettingsReader {
         return List.copyOf(new ArrayList<>(types));
     }
 
-    Duration duration(String property, String defaultValue, Duration minimum) {
-        return duration(property, defaultValue, minimum, null);
+    Duration duration(String property, Duration minimum) {
+        return duration(property, minimum, null);
     }
 
     /** A duration within {@code minimum} and {@code maximum} (null: no maximum). */
-    Duration duration(String property, String defaultValue, Duration minimum, Duration maximum) {
+    Duration duration(String property, Duration minimum, Duration maximum) {
         String v = value(property);
         Duration d;
         try {
-            d = Durations.parse(v == null ? defaultValue : v);
+            d = Durations.parse(v == null ? SettingsDefaults.required(property) : v);
         } catch (IllegalArgumentException e) {
             throw invalid(property, "must be a duration such as 30s, 5m, 12h or 7d");
         }
@@ -190,11 +190,11 @@ final class SettingsReader {
         return d;
     }
 
-    String topicName(String property, String defaultValue, boolean prefix) {
+    String topicName(String property, boolean prefix) {
         String v = lookup.apply(effective(property));
         // a prefix may deliberately be empty; a topic name may not
         if (v == null || (!prefix && v.isBlank())) {
-            v = defaultValue;
+            v = SettingsDefaults.required(property);
         }
         v = v.trim();
         if (!CollectorSettings.TOPIC_CHARS.matcher(v).matches() || v.length() > 200) {
@@ -228,14 +228,14 @@ final class SettingsReader {
         }
     }
 
-    int integer(String property, int defaultValue, int min, int max) {
-        return (int) longInteger(property, defaultValue, min, max);
+    int integer(String property, int min, int max) {
+        return (int) longInteger(property, min, max);
     }
 
-    long longInteger(String property, long defaultValue, long min, long max) {
+    long longInteger(String property, long min, long max) {
         String v = value(property);
         if (v == null) {
-            return defaultValue;
+            v = SettingsDefaults.required(property);
         }
         try {
             long n = Long.parseLong(v);
@@ -248,10 +248,10 @@ final class SettingsReader {
         throw invalid(property, "must be a whole number from " + min + " to " + max);
     }
 
-    String oneOf(String property, String defaultValue, List<String> allowed) {
+    String oneOf(String property, List<String> allowed) {
         String v = value(property);
         if (v == null) {
-            return defaultValue;
+            v = SettingsDefaults.required(property);
         }
         String lower = v.toLowerCase(Locale.ROOT);
         if (!allowed.contains(lower)) {
