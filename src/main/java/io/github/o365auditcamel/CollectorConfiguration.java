@@ -45,6 +45,7 @@ import io.github.o365auditcamel.tenancy.TenantApis;
 import io.github.o365auditcamel.tenancy.TenantListingWindows;
 import io.github.o365auditcamel.tenancy.TenantPublishers;
 import io.github.o365auditcamel.tenancy.TenantRateLimits;
+import io.github.o365auditcamel.tenancy.TenantSubscriptionStarts;
 import io.github.o365auditcamel.tenancy.TenantLifecycle;
 import io.github.o365auditcamel.tenancy.TenantTokens;
 import io.github.o365auditcamel.tenancy.Tenants;
@@ -152,6 +153,8 @@ public class CollectorConfiguration implements CamelConfiguration {
         registry.bind("tenantApis", new TenantApis(tenants));
         registry.bind("apiResponseClassifier", new ApiResponseClassifier(name -> tenants.get(name).metrics()));
         registry.bind("tenantRateLimits", new TenantRateLimits(tenants));
+        registry.bind("tenantSubscriptionStarts",
+                new TenantSubscriptionStarts(tenants, shared.subscriptionStartInterval(), Clock.systemUTC()));
         registry.bind("tenantListingWindows", new TenantListingWindows(tenants));
         registry.bind("tenantPublishers", new TenantPublishers(tenants));
         registry.bind("blobFailures", new BlobFailures());

@@ -43,6 +43,11 @@ public class ManagementApi {
                 + "&PublisherIdentifier=" + publisherId;
     }
 
+    /** {@code GET subscriptions/list}: the tenant's subscriptions, each with its content type and status. */
+    public String subscriptionListUri() {
+        return feedUrl + "/subscriptions/list?PublisherIdentifier=" + publisherId;
+    }
+
     public String contentListUri(String contentType, ListingWindow window) {
         return feedUrl + "/subscriptions/content?contentType=" + encode(contentType)
                 + "&startTime=" + LISTING_TIME.format(window.start())

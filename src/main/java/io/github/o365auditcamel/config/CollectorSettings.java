@@ -63,7 +63,8 @@ public record CollectorSettings(
         Duration stallAfter,
         int pendingBlobsPerTenant,
         int listingThreads,
-        int listingShards) {
+        int listingShards,
+        Duration subscriptionStartInterval) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -290,6 +291,9 @@ public record CollectorSettings(
         int listingThreads = r.integer("o365.listing-threads", 1, 200);
         // the tenants' listings are shared out among the instances in this many parts, one leader each
         int listingShards = r.integer("o365.listing-shards", 1, 1000);
+        // at most one subscriptions/start request per tenant in this time (Microsoft's rule: 15 minutes)
+        Duration subscriptionStartInterval = r.duration("o365.subscription-start-interval", Duration.ZERO,
+                Duration.ofDays(1));
         // what a blob may hold: past these, a dead letter with the figure, never memory
         SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1024, 100_000_000),
                 r.longInteger("o365.max-blob-bytes", 1024 * 1024, 64L << 30));
@@ -300,7 +304,7 @@ public record CollectorSettings(
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
                 proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant,
-                listingThreads, listingShards);
+                listingThreads, listingShards, subscriptionStartInterval);
     }
 
     /**

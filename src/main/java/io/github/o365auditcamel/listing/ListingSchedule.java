@@ -5,9 +5,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
+import io.github.o365auditcamel.api.SubscriptionStartWaits;
 import io.github.o365auditcamel.config.CollectorSettings;
 import org.apache.camel.StaticService;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -277,6 +279,19 @@ public class ListingSchedule extends ServiceSupport implements StaticService {
             listing.state = State.DEFERRED;
             // waiting since now, for the order among listings due
             listing.dueAt = nanoTime.getAsLong();
+        }
+    }
+
+    /**
+     * The running listing stopped because its subscription's start has to wait ({@link SubscriptionStartWaits}, found
+     * in the failure): it is due again when the start may be sent, not at its next poll interval.
+     */
+    public synchronized void postpone(String tenant, String contentType, Throwable failure) {
+        SubscriptionStartWaits waits = SubscriptionStartWaits.in(failure);
+        Listing listing = listings.get(key(tenant, contentType));
+        if (waits != null && listing != null && listing.state == State.RUNNING) {
+            listing.state = State.IDLE;
+            listing.dueAt = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(waits.millisUntilDue());
         }
     }
 

@@ -1,17 +1,22 @@
 package io.github.o365auditcamel.progress;
 
 import java.io.IOException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.o365auditcamel.api.SubscriptionStartWaits;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.routes.ExchangeVariables;
 import org.apache.camel.Exchange;
 
-/** The outcome of starting each tenant's subscriptions, rendered per tenant as the table logged at startup. */
+/**
+ * Each tenant's subscriptions, as listed ({@code subscriptions/list}) and started: the ones to start, and the table
+ * logged at startup.
+ */
 public class SubscriptionTable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,7 +72,38 @@ public class SubscriptionTable {
     }
 
     public void failed(String tenant, String contentType, Exception reason) {
-        rows.put(key(tenant, contentType), new Row("FAILED: " + FailureReason.of(reason), "-"));
+        SubscriptionStartWaits waits = SubscriptionStartWaits.in(reason);
+        rows.put(key(tenant, contentType), waits != null
+                ? new Row("start waits until " + waits.dueAt().truncatedTo(ChronoUnit.SECONDS), "-")
+                : new Row("FAILED: " + FailureReason.of(reason), "-"));
+    }
+
+    /**
+     * Records the answer to {@code subscriptions/list}: the tenant's content types whose subscription is enabled
+     * already, and that need no start request.
+     */
+    public void subscriptionsListed(String tenant, Exchange exchange) throws IOException {
+        String body = exchange.getMessage().getBody(String.class);
+        JsonNode listed = body == null || body.isBlank() ? JSON.createArrayNode() : JSON.readTree(body);
+        List<String> configured = contentTypes(tenant);
+        for (JsonNode subscription : listed) {
+            String type = configured.stream()
+                    .filter(t -> t.equalsIgnoreCase(subscription.path("contentType").asText())).findFirst().orElse(null);
+            if (type != null && "enabled".equalsIgnoreCase(subscription.path("status").asText())) {
+                JsonNode webhook = subscription.path("webhook");
+                rows.put(key(tenant, type), new Row("enabled (listed)", webhook.isObject()
+                        ? webhook.path("address").asText("?") + " (" + webhook.path("status").asText("?") + ")"
+                        : "none"));
+            }
+        }
+    }
+
+    /** The tenant's content types whose subscription is not known to be enabled: the ones to start. */
+    public List<String> toStart(String tenant) {
+        return contentTypes(tenant).stream().filter(type -> {
+            Row row = rows.get(key(tenant, type));
+            return row == null || !isEnabled(row);
+        }).toList();
     }
 
     /** A listing of the content type succeeded, which proves its subscription is enabled whatever the start said. */

@@ -70,6 +70,7 @@ public class KafkaStateStore extends ServiceSupport {
     /** {@link System#nanoTime} when the last completed catch-up asked for the topic's end (guarded by this) */
     private long lastCatchUpBegan = System.nanoTime() - Long.MAX_VALUE / 2;
     private final Map<String, PendingRetry> pendingRetries = new ConcurrentHashMap<>();
+    private final Map<String, Instant> subscriptionStarts = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> reader;
     private Admin admin;
@@ -202,6 +203,17 @@ public class KafkaStateStore extends ServiceSupport {
         }
     }
 
+    Optional<Instant> lastSubscriptionStart(String tenantId) {
+        catchUp();
+        return Optional.ofNullable(subscriptionStarts.get(subscriptionStartKey(tenantId)));
+    }
+
+    void recordSubscriptionStart(String tenantId, Instant at) {
+        String key = subscriptionStartKey(tenantId);
+        write(key, at.toString());
+        subscriptionStarts.put(key, at);
+    }
+
     /** A retry due, of the tenant with that id. */
     public record DueRetry(String tenantId, String contentId, PendingRetry retry) {
     }
@@ -220,6 +232,11 @@ public class KafkaStateStore extends ServiceSupport {
 
     private static String retryKey(String tenantId, String contentId) {
         return "retry|" + tenantId + "|" + contentId;
+    }
+
+    /** One key per tenant, so that compaction keeps only the last start request. */
+    private static String subscriptionStartKey(String tenantId) {
+        return "start|" + tenantId + "|requested";
     }
 
     private static String cursorKey(String tenantId, String contentType) {
@@ -364,6 +381,7 @@ public class KafkaStateStore extends ServiceSupport {
         Map<String, Instant> target = switch (parts[0]) {
             case "cursor" -> cursors;
             case "done" -> doneBlobs;
+            case "start" -> subscriptionStarts;
             default -> null;
         };
         if (target == null) {

@@ -7,7 +7,8 @@ import io.github.o365auditcamel.listing.CheckpointStore;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * One tenant's part of the state topic: its cursors, its handled blobs and its pending retries, read and written
+ * One tenant's part of the state topic: its cursors, its handled blobs, its pending retries and when its last
+ * subscription start was asked for, read and written
  * through the instance's one {@link KafkaStateStore}. A few fields, not a Kafka client: a tenant costs no reader.
  */
 public final class TenantState implements CheckpointStore {
@@ -96,5 +97,18 @@ public final class TenantState implements CheckpointStore {
     /** Remembers the pending retry whose marker was committed (null: none any more). */
     public void rememberRetry(String contentId, PendingRetry retry) {
         store.rememberRetry(tenantId, contentId, retry);
+    }
+
+    /**
+     * When this tenant's last {@code subscriptions/start} request was sent, by any instance, before or after any
+     * restart: the state topic read up to now first.
+     */
+    public Optional<Instant> lastSubscriptionStart() {
+        return store.lastSubscriptionStart(tenantId);
+    }
+
+    /** Writes down, before the request goes, that a {@code subscriptions/start} request of this tenant is sent now. */
+    public void recordSubscriptionStart(Instant at) {
+        store.recordSubscriptionStart(tenantId, at);
     }
 }

@@ -17,6 +17,10 @@ public class TenantApis {
         this.tenants = tenants;
     }
 
+    public String subscriptionListUri(String tenant) {
+        return tenants.get(tenant).api().subscriptionListUri();
+    }
+
     public String subscriptionStartUri(String tenant, String contentType) {
         return tenants.get(tenant).api().subscriptionStartUri(contentType);
     }

@@ -72,6 +72,7 @@ final class BenchCollector {
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("KAFKA_BROKERS", brokers);
         env.put("O365_POLL_INTERVAL", pollInterval);
+        env.put("O365_SUBSCRIPTION_START_INTERVAL", "0s");
         env.put("O365_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("O365_API_REQUESTS_PER_MINUTE", "100000");
         env.put("O365_TOPIC_PREFIX", PREFIX);

@@ -121,6 +121,7 @@ public final class Benchmark {
             env.put("O365_API_URL", simulator.baseUrl());
             env.put("KAFKA_BROKERS", broker.bootstrapServers());
             env.put("O365_POLL_INTERVAL", "2s");
+            env.put("O365_SUBSCRIPTION_START_INTERVAL", "0s");
             env.put("O365_MANAGEMENT_PORT", String.valueOf(managementPort));
             env.put("O365_API_REQUESTS_PER_MINUTE", "100000");
             env.put("O365_TOPIC_PREFIX", PREFIX);

@@ -72,6 +72,8 @@ public final class Demo {
         env.put("O365_TRUSTED_CERTIFICATES", simulator.serverCertificateFile().toString());
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", POLL.toSeconds() + "s");
+        // all five subscriptions at once: the simulator does not keep Microsoft's 15 minutes between start requests
+        env.put("O365_SUBSCRIPTION_START_INTERVAL", "0s");
         env.put("KAFKA_BROKERS", broker.bootstrapServers());
         int managementPort = freePortOr(9876);
         env.put("O365_MANAGEMENT_PORT", String.valueOf(managementPort));

@@ -41,7 +41,12 @@ class DesignClassesTest {
         }
 
         assertTrue(classes.size() > 50, "src/main/java read from the project's root: " + classes.size());
-        assertEquals(classes, documented, "the classes of src/main/java against docs/design.md's '" + SECTION + "'");
+        Set<String> missing = new TreeSet<>(classes);
+        missing.removeAll(documented);
+        Set<String> gone = new TreeSet<>(documented);
+        gone.removeAll(classes);
+        assertEquals("", (missing.isEmpty() ? "" : "classes docs/design.md's '" + SECTION + "' does not name: " + missing)
+                + (gone.isEmpty() ? "" : " classes it names that src/main/java no longer has: " + gone));
     }
 
     private static String section() throws IOException {

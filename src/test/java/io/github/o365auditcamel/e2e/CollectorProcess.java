@@ -68,6 +68,8 @@ public final class CollectorProcess implements AutoCloseable {
         env.put("O365_TRUSTED_CERTIFICATES", simulator.serverCertificateFile().toString());
         env.put("O365_API_URL", simulator.baseUrl());
         env.put("O365_POLL_INTERVAL", "2s");
+        // the simulator does not keep Microsoft's 15 minutes between start requests (SubscriptionStartRuleIT does)
+        env.put("O365_SUBSCRIPTION_START_INTERVAL", "0s");
         env.put("KAFKA_BROKERS", brokers);
         // a port of its own, so that tests and a running demo never collide
         env.put("O365_MANAGEMENT_PORT", String.valueOf(freePort()));

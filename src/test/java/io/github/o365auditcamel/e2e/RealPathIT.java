@@ -147,6 +147,7 @@ class RealPathIT {
                 assertEquals(gccHigh.totalApiCalls(), gccHigh.tenant(fabrikam).totalApiCalls());
                 assertEquals(1, enterprise.tokenCallCount(), "contoso's token from the enterprise login host");
                 assertEquals(1, gccHigh.tokenCallCount(), "fabrikam's token from the US government login host");
+                assertEquals(0, enterprise.startCallCount() + gccHigh.startCallCount(), "subscriptions enabled already");
                 collector.stop();
             }
         }
@@ -161,6 +162,9 @@ class RealPathIT {
                 .blobsPerContentType(2)
                 .recordsPerBlob(10)
                 .backlog(Duration.ofDays(1))
+                // subscribed before (the setup guide's script did it): the collector lists them and starts none
+                .subscriptionsInitiallyEnabled(true)
+                .subscriptionStartInterval(Duration.ofMinutes(15))
                 .build();
         simulator.start();
         return simulator;

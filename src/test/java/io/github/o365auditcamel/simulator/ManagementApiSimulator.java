@@ -441,6 +441,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return primary.startCallCount();
     }
 
+    /** When each {@code subscriptions/start} request of the first tenant arrived, in order. */
+    public List<Instant> startRequestTimes() {
+        return primary.startRequestTimes();
+    }
+
     /** Requests under {@code /api/} (token endpoint calls excluded). */
     public int totalApiCalls() {
         return primary.totalApiCalls();

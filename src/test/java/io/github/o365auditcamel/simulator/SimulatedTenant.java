@@ -41,6 +41,8 @@ public final class SimulatedTenant {
     private final int recordsPerBlob;
     private final Duration backlog;
     private final boolean subscriptionsInitiallyEnabled;
+    final Duration subscriptionStartInterval;
+    private final SimulatorSettings shared;
     /** Every tenant's tokens, of which {@link #revokeTokens()} revokes this tenant's. */
     private final IssuedTokens tokens;
 
@@ -59,6 +61,8 @@ public final class SimulatedTenant {
     final AtomicInteger tokenCalls = new AtomicInteger();
     final AtomicInteger certificateTokens = new AtomicInteger();
     final AtomicInteger startCalls = new AtomicInteger();
+    /** When each {@code subscriptions/start} request arrived (the simulator's clock), refused ones included. */
+    private final List<Instant> startRequests = new ArrayList<>(); // guarded by itself
     final AtomicInteger throttledCalls = new AtomicInteger();
     final AtomicInteger serverErrorCalls = new AtomicInteger();
     final AtomicInteger timeoutCalls = new AtomicInteger();
@@ -78,6 +82,8 @@ public final class SimulatedTenant {
         this.recordsPerBlob = s.recordsPerBlob();
         this.backlog = s.backlog();
         this.subscriptionsInitiallyEnabled = shared.subscriptionsInitiallyEnabled();
+        this.subscriptionStartInterval = shared.subscriptionStartInterval();
+        this.shared = shared;
         this.tokens = tokens;
         long seed = s.seed();
         this.content = new TenantContent(tenantId, tenantDomain, seed, shared, mapper);
@@ -271,6 +277,27 @@ public final class SimulatedTenant {
     /** Requests to a token endpoint whose path names this tenant (GUID or domain), answered or not. */
     public int tokenCallCount() {
         return tokenCalls.get();
+    }
+
+    /**
+     * Times a {@code subscriptions/start} request arriving now; whether it came sooner after the previous one than the
+     * simulator allows ({@link SimulatorBuilder#subscriptionStartInterval}).
+     */
+    boolean startRequestTooSoon() {
+        Instant now = shared.now();
+        synchronized (startRequests) {
+            Instant previous = startRequests.isEmpty() ? null : startRequests.get(startRequests.size() - 1);
+            startRequests.add(now);
+            return previous != null && !subscriptionStartInterval.isZero()
+                    && now.isBefore(previous.plus(subscriptionStartInterval));
+        }
+    }
+
+    /** When each {@code subscriptions/start} request of this tenant arrived, in order. */
+    public List<Instant> startRequestTimes() {
+        synchronized (startRequests) {
+            return List.copyOf(startRequests);
+        }
     }
 
     /** As {@link ManagementApiSimulator#startCallCount}, in this tenant. */

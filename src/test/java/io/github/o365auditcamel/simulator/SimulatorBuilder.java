@@ -38,6 +38,7 @@ public final class SimulatorBuilder {
     private double duplicateRecordShare;
     private Long seed;
     private boolean subscriptionsInitiallyEnabled = false;
+    private Duration subscriptionStartInterval = Duration.ZERO;
     private Clock clock = Clock.systemUTC();
     private Faults faults = Faults.none();
     private Duration slowResponseDelay = Duration.ofSeconds(5);
@@ -212,6 +213,17 @@ public final class SimulatorBuilder {
         return this;
     }
 
+    /**
+     * Enforces Microsoft's rule of a least time between two {@code subscriptions/start} requests of a tenant (15
+     * minutes since August 2025): an earlier one is refused with 429 AF429, as the service is thought to answer (its
+     * answer is undocumented). Zero, the default: not enforced; every request is still timed
+     * ({@link SimulatedTenant#startRequestTimes}).
+     */
+    public SimulatorBuilder subscriptionStartInterval(Duration interval) {
+        this.subscriptionStartInterval = interval;
+        return this;
+    }
+
     public SimulatorBuilder subscriptionsInitiallyEnabled(boolean b) {
         this.subscriptionsInitiallyEnabled = b;
         return this;
@@ -245,7 +257,7 @@ public final class SimulatorBuilder {
     public ManagementApiSimulator build() {
         SimulatorSettings settings = new SimulatorSettings(stripTrailingSlash(cloudResource), pageSize, tokenLifetime,
                 shuffleListings, repeatBlobsInListing, retention, retentionGrace, recordSizeBytes,
-                duplicateRecordShare, subscriptionsInitiallyEnabled, clock);
+                duplicateRecordShare, subscriptionsInitiallyEnabled, subscriptionStartInterval, clock);
         return new ManagementApiSimulator(new SimulatorServer(port, https, Set.copyOf(playedHosts)), settings,
                 tenantSettings(), slowResponseDelay);
     }

@@ -63,6 +63,8 @@ public final class SimulatorMain {
         export(out, "O365_TENANT_ID", simulator.tenantId());
         export(out, "O365_CLIENT_ID", simulator.clientId());
         export(out, "O365_CLIENT_SECRET", simulator.clientSecret());
+        // all five subscriptions at once: the simulator does not keep Microsoft's 15 minutes between start requests
+        export(out, "O365_SUBSCRIPTION_START_INTERVAL", "0s");
         out.flush();
         return simulator;
     }

@@ -59,7 +59,9 @@ class SimulatorMainTest {
                     "O365_API_URL", http,
                     "O365_TENANT_ID", sim.tenantId(),
                     "O365_CLIENT_ID", sim.clientId(),
-                    "O365_CLIENT_SECRET", sim.clientSecret()), env);
+                    "O365_CLIENT_SECRET", sim.clientSecret(),
+                    // the simulator does not keep Microsoft's 15 minutes between subscription starts
+                    "O365_SUBSCRIPTION_START_INTERVAL", "0s"), env);
 
             // what the collector does with them: a token from the login URL trusting the certificate, then the API
             HttpClient tls = trusting(certificate(Path.of(env.get("O365_TRUSTED_CERTIFICATES"))));

@@ -7,12 +7,13 @@ import java.time.Instant;
 /**
  * The settings every tenant of a simulator shares, those a {@link TenantSpec} cannot set, from the
  * {@link SimulatorBuilder}: the cloud resource of the token endpoints (no trailing slash), listing pages, token
- * lifetime, retention, record size and duplicates, and the simulator's clock.
+ * lifetime, retention, record size and duplicates, the least time between two subscription start requests of a tenant
+ * (zero: not enforced), and the simulator's clock.
  */
 record SimulatorSettings(String cloudResource, int pageSize, Duration tokenLifetime, boolean shuffleListings,
                          boolean repeatBlobsInListing, Duration retention, Duration retentionGrace,
                          int recordSizeBytes, double duplicateRecordShare, boolean subscriptionsInitiallyEnabled,
-                         Clock clock) {
+                         Duration subscriptionStartInterval, Clock clock) {
 
     /** The simulator's now. */
     Instant now() {

@@ -30,6 +30,11 @@ final class SubscriptionsEndpoint {
 
     void startSubscription(HttpExchange ex, SimulatedTenant t, Map<String, String> q, byte[] body) throws IOException {
         t.startCalls.incrementAndGet();
+        if (t.startRequestTooSoon()) {
+            apiError(ex, 429, "AF429", "Too many requests. Wait " + t.subscriptionStartInterval.toMinutes()
+                    + " minutes between subscription start requests.");
+            return;
+        }
         String type = contentTypeParameter(ex, q);
         if (type == null || !requirePermission(ex, t, type)) {
             return;
