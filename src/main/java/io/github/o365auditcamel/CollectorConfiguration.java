@@ -176,7 +176,8 @@ public class CollectorConfiguration implements CamelConfiguration {
         // dead-lettered blobs fetched again when due, from the state topic, by the instance that lists their tenant
         registry.bind("deadLetterRetries", new DeadLetterRetries(state, tenants, schedule::lists, Clock.systemUTC()));
         registry.bind("subscriptionTable", subscriptionTable);
-        registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore()));
+        registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore(),
+                name -> tenants.get(name).metrics()::freshness));
         registry.bind("failureReason", new FailureReason());
         registry.bind("contentTypeHealthCheck", contentTypeHealth);
 

@@ -57,7 +57,7 @@ public class BlobRecordStreamer {
         private long count;
         private boolean started;
         private boolean finished;
-        private Pending pending;
+        private AuditRecord pending;
 
         private RecordIterator(JsonParser parser, RetainingInputStream body) {
             this.parser = parser;
@@ -81,17 +81,17 @@ public class BlobRecordStreamer {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            Pending record = pending;
+            AuditRecord record = pending;
             pending = null;
             if (record.id() == null || record.id().isBlank()) {
                 close();
                 throw new BlobFormatException("record " + (count + 1) + " of the blob has no Id");
             }
             count++;
-            return new AuditRecord(record.id(), record.json(), record.size());
+            return record;
         }
 
-        private Pending readNext() {
+        private AuditRecord readNext() {
             try {
                 if (!started) {
                     started = true;
@@ -120,6 +120,10 @@ public class BlobRecordStreamer {
                 // what was read before this record is no longer needed
                 body.startRecord(start);
                 String id = null;
+                String workload = null;
+                String operation = null;
+                String creationTime = null;
+                int recordType = -1;
                 int depth = 1;
                 while (depth > 0) {
                     JsonToken t = parser.nextToken();
@@ -131,8 +135,24 @@ public class BlobRecordStreamer {
                         case START_OBJECT, START_ARRAY -> depth++;
                         case END_OBJECT, END_ARRAY -> depth--;
                         case VALUE_STRING -> {
-                            if (depth == 1 && id == null && "Id".equals(parser.currentName())) {
-                                id = parser.getText();
+                            if (depth == 1) {
+                                // the fields a consumer routes by, met on this walk: no second parse
+                                switch (parser.currentName()) {
+                                    case "Id" -> id = id == null ? parser.getText() : id;
+                                    case "Workload" -> workload = workload == null ? parser.getText() : workload;
+                                    case "Operation" -> operation = operation == null ? parser.getText() : operation;
+                                    case "CreationTime" ->
+                                            creationTime = creationTime == null ? parser.getText() : creationTime;
+                                    default -> {
+                                        // other fields are passed over
+                                    }
+                                }
+                            }
+                        }
+                        case VALUE_NUMBER_INT -> {
+                            if (depth == 1 && recordType < 0 && "RecordType".equals(parser.currentName())) {
+                                recordType = parser.getNumberType() == JsonParser.NumberType.INT
+                                        ? Math.max(0, parser.getIntValue()) : -1;
                             }
                         }
                         default -> {
@@ -141,7 +161,8 @@ public class BlobRecordStreamer {
                     }
                 }
                 long end = parser.currentLocation().getByteOffset();
-                return new Pending(id, body.endRecord(start, end), end - start);
+                return new AuditRecord(id, body.endRecord(start, end), end - start, workload, operation, recordType,
+                        creationTime);
             } catch (BlobFormatException e) {
                 close();
                 throw e;
@@ -166,9 +187,5 @@ public class BlobRecordStreamer {
                 // nothing left to read from it
             }
         }
-    }
-
-    /** A record as read: its bytes are null when it is longer than the limit. */
-    private record Pending(String id, byte[] json, long size) {
     }
 }

@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.metrics;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -9,9 +10,11 @@ import java.util.function.Function;
 
 import io.github.o365auditcamel.api.ApiOutcome;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 
 /**
  * One tenant's metrics, per content type, in the Micrometer registry that Camel serves at
@@ -38,6 +41,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class CollectorMetrics {
 
     private static final String CONTENT_TYPE = "content_type";
+    /**
+     * The upper bounds of the freshness histograms' buckets, in seconds: 1, 5, 15 and 30 minutes, 1, 2, 4 and 12 hours,
+     * 1, 3 and 7 days. Few and fixed, so that a tenant costs a dozen numbers per content type, not a sketch.
+     */
+    public static final double[] FRESHNESS_BOUNDS_SECONDS =
+            {60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400, 259200, 604800};
     private static final String TENANT = "tenant";
 
     private final MeterRegistry registry;
@@ -66,6 +75,8 @@ public class CollectorMetrics {
             recordsDeadLettered(contentType);
             refetched(contentType);
             throttled(contentType);
+            recordFreshness(contentType);
+            blobFreshness(contentType);
         }
         tokenRequests(true);
         tokenRequests(false);
@@ -119,6 +130,66 @@ public class CollectorMetrics {
         recordsPublished(contentType).increment(records);
         blobsFetched(contentType).increment();
         bytesFetched(contentType).increment(bytes);
+    }
+
+    /**
+     * The histogram {@code o365_record_freshness_seconds}: from a record's {@code CreationTime} to its publication (see
+     * {@link FreshnessTally}).
+     */
+    public DistributionSummary recordFreshness(String contentType) {
+        return freshness("o365.record.freshness", "Seconds from an audit record's CreationTime to its publication",
+                contentType);
+    }
+
+    /** A blob was published this long after the service made it available ({@code contentCreated}). */
+    public void blobPublishedAfter(String contentType, Duration sinceContentCreated) {
+        blobFreshness(contentType).record(Math.max(0, sinceContentCreated.toMillis() / 1000.0));
+    }
+
+    /**
+     * For the poll report: the median and 99th percentile of both freshness histograms, each as the bucket bound it
+     * falls under ({@code records p50 <= 15m, p99 <= 2h; blobs p50 <= 5m, p99 <= 1h}); null before the first record.
+     */
+    public String freshness(String contentType) {
+        DistributionSummary records = recordFreshness(contentType);
+        if (records.count() == 0) {
+            return null;
+        }
+        return "records " + percentiles(records) + "; blobs " + percentiles(blobFreshness(contentType));
+    }
+
+    private static String percentiles(DistributionSummary summary) {
+        CountAtBucket[] buckets = summary.takeSnapshot().histogramCounts();
+        return "p50 " + bucketBound(buckets, summary.count(), 0.5) + ", p99 " + bucketBound(buckets, summary.count(), 0.99);
+    }
+
+    /** The smallest bucket bound with at least {@code quantile} of the values at or under it (cumulative counts). */
+    static String bucketBound(CountAtBucket[] buckets, long total, double quantile) {
+        if (total == 0) {
+            return "-";
+        }
+        for (CountAtBucket bucket : buckets) {
+            if (bucket.count() >= quantile * total) {
+                return "<= " + humanSeconds(bucket.bucket());
+            }
+        }
+        return "> " + humanSeconds(FRESHNESS_BOUNDS_SECONDS[FRESHNESS_BOUNDS_SECONDS.length - 1]);
+    }
+
+    private static String humanSeconds(double seconds) {
+        long s = Math.round(seconds);
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private DistributionSummary blobFreshness(String contentType) {
+        return freshness("o365.blob.freshness", "Seconds from a blob's contentCreated to its publication",
+                contentType);
+    }
+
+    private DistributionSummary freshness(String name, String description, String contentType) {
+        return DistributionSummary.builder(name).description(description).baseUnit("seconds")
+                .serviceLevelObjectives(FRESHNESS_BOUNDS_SECONDS)
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry);
     }
 
     /** A blob went to the dead-letter topic; {@code retried}: it will be fetched again from there. */

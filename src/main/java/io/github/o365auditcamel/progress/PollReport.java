@@ -11,6 +11,7 @@ import java.util.function.Function;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.listing.CheckpointStore;
 import io.github.o365auditcamel.listing.ListingWindow;
+import io.github.o365auditcamel.metrics.CollectorMetrics;
 
 /**
  * Counts, per tenant and content type, what the listing leader listed in a poll cycle and what this instance's
@@ -35,16 +36,23 @@ public class PollReport {
     static final Duration CATCHING_UP = Duration.ofHours(1);
 
     private final Function<String, CheckpointStore> checkpoints;
+    private final Function<String, Function<String, String>> freshness;
     private final Clock clock;
     private final Map<String, Counts> counts = new ConcurrentHashMap<>();
 
-    /** @param checkpoints each tenant's cursors, by tenant name */
-    public PollReport(Function<String, CheckpointStore> checkpoints) {
-        this(checkpoints, Clock.systemUTC());
+    /**
+     * @param checkpoints each tenant's cursors, by tenant name
+     * @param freshness each tenant's freshness of a content type ({@link CollectorMetrics#freshness}), by tenant name
+     */
+    public PollReport(Function<String, CheckpointStore> checkpoints,
+            Function<String, Function<String, String>> freshness) {
+        this(checkpoints, freshness, Clock.systemUTC());
     }
 
-    public PollReport(Function<String, CheckpointStore> checkpoints, Clock clock) {
+    public PollReport(Function<String, CheckpointStore> checkpoints,
+            Function<String, Function<String, String>> freshness, Clock clock) {
         this.checkpoints = checkpoints;
+        this.freshness = freshness;
         this.clock = clock;
     }
 
@@ -90,7 +98,8 @@ public class PollReport {
 
     /**
      * The line logged after a cycle: blobs listed, blobs and records this instance published since the last such
-     * line, the checkpoint and how far behind now it is.
+     * line, the checkpoint and how far behind now it is, and how fresh the records and blobs it published were
+     * (medians and 99th percentiles of {@code o365_record_freshness_seconds} and {@code o365_blob_freshness_seconds}).
      */
     public String cycleCompleted(String tenant, String contentType) {
         Counts c = of(tenant, contentType);
@@ -108,6 +117,10 @@ public class PollReport {
                         + " poll; checkpoint %s; total %d blobs, %d records", label(tenant, contentType), c.listed.get(),
                 millis / 1000.0, c.blobs.getAndSet(0), c.records.getAndSet(0), duplicates, checkpoint,
                 c.totalBlobs.get(), c.totalRecords.get());
+        String fresh = freshness.apply(tenant).apply(contentType);
+        if (fresh != null) {
+            line += "; freshness " + fresh;
+        }
         c.duplicates.set(0);
         c.deadLettered.set(0);
         c.skipped.set(0);

@@ -3,6 +3,7 @@ package io.github.o365auditcamel.publish;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import io.github.o365auditcamel.fetch.BlobFate;
 import io.github.o365auditcamel.fetch.DeadLetterReason;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
 import io.github.o365auditcamel.fetch.CountingInputStream;
+import io.github.o365auditcamel.metrics.FreshnessTally;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
@@ -107,6 +109,8 @@ public class BlobPublisher {
             long duplicates = 0;
             long oversized = 0;
             RecentRecordIds.BlobIds ids = recent == null ? null : recent.startBlob();
+            FreshnessTally freshness = new FreshnessTally();
+            long sentAt = System.currentTimeMillis() / 1000;
             try (BlobRecordStreamer.RecordIterator it = streamer.records(body)) {
                 producer.beginTransaction();
                 while (it.hasNext()) {
@@ -122,8 +126,13 @@ public class BlobPublisher {
                         duplicates++;
                         continue;
                     }
-                    producer.send(new ProducerRecord<>(topic, null, record.id(), record.json(), headers));
+                    producer.send(new ProducerRecord<>(topic, null, record.id(), record.json(),
+                            AuditRecordHeaders.of(record, headers)));
+                    freshness.add(record.creationTime(), sentAt);
                     records++;
+                    if ((records & 1023) == 0) {
+                        sentAt = System.currentTimeMillis() / 1000;
+                    }
                 }
                 // the markers last, just before the commit: the state topic is held back only that long
                 producer.send(stateStore.publishedMarker(contentId, contentCreated));
@@ -156,6 +165,10 @@ public class BlobPublisher {
             stateStore.rememberPublished(contentId, contentCreated);
             stateStore.rememberRetry(contentId, null);
             metrics.blobPublished(contentType, records, body.count());
+            freshness.recordInto(metrics.recordFreshness(contentType));
+            if (contentCreated != null) {
+                metrics.blobPublishedAfter(contentType, Duration.between(contentCreated, Instant.now()));
+            }
             if (oversized > 0) {
                 metrics.recordsDeadLettered(contentType, oversized);
             }

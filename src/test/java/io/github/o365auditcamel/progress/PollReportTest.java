@@ -28,7 +28,8 @@ class PollReportTest {
         public void advance(String contentType, Instant to) {
         }
     };
-    private final PollReport report = new PollReport(tenant -> checkpoints, Clock.fixed(NOW, ZoneOffset.UTC));
+    private final PollReport report = new PollReport(tenant -> checkpoints, tenant -> contentType -> null,
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void whileCatchingUpABacklogEachWindowSaysHowFarBehindItIs() {
@@ -40,6 +41,18 @@ class PollReportTest {
 
         assertEquals("Audit.Exchange: catching up, 120.0 h behind: listed up to 2026-11-20T12:00:00Z; 1 blobs"
                 + " listed so far in this poll", line);
+    }
+
+    @Test
+    void theLineAfterAPollSaysHowFreshWhatWasPublishedWas() {
+        PollReport withFreshness = new PollReport(tenant -> checkpoints,
+                tenant -> contentType -> "records p50 <= 15m, p99 <= 2h; blobs p50 <= 5m, p99 <= 1h",
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        withFreshness.cycleStarted("default", "Audit.Exchange");
+
+        String line = withFreshness.cycleCompleted("default", "Audit.Exchange");
+
+        assertTrue(line.endsWith("; freshness records p50 <= 15m, p99 <= 2h; blobs p50 <= 5m, p99 <= 1h"), line);
     }
 
     @Test
