@@ -9,19 +9,24 @@ import java.util.List;
 
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
+import io.github.o365auditcamel.config.LogFormat;
+import io.github.o365auditcamel.config.StartupProperties;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.kafka.KafkaEnvironmentVariables;
 import io.github.o365auditcamel.kafka.KafkaSettingsCheck;
 import io.github.o365auditcamel.routes.RoutesSourceSync;
+import io.github.o365auditcamel.tracing.RouteTraces;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the collector: camel-main with {@code ./application.properties} (over the defaults packed in the jar) and
  * the YAML routes under {@code ./routes}. A bad setting stops it before anything connects, with one line that
- * names the setting and exit status 2.
+ * names the setting and exit status 2. No logger is a static field here: log4j is configured at the first one, which
+ * must come after the log format is known.
  */
 public final class Application {
 
@@ -31,6 +36,12 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        // first of all, before anything logs: log4j's layout, text or JSON (O365_LOG_FORMAT)
+        try {
+            LogFormat.apply(StartupProperties.read());
+        } catch (InvalidSettingException e) {
+            refuse(e);
+        }
         // a proxy's Basic credentials are also answered for HTTPS tunnels (the login host through O365_PROXY_URL);
         // the JDK refuses them by default and reads this once, when its first HTTP client is built. They go to the
         // proxy only (LoginHostClient answers proxy challenges alone)
@@ -49,10 +60,23 @@ public final class Application {
             // on Kubernetes: the routes ConfigMap, copied into ./routes where Camel loads and watches them
             RoutesSourceSync.startFromEnvironment(Path.of("routes"));
         } catch (RuntimeException e) {
-            System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
-            System.exit(EXIT_BAD_SETTING);
+            refuse(e);
         }
         System.exit(main.run(args));
+    }
+
+    /**
+     * One line naming the setting, and exit status 2: on stderr, or with {@code O365_LOG_FORMAT=json} as a log event
+     * like every other line, for the pipeline that parses them.
+     */
+    private static void refuse(RuntimeException e) {
+        String line = "o365-audit-camel: configuration error: " + e.getMessage();
+        if (LogFormat.isJson()) {
+            LoggerFactory.getLogger(Application.class).error(line);
+        } else {
+            System.err.println(line);
+        }
+        System.exit(EXIT_BAD_SETTING);
     }
 
     /**
@@ -67,6 +91,13 @@ public final class Application {
                 List<CollectorSettings> all = CollectorConfiguration.allSettingsFrom(properties);
                 requireFreePort(properties.resolveProperty("o365.management-host").orElse("0.0.0.0"),
                         all.get(0).managementPort());
+                // O365_TRACING=otlp: Camel's tracer, before the routes are made; off, no OpenTelemetry class is loaded
+                if (all.get(0).tracesToOtlp()) {
+                    RouteTraces.start(main.getCamelContext());
+                } else if (System.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != null) {
+                    LoggerFactory.getLogger(Application.class).info("OTEL_EXPORTER_OTLP_ENDPOINT is set, but the"
+                            + " routes are not traced: O365_TRACING=otlp sends their spans there");
+                }
             } catch (InvalidSettingException e) {
                 refuse(e);
             }
@@ -98,11 +129,6 @@ public final class Application {
                 throw new InvalidSettingException("O365_MANAGEMENT_PORT", "names port " + port + ", which another"
                         + " program already uses");
             }
-        }
-
-        private static void refuse(InvalidSettingException e) {
-            System.err.println("o365-audit-camel: configuration error: " + e.getMessage());
-            System.exit(EXIT_BAD_SETTING);
         }
     }
 }

@@ -64,7 +64,8 @@ public record CollectorSettings(
         int pendingBlobsPerTenant,
         int listingThreads,
         int listingShards,
-        Duration subscriptionStartInterval) {
+        Duration subscriptionStartInterval,
+        String tracing) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -78,6 +79,9 @@ public record CollectorSettings(
     static final Pattern BROKER = Pattern.compile("[A-Za-z0-9._\\-\\[\\]:]+:\\d{1,5}");
     private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,29}");
     private static final List<String> TOPIC_LAYOUTS = List.of("shared", "per-tenant");
+    /** {@code o365.tracing}: {@code off}, or spans of the routes to an OTLP endpoint (the {@code OTEL_*} variables) */
+    public static final String TRACING_OTLP = "otlp";
+    private static final List<String> TRACINGS = List.of("off", TRACING_OTLP);
 
     /** The name of the one tenant of a configuration without {@code o365.tenants}. */
     public static final String DEFAULT_TENANT = "default";
@@ -294,6 +298,8 @@ public record CollectorSettings(
         // at most one subscriptions/start request per tenant in this time (Microsoft's rule: 15 minutes)
         Duration subscriptionStartInterval = r.duration("o365.subscription-start-interval", Duration.ZERO,
                 Duration.ofDays(1));
+        // spans of the routes over OTLP, to where OpenTelemetry's own OTEL_* variables say; off costs nothing
+        String tracing = r.oneOf("o365.tracing", TRACINGS);
         // what a blob may hold: past these, a dead letter with the figure, never memory
         SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1024, 100_000_000),
                 r.longInteger("o365.max-blob-bytes", 1024 * 1024, 64L << 30));
@@ -304,7 +310,7 @@ public record CollectorSettings(
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
                 proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant,
-                listingThreads, listingShards, subscriptionStartInterval);
+                listingThreads, listingShards, subscriptionStartInterval, tracing);
     }
 
     /**
@@ -336,6 +342,11 @@ public record CollectorSettings(
     /** The environment variable that sets a property: {@code o365.tenant-id} is {@code O365_TENANT_ID}. */
     public static String variableOf(String property) {
         return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** Whether the routes' spans go to an OTLP endpoint ({@code o365.tracing=otlp}). */
+    public boolean tracesToOtlp() {
+        return TRACING_OTLP.equals(tracing);
     }
 
     /** Whether records the service serves twice are dropped (a window and a capacity above zero). */
@@ -405,6 +416,7 @@ public record CollectorSettings(
                 + ", fetchConcurrency=" + fetchConcurrency + ", cluster=" + cluster + ", clusterDirectory="
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
                 + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
-                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits + ", stallAfter=" + stallAfter + "]";
+                + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits
+                + ", stallAfter=" + stallAfter + ", tracing=" + tracing + "]";
     }
 }

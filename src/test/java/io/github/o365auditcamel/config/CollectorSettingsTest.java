@@ -51,6 +51,14 @@ class CollectorSettingsTest {
     }
 
     @Test
+    void tracesAreOffUnlessO365TracingIsOtlp() {
+        assertFalse(settings().tracesToOtlp());
+        values.put("o365.tracing", "OTLP");
+        assertTrue(settings().tracesToOtlp());
+        assertEquals("O365_TRACING must be one of off, otlp", rejected("o365.tracing", "jaeger").getMessage());
+    }
+
+    @Test
     void eachCloudHasItsOwnHostsAndScope() {
         values.put("o365.cloud", "gcc-high");
         CollectorSettings s = settings();

@@ -134,9 +134,9 @@ public final class CollectorProcess implements AutoCloseable {
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        // only what we pass: no O365_* or KAFKA_* from the environment of whoever runs the tests
+        // only what we pass: no O365_*, KAFKA_*, CAMEL_* or OTEL_* from the environment of whoever runs the tests
         builder.environment().keySet().removeIf(k -> k.startsWith("O365_") || k.startsWith("KAFKA_")
-                || k.startsWith("CAMEL_"));
+                || k.startsWith("CAMEL_") || k.startsWith("OTEL_"));
         builder.environment().putAll(env);
         return new CollectorProcess(builder.start(), output);
     }

@@ -113,6 +113,16 @@ class StartupFailuresIT {
                 }),
                 row("a topic prefix with a blank", "O365_TOPIC_PREFIX", e -> e.put("O365_TOPIC_PREFIX", "o365 audit")),
                 row("an unknown election", "O365_CLUSTER", e -> e.put("O365_CLUSTER", "zookeeper")),
+                row("an unknown log format", "O365_LOG_FORMAT", e -> e.put("O365_LOG_FORMAT", "logfmt")),
+                row("an unknown way of tracing", "O365_TRACING", e -> e.put("O365_TRACING", "jaeger")),
+                row("traces to an OTLP endpoint without a scheme", "OTEL_EXPORTER_OTLP_ENDPOINT", e -> {
+                    e.put("O365_TRACING", "otlp");
+                    e.put("OTEL_EXPORTER_OTLP_ENDPOINT", "otel-collector:4318");
+                }),
+                row("an OTLP header with the secret but no '='", "OTEL_EXPORTER_OTLP_HEADERS", e -> {
+                    e.put("O365_TRACING", "otlp");
+                    e.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization Bearer " + SECRET);
+                }),
                 row("negative dead-letter retries", "O365_DEADLETTER_MAX_RETRIES",
                         e -> e.put("O365_DEADLETTER_MAX_RETRIES", "-1")),
                 row("an API retry delay with a unit", "O365_API_RETRY_DELAY_MILLIS",

@@ -25,6 +25,11 @@ final class IssuedTokens {
         return tokens.get(accessToken);
     }
 
+    /** The text of every token kept (issued and not revoked), for a test that looks for them where they must not be. */
+    java.util.Set<String> accessTokens() {
+        return java.util.Set.copyOf(tokens.keySet());
+    }
+
     /** Revokes every tenant's tokens. */
     void revokeAll() {
         tokens.clear();

@@ -437,6 +437,11 @@ public final class ManagementApiSimulator implements AutoCloseable {
         return primary.certificateTokenCount();
     }
 
+    /** The bearer tokens issued and not revoked, of every tenant: what must never appear in a log or a span. */
+    public Set<String> issuedAccessTokens() {
+        return tokens.accessTokens();
+    }
+
     public int startCallCount() {
         return primary.startCallCount();
     }
