@@ -115,7 +115,12 @@ final class KafkaPortProbe {
             String host = broker.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(broker.substring(colon + 1));
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+                try {
+                    socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+                } catch (IOException | RuntimeException e) {
+                    // not reachable (yet): the next one, or no conclusion
+                    continue;
+                }
                 socket.setSoTimeout(ANSWER_TIMEOUT_MILLIS);
                 sendApiVersionsRequest(socket);
                 byte[] head = readUpTo(socket.getInputStream(), 4);
@@ -129,7 +134,9 @@ final class KafkaPortProbe {
                 }
                 return new Answer(broker, false, false);
             } catch (IOException | RuntimeException e) {
-                // not reachable (yet), or it said nothing: the next one, or no conclusion
+                // it accepted the connection, then reset it or said nothing (a TLS listener may reset a plaintext
+                // request): no conclusion from this answer, so the TLS handshake is asked next
+                return new Answer(broker, false, false);
             }
         }
         return Answer.NONE;

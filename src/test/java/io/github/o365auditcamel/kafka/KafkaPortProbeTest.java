@@ -30,6 +30,57 @@ class KafkaPortProbeTest {
         assertTrue(KafkaPortProbe.probe(broker.bootstrapServers()).speaksPlainKafka());
     }
 
+    /**
+     * A TLS listener that resets the plaintext request's connection (RST, so that reading the answer fails) instead of
+     * answering it with an alert: the probe does not give up on it, and its handshake shows TLS. Taken for "no answer"
+     * before, such a port let a PLAINTEXT client in, which then ran out of memory (StartupFailuresIT, once in CI).
+     */
+    @Test
+    void aTlsListenerThatResetsThePlaintextRequestIsStillFoundOut() throws Exception {
+        try (ManagementApiSimulator simulator = ManagementApiSimulator.builder().build();
+                ServerSocket front = new ServerSocket(0)) {
+            simulator.start();
+            int tlsPort = URI.create(simulator.httpsBaseUrl()).getPort();
+            Thread listener = new Thread(() -> resetFirstThenForward(front, tlsPort));
+            listener.setDaemon(true);
+            listener.start();
+
+            KafkaPortProbe.Answer answer = KafkaPortProbe.probe("127.0.0.1:" + front.getLocalPort());
+
+            assertTrue(answer.speaksTls(), answer.toString());
+        }
+    }
+
+    /** The first connection reset at once; every later one forwarded to the TLS port, both ways. */
+    private static void resetFirstThenForward(ServerSocket front, int tlsPort) {
+        try {
+            Socket first = front.accept();
+            first.setSoLinger(true, 0);
+            first.getInputStream().read();
+            first.close();
+            while (!front.isClosed()) {
+                Socket client = front.accept();
+                Socket tls = new Socket("127.0.0.1", tlsPort);
+                pipe(client, tls);
+                pipe(tls, client);
+            }
+        } catch (java.io.IOException ignored) {
+            // the test ends
+        }
+    }
+
+    private static void pipe(Socket from, Socket to) {
+        Thread copy = new Thread(() -> {
+            try (from; to) {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (java.io.IOException ignored) {
+                // a side closed
+            }
+        });
+        copy.setDaemon(true);
+        copy.start();
+    }
+
     @Test
     void aPortThatClosesAtOnceIsNotTakenForTls() throws Exception {
         try (ServerSocket server = new ServerSocket(0)) {
