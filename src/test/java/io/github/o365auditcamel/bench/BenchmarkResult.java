@@ -52,7 +52,8 @@ record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long 
         StringBuilder md = new StringBuilder();
         md.append(largeBlob ? "# Benchmark: one large blob\n\n" : "# Benchmarks\n\n");
         md.append("The collector's throughput benchmark (issue 7); [profile.md](profile.md) says where the time goes,"
-                + " [benchmarks-tenants.md](benchmarks-tenants.md) what each tenant costs."
+                + " [benchmarks-tenants.md](benchmarks-tenants.md) what each tenant costs,"
+                + " [benchmarks-record-headers.md](benchmarks-record-headers.md) what the record headers cost."
                 + " Run it with\n\n");
         md.append("```\nbench/run.sh                  # defaults: 5 content types x 40 blobs x 1,000 records of"
                 + " ~2 KB\nBENCH_BLOBS=10 BENCH_RECORDS=500 BENCH_RECORD_BYTES=2000 bench/run.sh\n"
