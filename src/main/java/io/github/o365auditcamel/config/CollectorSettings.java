@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.github.o365auditcamel.auth.CertificateFile;
 import io.github.o365auditcamel.auth.TrustedCertificates;
+import io.github.o365auditcamel.publish.RoutingRules;
 
 /**
  * Every setting of the collector, read once at startup and checked: a missing or malformed value stops startup with
@@ -65,7 +66,8 @@ public record CollectorSettings(
         int listingThreads,
         int listingShards,
         Duration subscriptionStartInterval,
-        String tracing) {
+        String tracing,
+        RoutingRules routingRules) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -171,6 +173,19 @@ public record CollectorSettings(
     /** {@code o365.tenant.<name>.client-id} for {@code o365.client-id}. */
     public static String tenantKey(String tenantName, String property) {
         return "o365.tenant." + tenantName + "." + property.substring("o365.".length());
+    }
+
+    /** The routing rules of {@code o365.routing-rules}, or none when unset. */
+    private static RoutingRules readRoutingRules(SettingsReader r) {
+        Path file = r.path("o365.routing-rules");
+        if (file == null) {
+            return RoutingRules.NONE;
+        }
+        try {
+            return RoutingRules.load(file);
+        } catch (IllegalArgumentException e) {
+            throw r.invalid("o365.routing-rules", e.getMessage());
+        }
     }
 
     /** The extra certificate authorities of {@code o365.trusted-certificates}, or null when unset. */
@@ -295,6 +310,8 @@ public record CollectorSettings(
         int listingThreads = r.integer("o365.listing-threads", 1, 200);
         // the tenants' listings are shared out among the instances in this many parts, one leader each
         int listingShards = r.integer("o365.listing-shards", 1, 1000);
+        // records of some workloads, operations or record types to topics of their own (a YAML file; none: unset)
+        RoutingRules routingRules = readRoutingRules(r);
         // at most one subscriptions/start request per tenant in this time (Microsoft's rule: 15 minutes)
         Duration subscriptionStartInterval = r.duration("o365.subscription-start-interval", Duration.ZERO,
                 Duration.ofDays(1));
@@ -310,7 +327,8 @@ public record CollectorSettings(
                 deadLetterRetryDelay, deadLetterMaxRetries, apiRequestsPerMinute, managementPort, contentRefsTopic,
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
                 proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant,
-                listingThreads, listingShards, subscriptionStartInterval, tracing);
+                listingThreads, listingShards, subscriptionStartInterval, tracing,
+                routingRules);
     }
 
     /**

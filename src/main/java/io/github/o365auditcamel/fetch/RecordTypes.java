@@ -30,6 +30,11 @@ public final class RecordTypes {
     }
 
     /** How many record types the table names. */
+    /** The highest number the table names. */
+    public static int highest() {
+        return NAMES.length - 1;
+    }
+
     public static int size() {
         return SIZE;
     }

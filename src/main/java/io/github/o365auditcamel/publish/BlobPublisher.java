@@ -92,6 +92,7 @@ public class BlobPublisher {
         CountingInputStream body = new CountingInputStream(exchange.getMessage().getMandatoryBody(InputStream.class));
 
         String topic = settings.topicFor(contentType);
+        RoutingRules rules = settings.routingRules();
         List<Header> headers = headersOf(blob);
         ConsumedRef consumed = ConsumedRef.of(exchange);
 
@@ -126,8 +127,9 @@ public class BlobPublisher {
                         duplicates++;
                         continue;
                     }
-                    producer.send(new ProducerRecord<>(topic, null, record.id(), record.json(),
-                            AuditRecordHeaders.of(record, headers)));
+                    String routed = rules.isEmpty() ? null : rules.topicFor(record);
+                    producer.send(new ProducerRecord<>(routed == null ? topic : routed, null, record.id(),
+                            record.json(), AuditRecordHeaders.of(record, headers)));
                     freshness.add(record.creationTime(), sentAt);
                     records++;
                     if ((records & 1023) == 0) {

@@ -94,7 +94,9 @@ public class KafkaTopics extends ServiceSupport {
     }
 
     private List<Wanted> recordTopics(CollectorSettings tenant) {
-        return tenant.contentTypes().stream().map(tenant::topicFor).distinct()
+        // and the topics of the routing rules, which take records of any content type
+        return java.util.stream.Stream.concat(tenant.contentTypes().stream().map(tenant::topicFor),
+                        tenant.routingRules().topics().stream()).distinct()
                 .map(name -> new Wanted(name, recordPartitions, false, recordConfigs)).toList();
     }
 
