@@ -111,6 +111,11 @@ public final class ExchangeVariables {
      */
     public static final String BLOB_FATE = "blobFate";
     /**
+     * Whether a failed poll stops its content type until someone acts (a fatal answer). Set by poll-content-listing's
+     * catch from {@code ApiResponseClassifier.stopsTheListing}; read by the same catch.
+     */
+    public static final String LISTING_STOPS = "listingStops";
+    /**
      * The records published from the blob. Set by {@code BlobPublisher}; read by download-and-publish-blob (its log
      * line and metrics).
      */
