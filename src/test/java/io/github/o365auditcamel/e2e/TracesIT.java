@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
@@ -20,16 +24,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@code O365_TRACING=otlp} the jar sends the spans of its routes over OTLP/HTTP to where
- * {@code OTEL_EXPORTER_OTLP_ENDPOINT} says: the listing's, the fetching's and the API calls', named by route, the
- * fetching of each blob in the trace of the poll that listed it, with neither the client secret nor a bearer token in
- * any span; and every record still arrives once.
+ * Traces of the routes, as the jar sends them. With {@code O365_TRACING=otlp} the spans of its routes go over OTLP/HTTP
+ * to where {@code OTEL_EXPORTER_OTLP_ENDPOINT} says: the listing's, the fetching's and the API calls', named by route,
+ * the fetching of each blob in the trace of the poll that listed it, with neither the client secret nor a bearer token
+ * in any span; and every record still arrives once. Without it tracing costs nothing, even where
+ * {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set (for other programs, say): not one class of OpenTelemetry or of Camel's
+ * tracing is loaded (so no SDK thread either), nothing is sent to that endpoint, and the log says once how to turn
+ * traces on.
  */
-class OtlpTracesIT {
+class TracesIT {
+
+    private static final Pattern TRACING_CLASS = Pattern.compile(
+            "--(io\\.opentelemetry\\.|org\\.apache\\.camel\\.(opentelemetry2|telemetry)\\.)\\S*");
 
     private static EmbeddedKafkaBroker broker;
     private static ManagementApiSimulator simulator;
-    private static OtlpReceiver receiver;
 
     @BeforeAll
     static void startServices() {
@@ -42,14 +51,10 @@ class OtlpTracesIT {
                 .seed(11)
                 .build();
         simulator.start();
-        receiver = new OtlpReceiver();
     }
 
     @AfterAll
     static void stopServices() {
-        if (receiver != null) {
-            receiver.close();
-        }
         if (simulator != null) {
             simulator.close();
         }
@@ -59,7 +64,13 @@ class OtlpTracesIT {
     }
 
     @Test
-    void theRoutesSpansReachTheOtlpEndpointWithoutTheSecretOrAToken() throws Exception {
+    void withO365TracingTheRoutesSpansReachTheOtlpEndpointWithoutTheSecretOrAToken() throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            traced(receiver);
+        }
+    }
+
+    private void traced(OtlpReceiver receiver) throws Exception {
         Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers(), "traced.");
         env.put("O365_CONTENT_TYPES", "Audit.Exchange,Audit.SharePoint");
         env.put("O365_TRACING", "otlp");
@@ -108,5 +119,47 @@ class OtlpTracesIT {
             System.out.printf("traces: %d OTLP requests, %d bytes, for %d records%n", receiver.requestCount(),
                     spans.length(), records.size());
         }
+    }
+
+    @Test
+    void withoutO365TracingNoOpenTelemetryClassIsLoadedAndNothingIsSent() throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            untraced(receiver);
+        }
+    }
+
+    private void untraced(OtlpReceiver receiver) throws Exception {
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers(), "untraced.");
+        env.put("O365_CONTENT_TYPES", "Audit.Exchange");
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+        env.put("OTEL_BSP_SCHEDULE_DELAY", "500");
+        int expected = simulator.recordsByContentType().get("Audit.Exchange").size();
+        try (CollectorProcess collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
+             TopicReader reader = new TopicReader(broker.bootstrapServers(), List.of("untraced.audit.exchange"))) {
+            List<TopicReader.Record> records = reader.readUntil(r -> r.size() >= expected, Duration.ofSeconds(120));
+            // a few polls more, for spans that would have been sent every half second
+            Thread.sleep(3000);
+            String loaded = loadedClasses(collector.pid());
+            List<String> tracing = TRACING_CLASS.matcher(loaded).results().map(m -> m.group().substring(2)).toList();
+            String log = collector.output();
+
+            assertEquals(expected, records.size(), "records in Kafka\n" + log);
+            assertTrue(loaded.contains("io.github.o365auditcamel.Application"), "the collector's classes are listed");
+            assertTrue(tracing.isEmpty(), "tracing classes loaded: " + tracing);
+            assertEquals(0, receiver.requestCount(), "requests to the OTLP endpoint");
+            assertEquals(1, log.lines().filter(l -> l.contains("O365_TRACING=otlp sends their spans there")).count(),
+                    log);
+        }
+    }
+
+    /** Every class the JVM has loaded, as {@code jcmd <pid> VM.class_hierarchy} lists them. */
+    private static String loadedClasses(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "VM.class_hierarchy")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "jcmd did not end");
+        assertEquals(0, process.exitValue(), output);
+        return output;
     }
 }
