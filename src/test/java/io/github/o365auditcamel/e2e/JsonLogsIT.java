@@ -34,7 +34,7 @@ class JsonLogsIT {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .contentTypes(List.of("Audit.Exchange", "Audit.General"))
                 .blobsPerContentType(3)
@@ -49,9 +49,6 @@ class JsonLogsIT {
     static void stopServices() {
         if (simulator != null) {
             simulator.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.Map;
 
 import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,15 +31,8 @@ class SubscriptionStartRuleIT {
     private final List<CollectorProcess> collectors = new ArrayList<>();
 
     @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void useTheSharedBroker() {
+        broker = EmbeddedKafkaBroker.shared();
     }
 
     @AfterEach

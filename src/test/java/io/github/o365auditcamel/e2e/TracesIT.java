@@ -42,7 +42,7 @@ class TracesIT {
 
     @BeforeAll
     static void startServices() {
-        broker = new EmbeddedKafkaBroker().start();
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .contentTypes(List.of("Audit.Exchange", "Audit.SharePoint"))
                 .blobsPerContentType(3)
@@ -57,9 +57,6 @@ class TracesIT {
     static void stopServices() {
         if (simulator != null) {
             simulator.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
