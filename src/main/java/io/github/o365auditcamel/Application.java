@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 
+import io.github.o365auditcamel.check.SetupCheck;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
 import io.github.o365auditcamel.config.LogFormat;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the collector: camel-main with {@code ./application.properties} (over the defaults packed in the jar) and
  * the YAML routes under {@code ./routes}. A bad setting stops it before anything connects, with one line that
- * names the setting and exit status 2. No logger is a static field here: log4j is configured at the first one, which
- * must come after the log format is known.
+ * names the setting and exit status 2. With {@code --check} it checks the setup instead ({@link SetupCheck}). No
+ * logger is a static field here: log4j is configured at the first one, which must come after the log format is known.
  */
 public final class Application {
 
@@ -55,6 +56,12 @@ public final class Application {
                 "file:application.properties;optional=true,classpath:application.properties;optional=true");
         // CAMEL_COMPONENT_KAFKA_* from the environment: the Kafka security settings of every client
         KafkaEnvironmentVariables.properties(System.getenv()).forEach(main::addOverrideProperty);
+        // --check: the setup checked, one table printed, exit 0 or 1; nothing collected
+        if (List.of(args).contains(SetupCheck.ARGUMENT)) {
+            new SetupCheck(Application::refuse).addTo(main);
+            System.exit(main.run(java.util.Arrays.stream(args).filter(a -> !a.equals(SetupCheck.ARGUMENT))
+                    .toArray(String[]::new)));
+        }
         main.addMainListener(new SettingsCheck());
         try {
             // on Kubernetes: the routes ConfigMap, copied into ./routes where Camel loads and watches them

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * secrets (quoted values of {@code password=}, {@code clientSecret=} and the like) and the store and key passwords,
  * wherever a Kafka exception quotes them.
  */
-final class Secrets {
+public final class Secrets {
 
     private static final Pattern QUOTED_SECRET = Pattern.compile(
             "(?i)((?:password|secret|token|clientSecret)\\s*=\\s*)\"[^\"]*\"");
@@ -16,7 +16,7 @@ final class Secrets {
     private Secrets() {
     }
 
-    static String without(String text, Properties connection) {
+    public static String without(String text, Properties connection) {
         String clean = QUOTED_SECRET.matcher(text).replaceAll("$1\"****\"");
         for (String key : connection.stringPropertyNames()) {
             String lower = key.toLowerCase(java.util.Locale.ROOT);

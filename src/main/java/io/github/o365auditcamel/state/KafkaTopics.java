@@ -178,9 +178,7 @@ public class KafkaTopics extends ServiceSupport {
         if (missing.isEmpty()) {
             return;
         }
-        // the internal topics' replication: as set, else 3 where the cluster has three brokers (1 on a single one)
-        short internalReplication = (short) (settings.replicationFactor() > 0 ? settings.replicationFactor()
-                : Math.min(3, Math.max(1, brokers)));
+        short internalReplication = internalReplication(brokers);
         Map<String, NewTopic> requests = new LinkedHashMap<>();
         for (Wanted topic : missing) {
             requests.put(topic.name(), newTopic(topic, internalReplication));
@@ -212,6 +210,24 @@ public class KafkaTopics extends ServiceSupport {
         }
     }
 
+    /** The internal topics' replication: as set, else 3 where the cluster has three brokers (1 on a single one). */
+    private short internalReplication(int brokers) {
+        return (short) (settings.replicationFactor() > 0 ? settings.replicationFactor()
+                : Math.min(3, Math.max(1, brokers)));
+    }
+
+    /** The name of every topic the collector needs (the setup check's list). */
+    public List<String> names() {
+        return wanted.stream().map(Wanted::name).toList();
+    }
+
+    /** The topics missing from {@code existing}, as the collector would create them on a cluster of that size. */
+    public List<NewTopic> missing(Set<String> existing, int brokers) {
+        short internalReplication = internalReplication(brokers);
+        return wanted.stream().filter(t -> !existing.contains(t.name()))
+                .map(t -> newTopic(t, internalReplication)).toList();
+    }
+
     private NewTopic newTopic(Wanted topic, short internalReplication) {
         Optional<Short> replication = topic.internal() ? Optional.of(internalReplication)
                 : settings.replicationFactor() > 0 ? Optional.of((short) settings.replicationFactor()) : Optional.empty();
@@ -222,7 +238,8 @@ public class KafkaTopics extends ServiceSupport {
         return new NewTopic(topic.name(), topic.partitions(), replication).configs(configs);
     }
 
-    private static String describe(NewTopic topic) {
+    /** "name (3 partitions, replication 3, retention.ms=…)": the settings it is created with. */
+    public static String describe(NewTopic topic) {
         return topic.name() + " (" + (topic.numPartitions() < 0 ? "the broker's partitions" : topic.numPartitions()
                 + (topic.numPartitions() == 1 ? " partition" : " partitions")) + ", " + (topic.replicationFactor() < 0 ? "the broker's replication"
                 : "replication " + topic.replicationFactor()) + (topic.configs().isEmpty() ? ""

@@ -118,6 +118,12 @@ public final class CollectorProcess implements AutoCloseable {
     }
 
     public static CollectorProcess start(Path workDir, Map<String, String> env) throws IOException {
+        return start(workDir, env, List.of());
+    }
+
+    /** With arguments after the jar's (or the main class's) name, such as {@code --check}. */
+    public static CollectorProcess start(Path workDir, Map<String, String> env, List<String> arguments)
+            throws IOException {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: these tests run after 'mvn package' (mvn verify)");
         }
@@ -130,6 +136,7 @@ public final class CollectorProcess implements AutoCloseable {
         command.addAll(policyDir == null
                 ? List.of("-jar", JAR.toString())
                 : List.of("-cp", policyDir + java.io.File.pathSeparator + JAR, "io.github.o365auditcamel.Application"));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
