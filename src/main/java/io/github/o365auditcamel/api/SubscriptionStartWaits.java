@@ -3,6 +3,8 @@ package io.github.o365auditcamel.api;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.apache.camel.util.ObjectHelper;
+
 /**
  * A {@code subscriptions/start} request that was not sent: the tenant's last one is more recent than the service
  * allows (Microsoft's rule: 15 minutes between start requests). Nothing failed; the start is due at {@link #dueAt}.
@@ -30,11 +32,6 @@ public class SubscriptionStartWaits extends RuntimeException {
 
     /** The start that waits behind a failure, wherever Camel wrapped it (a split wraps its parts' failures), or null. */
     public static SubscriptionStartWaits in(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SubscriptionStartWaits waits) {
-                return waits;
-            }
-        }
-        return null;
+        return ObjectHelper.getException(SubscriptionStartWaits.class, failure);
     }
 }

@@ -29,6 +29,14 @@ final class LoginHostClient implements IHttpClient {
     private final HttpClient http;
 
     LoginHostClient(URI proxy, String proxyUsername, String proxyPassword, TrustedCertificates trusted) {
+        this.http = jdkClient(proxy, proxyUsername, proxyPassword, trusted);
+    }
+
+    /**
+     * The JDK's client through the proxy, with its credentials for the proxy only, trusting the extra authorities:
+     * for the login host here, and for the API host in the setup check.
+     */
+    static HttpClient jdkClient(URI proxy, String proxyUsername, String proxyPassword, TrustedCertificates trusted) {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
         if (trusted != null) {
             builder.sslContext(trusted.sslContext());
@@ -47,7 +55,7 @@ final class LoginHostClient implements IHttpClient {
                 });
             }
         }
-        this.http = builder.build();
+        return builder.build();
     }
 
     @Override

@@ -15,12 +15,12 @@ import javax.net.ssl.SSLException;
  * reports a DNS failure as a {@code ConnectException} without a message, caused by an
  * {@code UnresolvedAddressException}, which is no help in a log line.
  */
-final class NetworkFailure {
+public final class NetworkFailure {
 
     private NetworkFailure() {
     }
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable innermost = failure;
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
             innermost = t;

@@ -57,6 +57,12 @@ public class TokenProvider {
                 settings.trustedCertificates());
     }
 
+    /** The JDK's HTTP client through the deployment's proxy, trusting its extra authorities, as the login host's. */
+    public static java.net.http.HttpClient proxiedHttpClient(CollectorSettings settings) {
+        return LoginHostClient.jdkClient(settings.proxy(), settings.proxyUsername(), settings.proxyPassword(),
+                settings.trustedCertificates());
+    }
+
     /** @param loginHost the deployment's client for the login host ({@link #loginHostClient}) */
     public TokenProvider(CollectorSettings settings, CollectorMetrics metrics, IHttpClient loginHost) {
         this.metrics = metrics;

@@ -123,7 +123,7 @@ final class KafkaCheck {
                 ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-setup-check",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, TIMEOUT_SECONDS * 1000,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"));
-        String prefix = "o365-audit-camel.";
+        String prefix = TransactionalProducers.TRANSACTIONAL_ID_PREFIX;
         KafkaProducer<byte[], byte[]> producer;
         try {
             producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());

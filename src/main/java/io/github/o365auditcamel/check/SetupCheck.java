@@ -1,5 +1,6 @@
 package io.github.o365auditcamel.check;
 
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -71,10 +72,12 @@ public final class SetupCheck extends MainListenerSupport {
         List<CheckLine> lines = new ArrayList<>();
         lines.add(CheckLine.ok("settings", all.size() + " tenant(s), content types "
                 + String.join(",", all.get(0).contentTypes()) + ", Kafka at " + kafka.brokers()));
+        // the proxy and the trusted authorities are the deployment's: one client for each host kind, every tenant's
         IHttpClient loginHost = TokenProvider.loginHostClient(all.get(0));
+        HttpClient api = TokenProvider.proxiedHttpClient(all.get(0));
         boolean several = all.size() > 1;
         for (CollectorSettings tenant : all) {
-            lines.addAll(new TenantCheck(tenant, loginHost, several ? tenant.tenantName() + ": " : "").run());
+            lines.addAll(new TenantCheck(tenant, loginHost, api, several ? tenant.tenantName() + ": " : "").run());
         }
         lines.addAll(new KafkaCheck(all, kafka).run());
         return lines;

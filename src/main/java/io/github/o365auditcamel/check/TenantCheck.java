@@ -1,17 +1,10 @@
 package io.github.o365auditcamel.check;
 
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.PasswordAuthentication;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.aad.msal4j.IHttpClient;
 import io.github.o365auditcamel.api.ManagementApi;
+import io.github.o365auditcamel.auth.NetworkFailure;
 import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.listing.ListingWindow;
@@ -46,12 +40,15 @@ final class TenantCheck {
     private final String prefix;
     private final HttpClient http;
 
-    /** @param prefix before each check's name: the tenant's name and a colon with several tenants, else empty */
-    TenantCheck(CollectorSettings settings, IHttpClient loginHost, String prefix) {
+    /**
+     * @param api the deployment's client for the API host ({@link TokenProvider#proxiedHttpClient})
+     * @param prefix before each check's name: the tenant's name and a colon with several tenants, else empty
+     */
+    TenantCheck(CollectorSettings settings, IHttpClient loginHost, HttpClient api, String prefix) {
         this.settings = settings;
         this.loginHost = loginHost;
         this.prefix = prefix;
-        this.http = apiClient(settings);
+        this.http = api;
     }
 
     List<CheckLine> run() {
@@ -145,57 +142,10 @@ final class TenantCheck {
             }
             return new Answer(response.statusCode(), response.body(), code, message, null);
         } catch (IOException e) {
-            return new Answer(-1, null, null, null, network(e));
+            return new Answer(-1, null, null, null, NetworkFailure.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(-1, null, null, null, "interrupted");
         }
-    }
-
-    /** Why the host could not be reached, in a few words. */
-    static String network(Throwable failure) {
-        Throwable innermost = failure;
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            innermost = t;
-            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return "its host name does not resolve (DNS)";
-            }
-            if (t instanceof javax.net.ssl.SSLException) {
-                return "TLS failed (" + t.getMessage() + "; a proxy that inspects TLS needs its authority in"
-                        + " O365_TRUSTED_CERTIFICATES)";
-            }
-        }
-        if (innermost instanceof java.net.http.HttpTimeoutException
-                || innermost instanceof java.net.SocketTimeoutException) {
-            return "timed out";
-        }
-        if (innermost instanceof ConnectException) {
-            return "connection failed (unreachable)";
-        }
-        return innermost.getClass().getSimpleName() + (innermost.getMessage() == null ? ""
-                : ": " + innermost.getMessage());
-    }
-
-    /** The JDK's client, through the proxy and trusting the extra authorities, as the collector's API calls do. */
-    private static HttpClient apiClient(CollectorSettings settings) {
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-        if (settings.trustedCertificates() != null) {
-            builder.sslContext(settings.trustedCertificates().sslContext());
-        }
-        URI proxy = settings.proxy();
-        if (proxy != null) {
-            builder.proxy(ProxySelector.of(new InetSocketAddress(proxy.getHost(), proxy.getPort())));
-            if (settings.proxyUsername() != null) {
-                PasswordAuthentication credentials = new PasswordAuthentication(settings.proxyUsername(),
-                        settings.proxyPassword().toCharArray());
-                builder.authenticator(new Authenticator() {
-                    @Override
-                    protected PasswordAuthentication getPasswordAuthentication() {
-                        return getRequestorType() == RequestorType.PROXY ? credentials : null;
-                    }
-                });
-            }
-        }
-        return builder.build();
     }
 }

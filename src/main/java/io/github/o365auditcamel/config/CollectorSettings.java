@@ -121,11 +121,13 @@ public record CollectorSettings(
      * @throws InvalidSettingException naming the first bad setting
      */
     public static List<CollectorSettings> allFrom(Function<String, String> lookup) {
-        // the deployment's, the same for every tenant: read (and its file loaded) once
-        TrustedCertificates trusted = trustedCertificates(new SettingsReader(lookup, null));
+        // the deployment's, the same for every tenant: read (and their files loaded) once
+        SettingsReader deployment = new SettingsReader(lookup, null);
+        TrustedCertificates trusted = trustedCertificates(deployment);
+        RoutingRules rules = readRoutingRules(deployment);
         String tenants = lookup.apply("o365.tenants");
         if (tenants == null || tenants.isBlank()) {
-            return List.of(read(lookup, null, trusted));
+            return List.of(read(lookup, null, trusted, rules));
         }
         Set<String> names = new LinkedHashSet<>();
         for (String part : tenants.split(",")) {
@@ -160,7 +162,7 @@ public record CollectorSettings(
                             + variableOf(property) + " for the deployment");
                 }
             }
-            CollectorSettings tenant = read(lookup, name, trusted);
+            CollectorSettings tenant = read(lookup, name, trusted, rules);
             if (!tenantIds.add(tenant.tenantId())) {
                 throw new InvalidSettingException(variableOf(tenantKey(name, "o365.tenant-id")), "is the tenant id of"
                         + " another tenant as well: " + tenant.tenantId());
@@ -202,7 +204,7 @@ public record CollectorSettings(
     }
 
     private static CollectorSettings read(Function<String, String> lookup, String tenantName,
-            TrustedCertificates trustedCertificates) {
+            TrustedCertificates trustedCertificates, RoutingRules routingRules) {
         SettingsReader r = new SettingsReader(lookup, tenantName);
         String tenantId = r.guid("o365.tenant-id", null);
         String clientId = r.guid("o365.client-id", null);
@@ -310,8 +312,6 @@ public record CollectorSettings(
         int listingThreads = r.integer("o365.listing-threads", 1, 200);
         // the tenants' listings are shared out among the instances in this many parts, one leader each
         int listingShards = r.integer("o365.listing-shards", 1, 1000);
-        // records of some workloads, operations or record types to topics of their own (a YAML file; none: unset)
-        RoutingRules routingRules = readRoutingRules(r);
         // at most one subscriptions/start request per tenant in this time (Microsoft's rule: 15 minutes)
         Duration subscriptionStartInterval = r.duration("o365.subscription-start-interval", Duration.ZERO,
                 Duration.ofDays(1));

@@ -54,9 +54,12 @@ public class TransactionalProducers extends ServiceSupport {
         return "refs-" + partition;
     }
 
+    /** Every transactional id of the collector starts with it: the prefix its Kafka principal's ACL names. */
+    public static final String TRANSACTIONAL_ID_PREFIX = "o365-audit-camel.";
+
     /** The transactional id of a slot's producer on this instance. */
     public String transactionalId(String slot) {
-        return "o365-audit-camel." + settings.instanceId() + "." + slot.toLowerCase(Locale.ROOT);
+        return TRANSACTIONAL_ID_PREFIX + settings.instanceId() + "." + slot.toLowerCase(Locale.ROOT);
     }
 
     @Override
