@@ -1,11 +1,13 @@
 package io.github.o365auditcamel;
 
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
 import com.microsoft.aad.msal4j.IHttpClient;
@@ -16,6 +18,8 @@ import io.github.o365auditcamel.auth.TokenProvider;
 import io.github.o365auditcamel.auth.TrustedCertificates;
 import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.history.GapRepairs;
+import io.github.o365auditcamel.history.GraphAuditQueries;
 import io.github.o365auditcamel.config.InvalidSettingException;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
@@ -133,6 +137,18 @@ public class CollectorConfiguration implements CamelConfiguration {
                 shared.limits().maxBlobBytes());
         RecentRecordIdsByType recentIds = new RecentRecordIdsByType(shared);
         IHttpClient loginHost = TokenProvider.loginHostClient(shared);
+        // Microsoft Graph, for the tenants that repair gaps: one client for them all, made when the first needs it
+        Supplier<HttpClient> graphHost = new Supplier<>() {
+            private HttpClient client;
+
+            @Override
+            public synchronized HttpClient get() {
+                if (client == null) {
+                    client = TokenProvider.proxiedHttpClient(shared);
+                }
+                return client;
+            }
+        };
         // the tenants are added below, and when the tenants file changes (TenantLifecycle)
         Tenants tenants = new Tenants(List.of());
         // one instance at a time lists a tenant (the leader of its listing shard); every instance fetches
@@ -175,6 +191,10 @@ public class CollectorConfiguration implements CamelConfiguration {
         context.addService(schedule, true, true);
         // dead-lettered blobs fetched again when due, from the state topic, by the instance that lists their tenant
         registry.bind("deadLetterRetries", new DeadLetterRetries(state, tenants, schedule::lists, Clock.systemUTC()));
+        // gaps older than the service keeps content, repaired through Microsoft Graph by the instance that lists them
+        GapRepairs gapRepairs = new GapRepairs(tenants, schedule::lists, producers, kafka, Clock.systemUTC());
+        registry.bind("gapRepairs", gapRepairs);
+        context.addService(gapRepairs, true, true);
         registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore(),
                 name -> tenants.get(name).metrics()::freshness));
@@ -188,7 +208,7 @@ public class CollectorConfiguration implements CamelConfiguration {
 
         // each tenant: its own beans over the shared clients, and its rows in the schedule
         TenantLifecycle lifecycle = new TenantLifecycle(settings -> tenant(settings, meters, producers,
-                state.of(settings.tenantId()), recentIds, streamer, loginHost), tenants, leadership,
+                state.of(settings.tenantId()), recentIds, streamer, loginHost, graphHost), tenants, leadership,
                 subscriptionTable, contentTypeHealth, schedule, readiness);
         all.forEach(lifecycle::add);
         // tenants added, removed and changed while it runs: the tenants file, read again (route reload-tenants)
@@ -218,16 +238,20 @@ public class CollectorConfiguration implements CamelConfiguration {
 
     /** A tenant's own beans, over the instance's shared Kafka clients. */
     private static Tenant tenant(CollectorSettings settings, MeterRegistry meters, TransactionalProducers producers,
-            TenantState state, RecentRecordIdsByType recentIds, BlobRecordStreamer streamer, IHttpClient loginHost) {
+            TenantState state, RecentRecordIdsByType recentIds, BlobRecordStreamer streamer, IHttpClient loginHost,
+            Supplier<HttpClient> graphHost) {
         CollectorMetrics metrics = new CollectorMetrics(meters, settings.tenantName(), settings.contentTypes(),
                 Clock.systemUTC());
+        GraphAuditQueries graph = settings.gapRepair().enabled() ? new GraphAuditQueries(settings.gapRepair(),
+                TokenProvider.forGraph(settings, metrics, loginHost), graphHost.get()) : null;
         return new Tenant(settings, metrics,
                 new TokenProvider(settings, metrics, loginHost),
                 new ApiRateLimiter(settings),
                 new ManagementApi(settings),
                 state,
                 new ListingWindows(settings, state),
-                new BlobPublisher(settings, producers, state, recentIds, streamer, metrics));
+                new BlobPublisher(settings, producers, state, recentIds, streamer, metrics),
+                graph);
     }
 
     /**

@@ -39,6 +39,8 @@ public class TokenProvider {
     private final ClientCredentialParameters fresh;
     private final String tokenEndpoint;
     private final CollectorMetrics metrics;
+    /** the API the tokens are for, in log lines: "Management API" or "Microsoft Graph" */
+    private final String audience;
     private volatile String lastFailure = "no token requested yet";
     private String accessToken;
     private Instant renewAt = Instant.MIN;
@@ -63,29 +65,51 @@ public class TokenProvider {
                 settings.trustedCertificates());
     }
 
-    /** @param loginHost the deployment's client for the login host ({@link #loginHostClient}) */
+    /**
+     * Tokens for the Management Activity API.
+     *
+     * @param loginHost the deployment's client for the login host ({@link #loginHostClient})
+     */
     public TokenProvider(CollectorSettings settings, CollectorMetrics metrics, IHttpClient loginHost) {
+        this(settings, metrics, loginHost, settings.tokenScope(), "Management API");
+    }
+
+    /** Tokens for Microsoft Graph ({@code https://graph.microsoft.com/.default}), to repair gaps. */
+    public static TokenProvider forGraph(CollectorSettings settings, CollectorMetrics metrics, IHttpClient loginHost) {
+        return new TokenProvider(settings, metrics, loginHost,
+                io.github.o365auditcamel.config.GapRepairSettings.GRAPH_SCOPE, "Microsoft Graph");
+    }
+
+    private TokenProvider(CollectorSettings settings, CollectorMetrics metrics, IHttpClient loginHost, String scope,
+            String audience) {
         this.metrics = metrics;
+        this.audience = audience;
         this.tokenEndpoint = settings.tokenEndpoint();
         IClientCredential credential;
+        // the Management API's provider says how the app authenticates; a second one, for Graph, need not again
+        boolean announce = scope.equals(settings.tokenScope());
         if (settings.clientCertificate() != null) {
             CertificateFile certificate = CertificateFile.load(settings.clientCertificate(),
                     settings.clientCertificatePassword() == null ? new char[0]
                             : settings.clientCertificatePassword().toCharArray());
             credential = ClientCredentialFactory.createFromCertificateChain(certificate.privateKey(),
                     certificate.chain());
-            LOG.info("Tenant {} ({}): app {} authenticates with the certificate {}, thumbprint {}, valid until {}",
-                    settings.tenantName(), settings.tenantId(), settings.clientId(), certificate.subject(),
-                    certificate.sha1Thumbprint(), certificate.notAfter());
-            if (certificate.notAfter().isBefore(Instant.now().plus(Duration.ofDays(30)))) {
+            if (announce) {
+                LOG.info("Tenant {} ({}): app {} authenticates with the certificate {}, thumbprint {}, valid until {}",
+                        settings.tenantName(), settings.tenantId(), settings.clientId(), certificate.subject(),
+                        certificate.sha1Thumbprint(), certificate.notAfter());
+            }
+            if (announce && certificate.notAfter().isBefore(Instant.now().plus(Duration.ofDays(30)))) {
                 LOG.warn("Tenant {}: the certificate {} expires on {}: upload its successor to the app registration"
                         + " and mount it before then", settings.tenantName(), certificate.sha1Thumbprint(),
                         certificate.notAfter());
             }
         } else {
             credential = ClientCredentialFactory.createFromSecret(settings.clientSecret());
-            LOG.info("Tenant {} ({}): app {} authenticates with a client secret", settings.tenantName(),
-                    settings.tenantId(), settings.clientId());
+            if (announce) {
+                LOG.info("Tenant {} ({}): app {} authenticates with a client secret", settings.tenantName(),
+                        settings.tenantId(), settings.clientId());
+            }
         }
         try {
             this.application = ConfidentialClientApplication.builder(settings.clientId(), credential)
@@ -101,8 +125,7 @@ public class TokenProvider {
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException("login URL " + settings.loginUrl() + " is not a URL", e);
         }
-        Set<String> scope = Set.of(settings.tokenScope());
-        this.fresh = ClientCredentialParameters.builder(scope).skipCache(true).build();
+        this.fresh = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
     }
 
     /**
@@ -150,7 +173,7 @@ public class TokenProvider {
 
     /** Forgets the token, after the API refused it with a 401. */
     public synchronized void invalidate() {
-        LOG.info("Management API refused the access token (401); requesting a new one");
+        LOG.info("{} refused the access token (401); requesting a new one", audience);
         accessToken = null;
     }
 

@@ -24,6 +24,11 @@ public enum Cloud {
         this.apiUrl = apiUrl;
     }
 
+    /** Its value of {@code o365.cloud}: {@code gcc-high}. */
+    public String settingValue() {
+        return settingValue;
+    }
+
     public String loginUrl() {
         return loginUrl;
     }

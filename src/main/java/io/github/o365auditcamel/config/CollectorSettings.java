@@ -67,7 +67,8 @@ public record CollectorSettings(
         int listingShards,
         Duration subscriptionStartInterval,
         String tracing,
-        RoutingRules routingRules) {
+        RoutingRules routingRules,
+        GapRepairSettings gapRepair) {
 
     public static final List<String> ALL_CONTENT_TYPES = List.of(
             "Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General", "DLP.All");
@@ -95,7 +96,7 @@ public record CollectorSettings(
     public static final List<String> TENANT_SETTINGS = List.of("o365.tenant-id", "o365.client-id",
             "o365.client-secret", "o365.client-certificate", "o365.client-certificate-password", "o365.cloud",
             "o365.login-url", "o365.api-url", "o365.content-types", "o365.publisher-id", "o365.poll-interval",
-            "o365.initial-lookback", "o365.topic-prefix", "o365.api.requests-per-minute");
+            "o365.initial-lookback", "o365.topic-prefix", "o365.api.requests-per-minute", "o365.gap-repair");
 
     /**
      * Settings that were a tenant's before all tenants shared one data plane (one content-refs topic, one group of
@@ -320,6 +321,8 @@ public record CollectorSettings(
         // what a blob may hold: past these, a dead letter with the figure, never memory
         SizeLimits limits = new SizeLimits(r.integer("o365.max-record-bytes", 1024, 100_000_000),
                 r.longInteger("o365.max-blob-bytes", 1024 * 1024, 64L << 30));
+        // a gap older than the service keeps content: logged, or repaired through Microsoft Graph (global cloud only)
+        GapRepairSettings gapRepair = GapRepairSettings.read(r, cloud);
         return new CollectorSettings(tenantName == null ? DEFAULT_TENANT : tenantName, tenantId, clientId,
                 clientSecret, clientCertificate, clientCertificatePassword, cloud, loginUrl, apiUrl, contentTypes,
                 publisherId, pollInterval, initialLookback, topicPrefix, kafkaBrokers, listingOverlap, stateTopic,
@@ -328,7 +331,7 @@ public record CollectorSettings(
                 contentRefsPartitions, fetchConcurrency, cluster, clusterDirectory, proxy, proxyUsername,
                 proxyPassword, trustedCertificates, topicLayout, topics, limits, stallAfter, pendingBlobsPerTenant,
                 listingThreads, listingShards, subscriptionStartInterval, tracing,
-                routingRules);
+                routingRules, gapRepair);
     }
 
     /**
@@ -435,6 +438,6 @@ public record CollectorSettings(
                 + clusterDirectory + ", proxy=" + proxy + ", proxyUsername=" + proxyUsername
                 + ", proxyPassword=" + (proxyPassword == null ? "null" : "****") + ", trustedCertificates="
                 + trustedCertificates + ", topicLayout=" + topicLayout + ", topics=" + topics + ", limits=" + limits
-                + ", stallAfter=" + stallAfter + ", tracing=" + tracing + "]";
+                + ", stallAfter=" + stallAfter + ", tracing=" + tracing + ", gapRepair=" + gapRepair + "]";
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.state.Gap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,23 +35,40 @@ public class ListingWindows {
     public static final Duration REFUSED_WINDOW_SAFETY = Duration.ofHours(1);
     /** The service refuses windows longer than 24 hours. */
     public static final Duration MAX_WINDOW = Duration.ofHours(24);
+    /**
+     * A gap repaired through Graph starts this long before the checkpoint: a record created before the checkpoint may
+     * have come in a blob made available after it (content can be 12 hours late, rarely 24). Records of that stretch
+     * published before the stop are found in Kafka and not published again.
+     */
+    public static final Duration GAP_LOOKBEHIND = Duration.ofHours(24);
+    /** Records published before a stop have Kafka timestamps at most this long after the tenant's last marker. */
+    static final Duration LAST_MARKED_MARGIN = Duration.ofMinutes(5);
 
     private final CheckpointStore checkpoints;
     private final Clock clock;
     private final Duration initialLookback;
     private final Duration overlap;
+    /** whether a gap older than the service keeps content is recorded, for Microsoft Graph to repair */
+    private final boolean gapRepair;
     /** by content type: the window whose listing stopped part way, and the page to go on from */
     private final Map<String, ListingWindow> deferred = new ConcurrentHashMap<>();
 
     public ListingWindows(CollectorSettings settings, CheckpointStore checkpoints) {
-        this(checkpoints, Clock.systemUTC(), settings.initialLookback(), settings.listingOverlap());
+        this(checkpoints, Clock.systemUTC(), settings.initialLookback(), settings.listingOverlap(),
+                settings.gapRepair().enabled());
     }
 
     public ListingWindows(CheckpointStore checkpoints, Clock clock, Duration initialLookback, Duration overlap) {
+        this(checkpoints, clock, initialLookback, overlap, false);
+    }
+
+    public ListingWindows(CheckpointStore checkpoints, Clock clock, Duration initialLookback, Duration overlap,
+            boolean gapRepair) {
         this.checkpoints = checkpoints;
         this.clock = clock;
         this.initialLookback = initialLookback;
         this.overlap = overlap;
+        this.gapRepair = gapRepair;
     }
 
     /**
@@ -69,13 +87,39 @@ public class ListingWindows {
         Optional<Instant> cursor = checkpoints.cursor(contentType);
         Instant oldestRetrievable = oldestRetrievable(now);
         if (cursor.isPresent() && cursor.get().isBefore(oldestRetrievable)) {
-            Duration gap = Duration.between(cursor.get(), oldestRetrievable);
-            LOG.warn("{}: CONTENT MAY BE MISSING. The checkpoint {} is older than the {} days the service keeps"
-                    + " content; resuming from {}. Up to {} h of content, made available between {} and {}, can no"
-                    + " longer be retrieved", contentType, cursor.get(), RETENTION.toDays(), oldestRetrievable,
-                    String.format("%.1f", gap.toMinutes() / 60.0), cursor.get(), oldestRetrievable);
+            if (gapRepair) {
+                recordGap(contentType, cursor.get(), oldestRetrievable, now);
+            } else {
+                Duration gap = Duration.between(cursor.get(), oldestRetrievable);
+                LOG.warn("{}: CONTENT MAY BE MISSING. The checkpoint {} is older than the {} days the service keeps"
+                        + " content; resuming from {}. Up to {} h of content, made available between {} and {}, can"
+                        + " no longer be retrieved from the Management Activity API (O365_GAP_REPAIR=graph would query"
+                        + " it through Microsoft Graph)", contentType, cursor.get(), RETENTION.toDays(),
+                        oldestRetrievable, String.format("%.1f", gap.toMinutes() / 60.0), cursor.get(),
+                        oldestRetrievable);
+            }
         }
         return windows(cursor.orElse(null), now, initialLookback, overlap);
+    }
+
+    /**
+     * Records the gap between the checkpoint and the oldest time the service still lists, once, before any window
+     * after it is listed: its records are Graph's to publish from now on (route {@code repair-gaps}).
+     */
+    private void recordGap(String contentType, Instant cursor, Instant oldestRetrievable, Instant now) {
+        Instant from = cursor.minus(GAP_LOOKBEHIND);
+        Instant publishedBefore = checkpoints.lastMarked().map(at -> at.plus(LAST_MARKED_MARGIN))
+                .filter(at -> at.isBefore(now)).orElse(now);
+        Gap gap = Gap.found(contentType, from, oldestRetrievable, publishedBefore);
+        if (checkpoints.gaps(contentType).stream().anyMatch(known -> known.from().equals(gap.from()))) {
+            return;
+        }
+        checkpoints.recordGap(gap);
+        LOG.warn("{}: the checkpoint {} is older than the {} days the service keeps content; resuming from {}. The"
+                + " {} h between, records created from {} to {}, are repaired through Microsoft Graph's audit log"
+                + " query API (route repair-gaps)", contentType, cursor, RETENTION.toDays(), oldestRetrievable,
+                String.format("%.1f", Duration.between(gap.from(), gap.to()).toMinutes() / 60.0), gap.from(),
+                gap.to());
     }
 
     /**

@@ -220,6 +220,40 @@ public class CollectorMetrics {
         refetched(contentType).increment();
     }
 
+    /**
+     * Records of a gap published through Microsoft Graph ({@code o365_gap_records_repaired_total}); {@code inKafka}:
+     * records the query found that were already published before the stop, and were not published again.
+     */
+    public void gapRepaired(String contentType, long records, long inKafka) {
+        gapRecords(contentType, "published").increment(records);
+        gapRecords(contentType, "already-in-kafka").increment(inKafka);
+    }
+
+    /**
+     * Records of a fetched blob that lie in a gap under repair: Graph publishes them, so the blob leaves them out
+     * ({@code o365_gap_records_left_to_graph_total}).
+     */
+    public void recordsLeftToGapRepair(String contentType, long records) {
+        Counter.builder("o365.gap.records.left.to.graph")
+                .description("Records of fetched blobs whose CreationTime lies in a gap under repair: Graph publishes"
+                        + " them")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry).increment(records);
+    }
+
+    /** One Microsoft Graph audit log query of a gap repair: {@code succeeded}, {@code split}, {@code failed}. */
+    public void gapQuery(String contentType, String outcome) {
+        Counter.builder("o365.gap.queries").description("Microsoft Graph audit log queries of gap repairs, by outcome")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).tag("outcome", outcome).register(registry)
+                .increment();
+    }
+
+    private Counter gapRecords(String contentType, String outcome) {
+        return Counter.builder("o365.gap.records.repaired")
+                .description("Records of gaps older than the service keeps content, found through Microsoft Graph:"
+                        + " published, or already in Kafka")
+                .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).tag("outcome", outcome).register(registry);
+    }
+
     /** One answer of the Management Activity API, classified. */
     public void apiResponse(String contentType, ApiOutcome outcome, String code, int status) {
         String type = contentType == null ? "none" : contentType;

@@ -19,7 +19,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * no header. The values that repeat (workloads, operations, record types) are made into headers once and shared by
  * every record of every tenant, up to {@value #MOST_SHARED} of each kind; the record bytes stay as served.
  */
-final class AuditRecordHeaders {
+public final class AuditRecordHeaders {
 
     static final String WORKLOAD = "o365.workload";
     static final String OPERATION = "o365.operation";
@@ -36,7 +36,7 @@ final class AuditRecordHeaders {
     }
 
     /** The blob's headers, then the record's own. */
-    static List<Header> of(AuditRecord record, List<Header> blobHeaders) {
+    public static List<Header> of(AuditRecord record, List<Header> blobHeaders) {
         List<Header> headers = new ArrayList<>(blobHeaders.size() + 5);
         headers.addAll(blobHeaders);
         if (record.workload() != null) {

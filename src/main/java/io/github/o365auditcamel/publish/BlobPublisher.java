@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.o365auditcamel.config.CollectorSettings;
@@ -24,6 +25,7 @@ import io.github.o365auditcamel.metrics.CollectorMetrics;
 import io.github.o365auditcamel.progress.FailureReason;
 import io.github.o365auditcamel.progress.LogText;
 import io.github.o365auditcamel.routes.ExchangeVariables;
+import io.github.o365auditcamel.state.Gap;
 import io.github.o365auditcamel.state.PendingRetry;
 import io.github.o365auditcamel.state.TenantState;
 import org.apache.camel.Exchange;
@@ -77,6 +79,8 @@ public class BlobPublisher {
         this.metrics = metrics;
     }
 
+    private static final Predicate<String> NO_GAP = creationTime -> false;
+
     /** The shortest wait of a blob deferred for throttling. */
     static final long THROTTLED_DEFERRAL_SECONDS = 5;
 
@@ -105,10 +109,15 @@ public class BlobPublisher {
         // again only as a retry: no need to ask Kafka a second time
         Integer pendingRetry = exchange.getVariable(ExchangeVariables.DEAD_LETTER_COUNT) != null
                 ? stateStore.pendingRetry(contentId) : stateStore.knownPendingRetry(contentId);
+        // records created in a gap under repair are Graph's to publish (GapRepairs): whichever source serves one, it
+        // is published once
+        List<Gap> gaps = settings.gapRepair().enabled() ? stateStore.gaps(contentType) : List.of();
+        Predicate<String> leftToGraph = gaps.isEmpty() ? NO_GAP : Gap.owner(gaps);
         synchronized (producer) {
             long records = 0;
             long duplicates = 0;
             long oversized = 0;
+            long toGraph = 0;
             RecentRecordIds.BlobIds ids = recent == null ? null : recent.startBlob();
             FreshnessTally freshness = new FreshnessTally();
             long sentAt = System.currentTimeMillis() / 1000;
@@ -120,6 +129,10 @@ public class BlobPublisher {
                         // too long for Kafka: its reference to the dead-letter topic, the blob's others go on
                         producer.send(oversizedRecordLetter(exchange, blob, record, headers));
                         oversized++;
+                        continue;
+                    }
+                    if (leftToGraph != NO_GAP && leftToGraph.test(record.creationTime())) {
+                        toGraph++;
                         continue;
                     }
                     if (ids != null && ids.check(record.id(), System.currentTimeMillis())
@@ -173,6 +186,9 @@ public class BlobPublisher {
             }
             if (oversized > 0) {
                 metrics.recordsDeadLettered(contentType, oversized);
+            }
+            if (toGraph > 0) {
+                metrics.recordsLeftToGapRepair(contentType, toGraph);
             }
             exchange.setVariable(ExchangeVariables.RECORD_COUNT, records);
             exchange.setVariable(ExchangeVariables.DUPLICATE_COUNT, duplicates);

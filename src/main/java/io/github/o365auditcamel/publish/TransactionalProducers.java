@@ -145,9 +145,22 @@ public class TransactionalProducers extends ServiceSupport {
     }
 
     private KafkaProducer<String, byte[]> create(String slot) {
+        return create(transactionalId(slot), "o365-audit-camel-" + slot.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A transactional producer whose id is the same on every instance ({@code o365-audit-camel.<name>}), with the
+     * record producers' settings, its transactions initialized: the instance that takes over the work the id names
+     * fences the one that had it. The caller closes it.
+     */
+    public KafkaProducer<String, byte[]> createShared(String name) {
+        return create(TRANSACTIONAL_ID_PREFIX + name, "o365-audit-camel-" + name);
+    }
+
+    private KafkaProducer<String, byte[]> create(String transactionalId, String clientId) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(slot));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "o365-audit-camel-" + slot.toLowerCase(Locale.ROOT));
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.kafkaTransactionTimeout().toMillis());

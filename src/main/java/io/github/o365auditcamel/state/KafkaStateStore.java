@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * One store per instance, whatever the number of tenants: one reader, one admin client and one producer. Every key
  * names its tenant ({@code cursor|<tenant id>|<content type>}, {@code done|<tenant id>|<contentId>},
- * {@code retry|<tenant id>|<contentId>}); each tenant sees its own entries through its {@link TenantState}.
+ * {@code retry|<tenant id>|<contentId>}, {@code start|<tenant id>|requested}, and the gaps repaired through Graph,
+ * {@code gap|<tenant id>|<content type>@<from>}); each tenant sees its own entries through its {@link TenantState}.
  * <p>
  * Several instances share it: the listing leader moves the cursors, and every instance's fetchers mark blobs handled.
  * So before each answer the store reads what others wrote since ({@link #catchUp}): up to the topic's end as it was
@@ -71,6 +72,10 @@ public class KafkaStateStore extends ServiceSupport {
     private long lastCatchUpBegan = System.nanoTime() - Long.MAX_VALUE / 2;
     private final Map<String, PendingRetry> pendingRetries = new ConcurrentHashMap<>();
     private final Map<String, Instant> subscriptionStarts = new ConcurrentHashMap<>();
+    /** by key ({@code gap|<tenant id>|<content type>@<from>}): the gaps found, repaired or not */
+    private final Map<String, Gap> gaps = new ConcurrentHashMap<>();
+    /** by tenant id: the Kafka timestamp of its last checkpoint or handled-blob marker read from the topic */
+    private final Map<String, Long> lastMarked = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> reader;
     private Admin admin;
@@ -214,6 +219,36 @@ public class KafkaStateStore extends ServiceSupport {
         subscriptionStarts.put(key, at);
     }
 
+    List<Gap> gaps(String tenantId, String contentType) {
+        String prefix = "gap|" + tenantId + "|" + contentType + "@";
+        List<Gap> of = new ArrayList<>();
+        gaps.forEach((key, gap) -> {
+            if (key.startsWith(prefix)) {
+                of.add(gap);
+            }
+        });
+        return of;
+    }
+
+    void recordGap(String tenantId, Gap gap) {
+        String key = gapKey(tenantId, gap);
+        write(key, gap.toJson());
+        gaps.put(key, gap);
+    }
+
+    ProducerRecord<String, byte[]> gapMarker(String tenantId, Gap gap) {
+        return new ProducerRecord<>(topic, gapKey(tenantId, gap), gap.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void rememberGap(String tenantId, Gap gap) {
+        gaps.put(gapKey(tenantId, gap), gap);
+    }
+
+    Optional<Instant> lastMarked(String tenantId) {
+        Long at = lastMarked.get(tenantId);
+        return at == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
+    }
+
     /** A retry due, of the tenant with that id. */
     public record DueRetry(String tenantId, String contentId, PendingRetry retry) {
     }
@@ -239,6 +274,10 @@ public class KafkaStateStore extends ServiceSupport {
         return "start|" + tenantId + "|requested";
     }
 
+    private static String gapKey(String tenantId, Gap gap) {
+        return "gap|" + tenantId + "|" + gap.keySuffix();
+    }
+
     private static String cursorKey(String tenantId, String contentType) {
         return "cursor|" + tenantId + "|" + contentType;
     }
@@ -259,6 +298,14 @@ public class KafkaStateStore extends ServiceSupport {
                 .filter(e -> e.getValue().isBefore(horizon))
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(ArrayList::new));
+        // a repaired gap is kept while a blob the service still serves may hold one of its records
+        gaps.entrySet().stream()
+                .filter(e -> e.getValue().repaired() && e.getValue().to().isBefore(horizon))
+                .map(Map.Entry::getKey).toList()
+                .forEach(key -> {
+                    write(key, null);
+                    gaps.remove(key);
+                });
         for (String key : expired) {
             write(key, null);
             doneBlobs.remove(key);
@@ -317,7 +364,7 @@ public class KafkaStateStore extends ServiceSupport {
             boolean warned = false;
             while (!reachedEnd(reader, end)) {
                 for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
-                    apply(record.key(), record.value());
+                    apply(record.key(), record.value(), record.timestamp());
                 }
                 if (!warned && clock.instant().isAfter(started.plusSeconds(5))
                         && !reachedEnd(reader, end)) {
@@ -360,12 +407,24 @@ public class KafkaStateStore extends ServiceSupport {
         return true;
     }
 
-    private void apply(String key, String value) {
+    private void apply(String key, String value, long timestamp) {
         if (key == null) {
             return;
         }
         String[] parts = key.split("\\|", 3);
         if (parts.length != 3) {
+            return;
+        }
+        if (value != null && (parts[0].equals("done") || parts[0].equals("cursor"))) {
+            lastMarked.merge(parts[1], timestamp, Math::max);
+        }
+        if (parts[0].equals("gap")) {
+            Gap gap = value == null ? null : Gap.parse(value);
+            if (gap == null) {
+                gaps.remove(key);
+            } else {
+                gaps.put(key, gap);
+            }
             return;
         }
         if (parts[0].equals("retry")) {

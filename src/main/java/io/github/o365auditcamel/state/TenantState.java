@@ -1,6 +1,7 @@
 package io.github.o365auditcamel.state;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import io.github.o365auditcamel.listing.CheckpointStore;
@@ -110,5 +111,41 @@ public final class TenantState implements CheckpointStore {
     /** Writes down, before the request goes, that a {@code subscriptions/start} request of this tenant is sent now. */
     public void recordSubscriptionStart(Instant at) {
         store.recordSubscriptionStart(tenantId, at);
+    }
+
+    /** The gaps of the content type found so far, repaired or not, as this instance last read or wrote them. */
+    @Override
+    public List<Gap> gaps(String contentType) {
+        return store.gaps(tenantId, contentType);
+    }
+
+    /** Records a gap just found (written at once: the blobs listed after it leave its records to Graph). */
+    @Override
+    public void recordGap(Gap gap) {
+        store.recordGap(tenantId, gap);
+    }
+
+    /** The gap's progress, to send in the transaction of the records that made it. */
+    public ProducerRecord<String, byte[]> gapMarker(Gap gap) {
+        return store.gapMarker(tenantId, gap);
+    }
+
+    /** After the transaction with {@link #gapMarker} committed. */
+    public void rememberGap(Gap gap) {
+        store.rememberGap(tenantId, gap);
+    }
+
+    /**
+     * The Kafka timestamp of the tenant's last checkpoint or handled-blob marker that this instance read from the
+     * state topic: before a gap is found, when the tenant was last collected.
+     */
+    @Override
+    public Optional<Instant> lastMarked() {
+        return store.lastMarked(tenantId);
+    }
+
+    /** Reads what other instances wrote to the state topic since this instance last did. */
+    public void catchUp() {
+        store.catchUp();
     }
 }

@@ -73,6 +73,27 @@ class CollectorSettingsTest {
     }
 
     @Test
+    void gapRepairThroughGraphIsOffByDefaultAndRefusedWhereGraphHasNoAuditLogQueries() {
+        assertFalse(settings().gapRepair().enabled());
+        values.put("o365.gap-repair", "graph");
+        GapRepairSettings repair = settings().gapRepair();
+        assertTrue(repair.enabled());
+        assertEquals("https://graph.microsoft.com/v1.0/security/auditLog/queries", repair.queriesUrl());
+        assertEquals(10_000, repair.queryLimit());
+        values.put("o365.cloud", "gcc");
+        assertTrue(settings().gapRepair().enabled(), "GCC tenants use the global Graph");
+        values.put("o365.cloud", "gcc-high");
+        assertEquals("O365_GAP_REPAIR is graph, but Microsoft Graph's audit log query API exists only in the global"
+                + " cloud (enterprise and gcc), not in gcc-high: set it to off",
+                rejected("o365.gap-repair", "graph").getMessage());
+        values.put("o365.cloud", "enterprise");
+        assertEquals("O365_GAP_REPAIR must be one of off, graph", rejected("o365.gap-repair", "on").getMessage());
+        values.put("o365.gap-repair", "graph");
+        values.put("o365.graph-url", "http://127.0.0.1:9/");
+        assertEquals("http://127.0.0.1:9/v1.0/security/auditLog/queries", settings().gapRepair().queriesUrl());
+    }
+
+    @Test
     void urlOverridesDoNotChangeTheTokenScope() {
         values.put("o365.api-url", "http://127.0.0.1:8081/");
         values.put("o365.login-url", "https://127.0.0.1:8443");

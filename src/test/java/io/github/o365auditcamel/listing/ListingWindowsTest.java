@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.o365auditcamel.state.Gap;
 import org.junit.jupiter.api.Test;
 
 class ListingWindowsTest {
@@ -22,6 +23,23 @@ class ListingWindowsTest {
     /** A checkpoint store in memory, for the arithmetic only. */
     private static final class MemoryCheckpoints implements CheckpointStore {
         final Map<String, Instant> cursors = new HashMap<>();
+        final List<Gap> gaps = new java.util.ArrayList<>();
+        Instant lastMarked;
+
+        @Override
+        public List<Gap> gaps(String contentType) {
+            return gaps.stream().filter(g -> g.contentType().equals(contentType)).toList();
+        }
+
+        @Override
+        public void recordGap(Gap gap) {
+            gaps.add(gap);
+        }
+
+        @Override
+        public Optional<Instant> lastMarked() {
+            return Optional.ofNullable(lastMarked);
+        }
 
         @Override
         public Optional<Instant> cursor(String contentType) {
@@ -142,5 +160,39 @@ class ListingWindowsTest {
         ListingWindow refused = new ListingWindow(oldest.minus(Duration.ofHours(2)), oldest.plus(Duration.ofMinutes(30)));
 
         assertEquals(Optional.empty(), windows.recomputed("Audit.Exchange", refused));
+    }
+
+    @Test
+    void aCheckpointOlderThanTheRetentionRecordsItsGapOnceForGraphWhenGapRepairIsOn() {
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints();
+        Instant stopped = NOW.minus(Duration.ofDays(20));
+        checkpoints.advance("Audit.Exchange", stopped);
+        checkpoints.lastMarked = stopped.plusSeconds(30);
+        ListingWindows windows = new ListingWindows(checkpoints, Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofHours(1), OVERLAP, true);
+
+        List<ListingWindow> listed = windows.next("Audit.Exchange");
+        windows.next("Audit.Exchange");
+
+        Instant oldest = ListingWindows.oldestRetrievable(NOW);
+        assertEquals(oldest, listed.get(0).start(), "the Management API is listed from the oldest it keeps");
+        assertEquals(1, checkpoints.gaps.size(), "recorded once, however often listed before the cursor moves");
+        Gap gap = checkpoints.gaps.get(0);
+        assertEquals(stopped.minus(ListingWindows.GAP_LOOKBEHIND), gap.from(), "records of late blobs included");
+        assertEquals(oldest, gap.to(), "up to where the listing takes over");
+        assertEquals(checkpoints.lastMarked.plus(ListingWindows.LAST_MARKED_MARGIN), gap.publishedBefore());
+        assertEquals(gap.from(), gap.repairedTo());
+    }
+
+    @Test
+    void withGapRepairOffAnOldCheckpointIsOnlyLogged() {
+        MemoryCheckpoints checkpoints = new MemoryCheckpoints();
+        checkpoints.advance("Audit.Exchange", NOW.minus(Duration.ofDays(20)));
+        ListingWindows windows = new ListingWindows(checkpoints, Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofHours(1), OVERLAP);
+
+        windows.next("Audit.Exchange");
+
+        assertEquals(List.of(), checkpoints.gaps);
     }
 }

@@ -1,0 +1,312 @@
+package io.github.o365auditcamel.history;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.fetch.AuditRecord;
+import io.github.o365auditcamel.kafka.KafkaClientSettings;
+import io.github.o365auditcamel.publish.AuditRecordHeaders;
+import io.github.o365auditcamel.publish.TransactionalProducers;
+import io.github.o365auditcamel.state.Gap;
+import io.github.o365auditcamel.state.TenantState;
+import io.github.o365auditcamel.tenancy.Tenant;
+import io.github.o365auditcamel.tenancy.Tenants;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repairs the gaps older than the service keeps content (route {@code repair-gaps}), on the instance that lists the
+ * gap's tenant: one Microsoft Graph audit log query at a time, oldest stretch first. A stretch is one query; its records
+ * and the gap's new progress are published in one Kafka transaction, so a crash mid-stretch publishes nothing of it and
+ * the stretch is queried again. A stretch whose query matched more records than its limit is halved and queried again;
+ * one that went well lets the next be twice as long, up to a day.
+ * <p>
+ * A record is published once: those of the gap published before the stop are read back from Kafka first
+ * ({@link PublishedRecordIds}), blobs fetched after the gap was found leave the gap's records to Graph
+ * ({@link Gap#owner}), and a record Graph returns twice is sent once. The producer's transactional id names the tenant
+ * and content type, the same on every instance: an instance that takes a tenant's listing over fences the one that had
+ * it, whose stretch then publishes nothing.
+ */
+public class GapRepairs extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GapRepairs.class);
+    static final Duration LONGEST_STRETCH = Duration.ofDays(1);
+    static final Duration SHORTEST_STRETCH = Duration.ofSeconds(1);
+    private static final Duration FAILED_QUERY_PAUSE = Duration.ofMinutes(1);
+    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration LONGEST_STATUS_PAUSE = Duration.ofSeconds(30);
+
+    /** A gap to repair: its tenant (by name), content type and start. */
+    public record Task(String tenant, String contentType, Instant from) {
+        String key() {
+            return tenant + "|" + contentType + "|" + from;
+        }
+    }
+
+    private final Tenants tenants;
+    private final Predicate<String> lists;
+    private final TransactionalProducers producers;
+    private final KafkaClientSettings kafka;
+    private final Clock clock;
+    private final Map<String, KafkaProducer<String, byte[]>> open = new ConcurrentHashMap<>();
+    private final Map<String, Duration> stretches = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> publishedBefore = new ConcurrentHashMap<>();
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
+
+    /** @param lists whether this instance lists the tenant (by name) now */
+    public GapRepairs(Tenants tenants, Predicate<String> lists, TransactionalProducers producers,
+            KafkaClientSettings kafka, Clock clock) {
+        this.tenants = tenants;
+        this.lists = lists;
+        this.producers = producers;
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    /** The gaps not repaired yet of the tenants this instance lists, whose repair is on and not paused. */
+    public List<Task> due() {
+        Instant now = clock.instant();
+        List<Task> due = new ArrayList<>();
+        for (Tenant tenant : tenants.all()) {
+            if (!tenant.settings().gapRepair().enabled() || !lists.test(tenant.name())) {
+                continue;
+            }
+            for (String contentType : tenant.settings().contentTypes()) {
+                for (Gap gap : tenant.stateStore().gaps(contentType)) {
+                    Task task = new Task(tenant.name(), contentType, gap.from());
+                    Instant paused = pausedUntil.get(task.key());
+                    if (!gap.repaired() && (paused == null || !now.isBefore(paused))) {
+                        due.add(task);
+                    }
+                }
+            }
+        }
+        return due;
+    }
+
+    /**
+     * Repairs the next stretch of the gap: one query, its records in one transaction with the gap's progress. A query
+     * that fails pauses the gap for a minute, and the failure goes on to the route, which logs it.
+     */
+    public void repair(Task task) throws Exception {
+        Tenant tenant = tenants.get(task.tenant());
+        TenantState state = tenant.stateStore();
+        KafkaProducer<String, byte[]> producer = producer(tenant, task);
+        // after the producer fenced any other: what was committed before is all there is
+        state.catchUp();
+        Gap gap = state.gaps(task.contentType()).stream().filter(g -> g.from().equals(task.from())).findFirst()
+                .orElse(null);
+        if (gap == null || gap.repaired()) {
+            finished(task);
+            return;
+        }
+        try {
+            repairStretch(tenant, task, gap, producer);
+        } catch (GraphQueryException | KafkaException e) {
+            pausedUntil.put(task.key(), clock.instant().plus(FAILED_QUERY_PAUSE));
+            throw e;
+        }
+    }
+
+    private void repairStretch(Tenant tenant, Task task, Gap gap, KafkaProducer<String, byte[]> producer)
+            throws Exception {
+        CollectorSettings settings = tenant.settings();
+        String contentType = task.contentType();
+        Set<String> inKafka = publishedBefore.computeIfAbsent(task.key(), key -> PublishedRecordIds.of(kafka,
+                topicsOf(settings, contentType), settings.tenantId(), gap));
+        Duration stretch = stretches.getOrDefault(task.key(), LONGEST_STRETCH);
+        Instant start = gap.repairedTo();
+        Instant end = start.plus(stretch).isAfter(gap.to()) ? gap.to() : start.plus(stretch);
+        GraphAuditQueries graph = tenant.graphQueries();
+        String id = graph.create("o365-audit-camel gap repair " + tenant.name() + " " + contentType + " " + start
+                + " to " + end, start, end, RecordContentTypes.graphFilters(contentType),
+                settings.gapRepair().queryLimit());
+        GraphAuditQueries.Query query = awaitQuery(graph, id);
+        if (query.failed()) {
+            tenant.metrics().gapQuery(contentType, "failed");
+            throw new GraphQueryException(tenant.name() + " " + contentType + ": the audit log query of " + start
+                    + " to " + end + " ended " + query.status() + "; it is asked again in "
+                    + FAILED_QUERY_PAUSE.toMinutes() + " minute(s)", -1);
+        }
+        if (query.limitExceeded() && stretch.compareTo(SHORTEST_STRETCH) > 0) {
+            Duration half = Duration.between(start, end).dividedBy(2);
+            stretches.put(task.key(), half.compareTo(SHORTEST_STRETCH) < 0 ? SHORTEST_STRETCH : half);
+            tenant.metrics().gapQuery(contentType, "split");
+            LOG.info("{} {}: the audit log query of {} to {} matched more than {} records; asking for {} at a time",
+                    tenant.name(), contentType, start, end, settings.gapRepair().queryLimit(),
+                    stretches.get(task.key()));
+            return;
+        }
+        if (query.limitExceeded()) {
+            LOG.warn("{} {}: CONTENT MAY BE MISSING. The audit log query of the one second {} matched more than {}"
+                    + " records; publishing the {} it returned", tenant.name(), contentType, start,
+                    settings.gapRepair().queryLimit(), query.approximateCount());
+        }
+        Published published = publish(tenant, task, gap, end, id, inKafka, producer);
+        Gap progress = gap.repairedTo(end, published.sent);
+        tenant.stateStore().rememberGap(progress);
+        tenant.metrics().gapQuery(contentType, "succeeded");
+        tenant.metrics().gapRepaired(contentType, published.sent, published.inKafka);
+        stretches.put(task.key(), stretch.multipliedBy(2).compareTo(LONGEST_STRETCH) > 0 ? LONGEST_STRETCH
+                : stretch.multipliedBy(2));
+        double hours = Duration.between(gap.from(), gap.to()).toMinutes() / 60.0;
+        double done = Duration.between(gap.from(), end).toMinutes() / 60.0;
+        LOG.info("{} {}: gap repair through Microsoft Graph: {} records created from {} to {} published ({} already"
+                + " in Kafka); {} of {} h repaired, {} records in all", tenant.name(), contentType, published.sent,
+                start, end, published.inKafka, String.format("%.1f", done), String.format("%.1f", hours),
+                progress.records());
+        if (progress.repaired()) {
+            LOG.info("{} {}: the gap {} to {} is repaired: {} records published through Microsoft Graph",
+                    tenant.name(), contentType, gap.from(), gap.to(), progress.records());
+            finished(task);
+        }
+    }
+
+    private record Published(long sent, long inKafka) {
+    }
+
+    private Published publish(Tenant tenant, Task task, Gap gap, Instant end, String queryId, Set<String> inKafka,
+            KafkaProducer<String, byte[]> producer) {
+        CollectorSettings settings = tenant.settings();
+        String contentType = task.contentType();
+        List<Header> headers = List.of(
+                header("o365.contentType", contentType),
+                header("o365.tenant", settings.tenantName()),
+                header("o365.tenantId", settings.tenantId()),
+                header("o365.instanceId", settings.instanceId()),
+                header("o365.source", "graph"),
+                header("o365.gap", gap.from() + "/" + gap.to()));
+        Gap stretch = new Gap(contentType, gap.repairedTo(), end, gap.repairedTo(), gap.publishedBefore(), 0);
+        Predicate<String> inStretch = Gap.owner(List.of(stretch));
+        String topic = settings.topicFor(contentType);
+        Set<String> sent = new HashSet<>();
+        long known = 0;
+        GraphAuditQueries graph = tenant.graphQueries();
+        producer.beginTransaction();
+        try {
+            GraphAuditQueries.Page page = graph.firstPage(queryId);
+            while (true) {
+                for (JsonNode entry : page.records()) {
+                    AuditRecord record = GraphRecords.of(entry);
+                    if (record == null || !inStretch.test(record.creationTime())
+                            || !RecordContentTypes.of(record.recordType()).equals(contentType)) {
+                        continue;
+                    }
+                    if (inKafka.contains(record.id()) || !sent.add(record.id())) {
+                        known++;
+                        continue;
+                    }
+                    if (record.size() > settings.limits().maxRecordBytes()) {
+                        LOG.warn("{} {}: record {} found through Graph is {} bytes, longer than O365_MAX_RECORD_BYTES;"
+                                + " not published", tenant.name(), contentType, record.id(), record.size());
+                        continue;
+                    }
+                    String routed = settings.routingRules().isEmpty() ? null
+                            : settings.routingRules().topicFor(record);
+                    producer.send(new ProducerRecord<>(routed == null ? topic : routed, null, record.id(),
+                            record.json(), AuditRecordHeaders.of(record, headers)));
+                }
+                if (page.nextLink() == null) {
+                    break;
+                }
+                page = graph.page(page.nextLink());
+            }
+            producer.send(tenant.stateStore().gapMarker(gap.repairedTo(end, sent.size())));
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            // the transaction's fate is unknown, or another instance fenced this one: a new producer next time
+            closeProducer(task);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                closeProducer(task);
+            }
+            throw e;
+        }
+        return new Published(sent.size(), known);
+    }
+
+    /** Reads the query's status until it ended, waiting a little longer each time, for at most half an hour. */
+    private GraphAuditQueries.Query awaitQuery(GraphAuditQueries graph, String id) throws InterruptedException {
+        Instant deadline = clock.instant().plus(QUERY_TIMEOUT);
+        Duration pause = Duration.ofMillis(200);
+        while (true) {
+            GraphAuditQueries.Query query = graph.get(id);
+            if (query.succeeded() || query.failed()) {
+                return query;
+            }
+            if (clock.instant().isAfter(deadline)) {
+                return new GraphAuditQueries.Query(id, "failed", false, -1);
+            }
+            Thread.sleep(pause.toMillis());
+            pause = pause.multipliedBy(2).compareTo(LONGEST_STATUS_PAUSE) > 0 ? LONGEST_STATUS_PAUSE
+                    : pause.multipliedBy(2);
+        }
+    }
+
+    /** The topics where the content type's records may have gone: its own, and the routing rules'. */
+    private static List<String> topicsOf(CollectorSettings settings, String contentType) {
+        List<String> topics = new ArrayList<>();
+        topics.add(settings.topicFor(contentType));
+        settings.routingRules().topics().stream().filter(t -> !topics.contains(t)).forEach(topics::add);
+        return topics;
+    }
+
+    private KafkaProducer<String, byte[]> producer(Tenant tenant, Task task) {
+        return open.computeIfAbsent(task.key(), key -> producers.createShared("gap." + tenant.settings().tenantId()
+                + "." + task.contentType().toLowerCase(Locale.ROOT)));
+    }
+
+    private void finished(Task task) {
+        closeProducer(task);
+        stretches.remove(task.key());
+        publishedBefore.remove(task.key());
+        pausedUntil.remove(task.key());
+    }
+
+    private void closeProducer(Task task) {
+        KafkaProducer<String, byte[]> producer = open.remove(task.key());
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected void doStart() {
+        // producers are made when a gap is repaired
+    }
+
+    @Override
+    protected void doStop() {
+        List.copyOf(open.keySet()).forEach(key -> {
+            KafkaProducer<String, byte[]> producer = open.remove(key);
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        });
+    }
+}
