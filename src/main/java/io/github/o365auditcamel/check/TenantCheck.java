@@ -28,7 +28,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * One tenant's part of the setup check: a token from the login host, the API host answering
  * {@code subscriptions/list}, and for each configured content type its permission and subscription (a listing of
- * one short window an hour ago, which the API answers with AF10001, AF20022 or AF20023 when something is missing).
+ * one short window an hour ago, which the API answers with AF10001, AF20022 or AF20023 when something is missing);
+ * with gap repair on, the Microsoft Graph permission it needs ({@link GraphCheck}).
  */
 final class TenantCheck {
 
@@ -84,6 +85,9 @@ final class TenantCheck {
         ListingWindow window = new ListingWindow(end.minus(5, ChronoUnit.MINUTES), end);
         for (String type : settings.contentTypes()) {
             lines.add(contentType(type, states.get(type), get(api.contentListUri(type, window), token)));
+        }
+        if (settings.gapRepair().enabled()) {
+            lines.add(GraphCheck.run(settings, loginHost, prefix));
         }
         return lines;
     }

@@ -53,6 +53,8 @@ public class GapRepairs extends ServiceSupport {
     private static final Duration FAILED_QUERY_PAUSE = Duration.ofMinutes(1);
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration LONGEST_STATUS_PAUSE = Duration.ofSeconds(30);
+    /** How long one gap's repair goes on before the others have their turn. */
+    static final long TURN_SECONDS = 30;
 
     /** A gap to repair: its tenant (by name), content type and start. */
     public record Task(String tenant, String contentType, Instant from) {
@@ -103,8 +105,9 @@ public class GapRepairs extends ServiceSupport {
     }
 
     /**
-     * Repairs the next stretch of the gap: one query, its records in one transaction with the gap's progress. A query
-     * that fails pauses the gap for a minute, and the failure goes on to the route, which logs it.
+     * Repairs the gap stretch by stretch, each one query whose records go in one transaction with the gap's progress,
+     * for up to {@value #TURN_SECONDS} s; then the other gaps have their turn. A query that fails pauses the gap for a
+     * minute, and the failure goes on to the route, which logs it.
      */
     public void repair(Task task) throws Exception {
         Tenant tenant = tenants.get(task.tenant());
@@ -112,17 +115,24 @@ public class GapRepairs extends ServiceSupport {
         KafkaProducer<String, byte[]> producer = producer(tenant, task);
         // after the producer fenced any other: what was committed before is all there is
         state.catchUp();
-        Gap gap = state.gaps(task.contentType()).stream().filter(g -> g.from().equals(task.from())).findFirst()
-                .orElse(null);
-        if (gap == null || gap.repaired()) {
-            finished(task);
-            return;
-        }
-        try {
-            repairStretch(tenant, task, gap, producer);
-        } catch (GraphQueryException | KafkaException e) {
-            pausedUntil.put(task.key(), clock.instant().plus(FAILED_QUERY_PAUSE));
-            throw e;
+        long turnEnds = System.nanoTime() + Duration.ofSeconds(TURN_SECONDS).toNanos();
+        while (true) {
+            Gap gap = state.gaps(task.contentType()).stream().filter(g -> g.from().equals(task.from())).findFirst()
+                    .orElse(null);
+            if (gap == null || gap.repaired()) {
+                finished(task);
+                return;
+            }
+            if (System.nanoTime() - turnEnds > 0 || !lists.test(task.tenant())) {
+                return;
+            }
+            try {
+                repairStretch(tenant, task, gap, producer);
+            } catch (GraphQueryException | KafkaException e) {
+                pausedUntil.put(task.key(), clock.instant().plus(FAILED_QUERY_PAUSE));
+                throw e;
+            }
+            producer = producer(tenant, task);
         }
     }
 

@@ -29,7 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every bad setting stops the jar with one line that names it, exit status 2, no stack trace (not even from a
  * library's own checks: Microsoft's sign-in library, Kafka's client) and no secret. Each row starts the jar with the
- * quick start's settings and one mistake.
+ * quick start's settings and one mistake: those caught outside the settings reader (the sign-in library, Kafka's
+ * client, the log format, the management port, the tenants file, tracing), and a few of the reader's, which all leave
+ * the same way; {@code SettingsMistakesTest} reads each of the reader's mistakes in process.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class StartupFailuresIT {
@@ -72,36 +74,17 @@ class StartupFailuresIT {
         return Stream.of(
                 row("an http:// login URL (MSAL refuses it)", "O365_LOGIN_URL",
                         e -> e.put("O365_LOGIN_URL", "http://login.microsoftonline.com")),
-                row("an API URL with a query", "O365_API_URL",
-                        e -> e.put("O365_API_URL", "https://manage.office.com/?tenant=contoso")),
-                row("an unknown cloud", "O365_CLOUD", e -> e.put("O365_CLOUD", "china")),
-                row("a tenant domain instead of its GUID", "O365_TENANT_ID",
-                        e -> e.put("O365_TENANT_ID", "contoso.onmicrosoft.com")),
                 row("the secret pasted into the client id", "O365_CLIENT_ID", e -> e.put("O365_CLIENT_ID", SECRET)),
-                row("no tenant id", "O365_TENANT_ID", e -> e.remove("O365_TENANT_ID")),
                 row("no credential", "O365_CLIENT_SECRET", e -> e.remove("O365_CLIENT_SECRET")),
                 row("a duration in words", "O365_POLL_INTERVAL", e -> e.put("O365_POLL_INTERVAL", "every minute")),
-                row("a lookback without a unit", "O365_INITIAL_LOOKBACK", e -> e.put("O365_INITIAL_LOOKBACK", "7")),
-                row("a transaction timeout over the broker's 15 minutes", "KAFKA_TRANSACTION_TIMEOUT",
-                        e -> e.put("KAFKA_TRANSACTION_TIMEOUT", "1h")),
-                row("a port out of range", "O365_MANAGEMENT_PORT", e -> e.put("O365_MANAGEMENT_PORT", "70000")),
-                row("port 0", "O365_MANAGEMENT_PORT", e -> e.put("O365_MANAGEMENT_PORT", "0")),
                 row("a management port another program holds", "O365_MANAGEMENT_PORT",
                         e -> e.put("O365_MANAGEMENT_PORT", String.valueOf(HELD_PORT.getLocalPort()))),
                 row("a management address that is not this machine's", "O365_MANAGEMENT_HOST",
                         e -> e.put("O365_MANAGEMENT_HOST", "192.0.2.1")),
-                row("concurrency 0", "O365_FETCH_CONCURRENCY", e -> e.put("O365_FETCH_CONCURRENCY", "0")),
                 row("a certificate path that is a directory", "O365_CLIENT_CERTIFICATE", e -> {
                     e.remove("O365_CLIENT_SECRET");
                     e.put("O365_CLIENT_CERTIFICATE", System.getProperty("java.io.tmpdir"));
                 }),
-                row("a secret and a certificate", "O365_CLIENT_CERTIFICATE",
-                        e -> e.put("O365_CLIENT_CERTIFICATE", truststore.toString())),
-                row("an unknown content type", "O365_CONTENT_TYPES",
-                        e -> e.put("O365_CONTENT_TYPES", "Audit.Exchange,Audit.Teams")),
-                row("brokers without a port", "KAFKA_BROKERS", e -> e.put("KAFKA_BROKERS", "kafka-1,kafka-2")),
-                row("a proxy without a scheme", "O365_PROXY_URL", e -> e.put("O365_PROXY_URL", "proxy.corp:3128")),
-                row("a tenant name with capitals", "O365_TENANTS", e -> e.put("O365_TENANTS", "Contoso")),
                 row("a tenants file that is not there", "O365_TENANTS_FILE", e -> {
                     e.remove("O365_TENANT_ID");
                     e.put("O365_TENANTS_FILE", "/etc/o365-audit-camel/no-such-tenants.properties");
@@ -111,10 +94,7 @@ class StartupFailuresIT {
                     e.put("O365_TENANTS_FILE", tenantsFile("O365_TENANTS=contoso\n"
                             + "O365_TENANT_CONTOSO_TENANT_ID=contoso.onmicrosoft.com\n"));
                 }),
-                row("a topic prefix with a blank", "O365_TOPIC_PREFIX", e -> e.put("O365_TOPIC_PREFIX", "o365 audit")),
-                row("an unknown election", "O365_CLUSTER", e -> e.put("O365_CLUSTER", "zookeeper")),
                 row("an unknown log format", "O365_LOG_FORMAT", e -> e.put("O365_LOG_FORMAT", "logfmt")),
-                row("an unknown way of tracing", "O365_TRACING", e -> e.put("O365_TRACING", "jaeger")),
                 row("traces to an OTLP endpoint without a scheme", "OTEL_EXPORTER_OTLP_ENDPOINT", e -> {
                     e.put("O365_TRACING", "otlp");
                     e.put("OTEL_EXPORTER_OTLP_ENDPOINT", "otel-collector:4318");
@@ -123,12 +103,6 @@ class StartupFailuresIT {
                     e.put("O365_TRACING", "otlp");
                     e.put("OTEL_EXPORTER_OTLP_HEADERS", "Authorization Bearer " + SECRET);
                 }),
-                row("negative dead-letter retries", "O365_DEADLETTER_MAX_RETRIES",
-                        e -> e.put("O365_DEADLETTER_MAX_RETRIES", "-1")),
-                row("an API retry delay with a unit", "O365_API_RETRY_DELAY_MILLIS",
-                        e -> e.put("O365_API_RETRY_DELAY_MILLIS", "1s")),
-                row("an API response timeout in words", "O365_API_RESPONSE_TIMEOUT",
-                        e -> e.put("O365_API_RESPONSE_TIMEOUT", "two minutes")),
                 row("an unknown Kafka security protocol", "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL",
                         e -> e.put("CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "TLS")),
                 row("SASL without its JAAS configuration", "CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", e -> {
