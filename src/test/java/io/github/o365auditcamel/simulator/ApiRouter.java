@@ -18,9 +18,10 @@ import static io.github.o365auditcamel.simulator.RequestSyntax.queryParameters;
 /**
  * The handler of both listeners: sends a token request to the {@link TokenEndpoint}; counts an API request
  * ({@code /api/v1.0/{tenant}/activity/feed/...}) in the tenant its path names, lets {@link FaultInjection} fault it,
- * checks its method, bearer token, tenant and PublisherIdentifier, and sends it to the endpoint of its operation
- * (subscriptions, listings, blobs; {@code resources/dlpSensitiveTypes} is answered here). Anything else is 404, and an
- * unexpected error 500 AF50000.
+ * checks its method, bearer token (issued here for the Management API's audience, unexpired), tenant and
+ * PublisherIdentifier, and sends it to the endpoint of its operation (subscriptions, listings, blobs;
+ * {@code resources/dlpSensitiveTypes} is answered here). Sends a Microsoft Graph request ({@code /v1.0/...}) to the
+ * {@link GraphRouter}. Anything else is 404, and an unexpected error 500 AF50000.
  */
 final class ApiRouter {
 
@@ -32,10 +33,11 @@ final class ApiRouter {
     private final SubscriptionsEndpoint subscriptions;
     private final ContentListingEndpoint listing;
     private final BlobEndpoint blobs;
+    private final GraphRouter graph;
 
     ApiRouter(SimulatedTenants tenants, IssuedTokens tokens, SimulatorSettings settings, FaultInjection faults,
               TokenEndpoint tokenEndpoint, SubscriptionsEndpoint subscriptions, ContentListingEndpoint listing,
-              BlobEndpoint blobs) {
+              BlobEndpoint blobs, GraphRouter graph) {
         this.tenants = tenants;
         this.tokens = tokens;
         this.settings = settings;
@@ -44,6 +46,7 @@ final class ApiRouter {
         this.subscriptions = subscriptions;
         this.listing = listing;
         this.blobs = blobs;
+        this.graph = graph;
     }
 
     /** Both listeners' handler. */
@@ -70,6 +73,8 @@ final class ApiRouter {
                 if (!faults.inject(ex, counted, op, query)) {
                     api(ex, segs.get(2), op, query, body);
                 }
+            } else if (segs.size() >= 2 && segs.get(0).equals(GraphRouter.VERSION)) {
+                graph.handle(ex, segs.subList(1, segs.size()), query, body);
             } else {
                 notFound(ex);
             }
@@ -121,7 +126,7 @@ final class ApiRouter {
             return;
         }
 
-        // authentication: a bearer token issued here, unexpired
+        // authentication: a bearer token issued here for this API (not for Microsoft Graph), unexpired
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
             apiError(ex, 401, "AF10001",
@@ -129,7 +134,7 @@ final class ApiRouter {
             return;
         }
         IssuedToken token = tokens.get(auth.substring(7).trim());
-        if (token == null) {
+        if (token == null || !token.audience().equals(settings.cloudResource())) {
             unauthorized(ex, "Access token validation failure. Invalid audience or signature.");
             return;
         }

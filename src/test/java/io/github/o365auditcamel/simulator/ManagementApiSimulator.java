@@ -55,7 +55,8 @@ import java.util.Set;
  * {@code subscriptions/start|stop|list} in {@link SubscriptionsEndpoint}; listings and {@code NextPageUri} in
  * {@link ContentListingEndpoint}; blob downloads and {@link BlobFailure}s in {@link BlobEndpoint}; random faults in
  * {@link Faults} and {@link FaultInjection}; held requests in {@link Stall}; a tenant's state in
- * {@link SimulatedTenant}, its blobs, broken and hostile content in {@link TenantContent}.
+ * {@link SimulatedTenant}, its blobs, broken and hostile content in {@link TenantContent}. Microsoft Graph's audit log
+ * query API ({@code /v1.0/security/auditLog/queries}, for records older than this API keeps) in {@link GraphRouter}.
  */
 public final class ManagementApiSimulator implements AutoCloseable {
 
@@ -109,7 +110,9 @@ public final class ManagementApiSimulator implements AutoCloseable {
                 new TokenEndpoint(tenants, tokens, settings, server, mapper),
                 new SubscriptionsEndpoint(mapper),
                 new ContentListingEndpoint(settings, server, faultInjection, mapper),
-                new BlobEndpoint(settings, faultInjection));
+                new BlobEndpoint(settings, faultInjection),
+                new GraphRouter(tenants, tokens, settings, new GraphAuditQueryEndpoint(settings, server, mapper),
+                        new GraphAuditRecordsEndpoint(settings, server, mapper)));
     }
 
     public static SimulatorBuilder builder() {

@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * faults and counters. {@link ManagementApiSimulator#tenant(String)} gives it. Its methods are the simulator's
  * top-level methods that concern one tenant, and behave for this tenant exactly as those do for the primary one
  * (whose {@code SimulatedTenant} they delegate to). Thread-safe.
+ *
+ * <p>Microsoft Graph's audit log query API ({@link GraphRouter}) has its permission, faults and counters here only
+ * (the {@code graph...} methods; {@code sim.tenant(sim.tenantId())} for the primary tenant): they are no part of
+ * the Management API's {@link Faults} or counters.
  */
 public final class SimulatedTenant {
 
@@ -48,6 +52,8 @@ public final class SimulatedTenant {
 
     // ------------------------------------------------------------------ state, read and counted by the endpoints
     final TenantContent content;
+    /** The tenant's audit log as Microsoft Graph's audit log queries see it. */
+    final GraphAuditLog graph;
     final Random faultRandom;          // guarded by itself
     final ConcurrentHashMap<String, String> subscriptions = new ConcurrentHashMap<>(); // type -> enabled|disabled
     final ListingPages<StoredBlob> listings;
@@ -87,6 +93,7 @@ public final class SimulatedTenant {
         this.tokens = tokens;
         long seed = s.seed();
         this.content = new TenantContent(tenantId, tenantDomain, seed, shared, mapper);
+        this.graph = new GraphAuditLog(content, mapper);
         this.listings = new ListingPages<>(shared.pageSize(), shared.shuffleListings(), shared.repeatBlobsInListing(),
                 MAX_PAGE_TOKENS, new Random(seed * 31 + 7));
         this.faultRandom = new Random(seed * 131 + 17);
@@ -388,6 +395,76 @@ public final class SimulatedTenant {
     public int blobFailureCount(String contentId) {
         content.requireBlob(contentId);
         return plannedFailures.failedCount(contentId);
+    }
+
+    // ------------------------------------------------------------------ Microsoft Graph audit log queries
+
+    /**
+     * Graph tokens issued from now on lack the application role {@code AuditLogsQuery.Read.All} (no {@code roles}
+     * claim), as when an admin has not granted it: every audit log query request with such a token is answered 403
+     * Forbidden. A token issued before keeps its role, as Entra's do ({@link #revokeTokens()} makes a client get a new
+     * one).
+     */
+    public void withholdGraphAuditPermission() {
+        graph.withholdPermission(true);
+    }
+
+    /** Graph tokens issued from now on carry {@code AuditLogsQuery.Read.All} again (the default). */
+    public void grantGraphAuditPermission() {
+        graph.withholdPermission(false);
+    }
+
+    /**
+     * The next {@code count} audit log queries this tenant creates (counted from this call) end {@code failed} instead
+     * of {@code succeeded}, at the status GET that finds them done; 0 cancels what is pending.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    public void failNextGraphQueries(int count) {
+        graph.failNextQueries(count);
+    }
+
+    /**
+     * The next {@code count} Graph requests with this tenant's token (counted from this call, any audit log query
+     * request, after the token check) answer 429 TooManyRequests with {@code Retry-After: 1}; 0 cancels what is pending.
+     *
+     * @throws IllegalArgumentException for a negative count
+     */
+    public void throttleNextGraphRequests(int count) {
+        graph.throttleNextRequests(count);
+    }
+
+    /**
+     * Graph requests with this tenant's token, answered or not, throttled ones included (a request without a token
+     * this simulator issued counts in the primary tenant).
+     */
+    public int graphRequestCount() {
+        return graph.requests.get();
+    }
+
+    /** Audit log queries this tenant created (answered 201). */
+    public int graphQueryCount() {
+        return graph.queryCount();
+    }
+
+    /** The filter window of each audit log query this tenant created, in the order they were created. */
+    public List<GraphQueryWindow> graphQueryWindows() {
+        return graph.windows();
+    }
+
+    /** Status GETs of this tenant's audit log queries answered 200. */
+    public int graphStatusPollCount() {
+        return graph.statusPolls.get();
+    }
+
+    /** GETs of pages of this tenant's audit log query records answered 200. */
+    public int graphRecordPageCount() {
+        return graph.recordPages.get();
+    }
+
+    /** Graph requests of this tenant answered 429 by {@link #throttleNextGraphRequests}. */
+    public int graphThrottledCount() {
+        return graph.throttled.get();
     }
 
     @Override

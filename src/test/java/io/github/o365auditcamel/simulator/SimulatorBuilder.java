@@ -43,6 +43,9 @@ public final class SimulatorBuilder {
     private Faults faults = Faults.none();
     private Duration slowResponseDelay = Duration.ofSeconds(5);
     private boolean https = true;
+    private int graphPageSize = 100;
+    private int graphRecordCountLimit = 50_000;
+    private int graphQueryPollsUntilDone = 2;
     private final List<String> playedHosts = new ArrayList<>();
     private final List<X509Certificate> clientCertificates = new ArrayList<>();
     private final List<TenantSpec> tenants = new ArrayList<>();
@@ -253,11 +256,40 @@ public final class SimulatorBuilder {
         return this;
     }
 
+    /**
+     * Records per page of a Graph audit log query's {@code records} (default 100); a request's {@code $top} asks for
+     * fewer.
+     */
+    public SimulatorBuilder graphPageSize(int n) {
+        this.graphPageSize = requireAtLeast(n, 1, "graphPageSize");
+        return this;
+    }
+
+    /**
+     * The most records a Graph audit log query returns (default 50,000): a query that matches more returns the first
+     * ones (by CreationTime, then Id) and says {@code isRecordCountLimitExceeded}; a query's own
+     * {@code recordCountLimit} may ask for fewer.
+     */
+    public SimulatorBuilder graphRecordCountLimit(int n) {
+        this.graphRecordCountLimit = requireAtLeast(n, 1, "graphRecordCountLimit");
+        return this;
+    }
+
+    /**
+     * The status GET of a Graph audit log query that finds it finished (default 2: the first GET says
+     * {@code running}, the second {@code succeeded}); 1 = the first GET already finds it finished.
+     */
+    public SimulatorBuilder graphQueryPollsUntilDone(int n) {
+        this.graphQueryPollsUntilDone = requireAtLeast(n, 1, "graphQueryPollsUntilDone");
+        return this;
+    }
+
     /** @throws IllegalArgumentException when two tenants have the same id or the same domain */
     public ManagementApiSimulator build() {
         SimulatorSettings settings = new SimulatorSettings(stripTrailingSlash(cloudResource), pageSize, tokenLifetime,
                 shuffleListings, repeatBlobsInListing, retention, retentionGrace, recordSizeBytes,
-                duplicateRecordShare, subscriptionsInitiallyEnabled, subscriptionStartInterval, clock);
+                duplicateRecordShare, subscriptionsInitiallyEnabled, subscriptionStartInterval, clock, graphPageSize,
+                graphRecordCountLimit, graphQueryPollsUntilDone);
         return new ManagementApiSimulator(new SimulatorServer(port, https, Set.copyOf(playedHosts)), settings,
                 tenantSettings(), slowResponseDelay);
     }

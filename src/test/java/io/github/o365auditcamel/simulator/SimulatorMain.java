@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * Runs the simulator alone ({@code bin/simulator}), for a collector started by hand: prints its URLs and credentials
- * as the {@code export} lines the collector needs, and serves until Ctrl+C.
+ * as the {@code export} lines the collector needs, and serves until Ctrl+C. The same URLs serve Microsoft Graph's
+ * audit log queries ({@code /v1.0/security/auditLog/queries}, token scope {@code https://graph.microsoft.com/.default}).
  */
 public final class SimulatorMain {
 
@@ -56,7 +57,9 @@ public final class SimulatorMain {
         out.println("Office 365 Management API simulator: http " + simulator.baseUrl() + ", https "
                 + simulator.httpsBaseUrl() + ", tenant " + simulator.tenantId() + ", client " + simulator.clientId()
                 + ", secret " + simulator.clientSecret() + ", server certificate " + certificate + " ("
-                + simulator.recordCount() + " records in " + simulator.blobs().size() + " blobs; Ctrl+C stops it)");
+                + simulator.recordCount() + " records in " + simulator.blobs().size() + " blobs; Graph audit log "
+                + "queries under /v1.0/security/auditLog/queries, scope " + GraphRouter.GRAPH_RESOURCE + "/.default; "
+                + "Ctrl+C stops it)");
         export(out, "O365_LOGIN_URL", simulator.httpsBaseUrl());
         export(out, "O365_TRUSTED_CERTIFICATES", certificate);
         export(out, "O365_API_URL", simulator.baseUrl());

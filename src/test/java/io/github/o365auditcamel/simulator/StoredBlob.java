@@ -56,6 +56,15 @@ final class StoredBlob {
                 && (hostile == null || hostile.kind() == HostileReference.HUGE_RECORD);
     }
 
+    /**
+     * Its records are in the tenant's unified audit log (what Microsoft Graph's audit log queries search): a normal
+     * blob, expired or not, or a HUGE_RECORD reference (its offsets name only its normal records).
+     */
+    boolean inAuditLog() {
+        return poison == null && foreignUri == null
+                && (hostile == null || hostile.kind() == HostileReference.HUGE_RECORD);
+    }
+
     /** Served here from its stored body like any blob (gzip when asked, failures, stalls): not foreign, not hostile. */
     boolean plainBody() {
         return foreignUri == null && (hostile == null || hostile.kind().plainBody());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -106,6 +107,11 @@ final class TenantContent {
     /** The blob with that contentId, or null. */
     StoredBlob get(String contentId) {
         return blobsById.get(contentId);
+    }
+
+    /** Every blob of the tenant (of every content type and kind), in no particular order. */
+    Collection<StoredBlob> storedBlobs() {
+        return blobsById.values();
     }
 
     /** The blobs of that content type by contentCreated, or null when it never had any. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -46,6 +47,12 @@ import static io.github.o365auditcamel.simulator.RequestSyntax.stripTrailingSlas
  * secret's is {@code "1"}). The v2 endpoint accepts the scope {@code <cloudResource>/.default} alone or together with
  * the OpenID scopes {@code openid}, {@code profile} and {@code offline_access}, which MSAL4J always adds and Entra
  * ignores for client credentials.
+ *
+ * <p>Microsoft Graph: the v2 endpoint also accepts the scope {@code https://graph.microsoft.com/.default}, whatever the
+ * cloud resource (Graph's audit log query API exists only in the global cloud). Such a token has the audience
+ * {@code https://graph.microsoft.com} and the role {@code AuditLogsQuery.Read.All}, unless the tenant withholds it
+ * ({@link SimulatedTenant#withholdGraphAuditPermission()}: then no {@code roles} claim at all, as Entra issues a token
+ * of an app that was granted no role). The roles are decided at issue time, as Entra's are.
  *
  * <p>Simplifications: no instance or OpenID discovery endpoints, no check of a client certificate's validity dates or
  * of a reused {@code jti}.
@@ -128,6 +135,7 @@ final class TokenEndpoint {
             missingParameter(ex, "client_id");
             return;
         }
+        String audience = settings.cloudResource();
         if (v2) {
             if (form.containsKey("resource")) {
                 aadError(ex, 400, "invalid_request", 901002, "The 'resource' request parameter is not supported.");
@@ -138,7 +146,8 @@ final class TokenEndpoint {
                 missingParameter(ex, "scope");
                 return;
             }
-            if (!isClientCredentialsScope(scope)) {
+            audience = clientCredentialsResource(scope);
+            if (audience == null) {
                 aadError(ex, 400, "invalid_scope", 70011, "The provided request must include a 'scope' input parameter. "
                         + "The provided value for the input parameter 'scope' is not valid. The scope " + scope
                         + " is not valid. Client credential flows must have a scope value with /.default suffixed to "
@@ -197,8 +206,12 @@ final class TokenEndpoint {
         Instant now = settings.now();
         Duration tokenLifetime = settings.tokenLifetime();
         long lifetimeSeconds = Math.max(0, tokenLifetime.toSeconds());
-        String accessToken = newAccessToken(now, t, certificate);
-        tokens.issue(accessToken, new IssuedToken(t.tenantId(), now.plus(tokenLifetime).toEpochMilli()), now);
+        List<String> roles = audience.equals(GraphRouter.GRAPH_RESOURCE)
+                ? (t.graph.permissionGranted() ? List.of(GraphRouter.AUDIT_ROLE) : List.of())
+                : List.of("ActivityFeed.Read", "ActivityFeed.ReadDlp", "ServiceHealth.Read");
+        String accessToken = newAccessToken(now, t, certificate, audience, roles);
+        tokens.issue(accessToken, new IssuedToken(t.tenantId(), now.plus(tokenLifetime).toEpochMilli(), audience, roles),
+                now);
         if (certificate) {
             t.certificateTokens.incrementAndGet();
         }
@@ -219,20 +232,26 @@ final class TokenEndpoint {
     }
 
     /**
-     * The v2 scope of client credentials: {@code <cloudResource>/.default}, alone or with the OpenID scopes
-     * {@code openid}, {@code profile} and {@code offline_access} (MSAL4J adds all three to every request, Entra
-     * ignores them for client credentials).
+     * The resource of a v2 client-credentials scope: {@code <cloudResource>/.default} or
+     * {@code https://graph.microsoft.com/.default}, alone or with the OpenID scopes {@code openid}, {@code profile} and
+     * {@code offline_access} (MSAL4J adds all three to every request, Entra ignores them for client credentials);
+     * null for any other scope, or for two resources at once.
      */
-    private boolean isClientCredentialsScope(String scope) {
+    private String clientCredentialsResource(String scope) {
+        String resource = null;
         int resources = 0;
         for (String s : scope.trim().split("\\s+")) {
             if (s.equals(settings.cloudResource() + "/.default")) {
+                resource = settings.cloudResource();
+                resources++;
+            } else if (s.equals(GraphRouter.GRAPH_RESOURCE + "/.default")) {
+                resource = GraphRouter.GRAPH_RESOURCE;
                 resources++;
             } else if (!OPENID_SCOPES.contains(s)) {
-                return false;
+                return null;
             }
         }
-        return resources == 1;
+        return resources == 1 ? resource : null;
     }
 
     /**
@@ -309,10 +328,12 @@ final class TokenEndpoint {
     }
 
     /**
-     * An unsigned-looking JWT with the claims of an app-only manage.office.com token for t's app; validated by lookup
-     * only. {@code appidacr} tells how the app authenticated: "1" with a secret, "2" with a certificate.
+     * An unsigned-looking JWT with the claims of an app-only token for t's app, for that audience and with those roles
+     * (no {@code roles} claim when none); validated by lookup only. {@code appidacr} tells how the app authenticated:
+     * "1" with a secret, "2" with a certificate.
      */
-    private String newAccessToken(Instant now, SimulatedTenant t, boolean certificate) {
+    private String newAccessToken(Instant now, SimulatedTenant t, boolean certificate, String audience,
+                                  List<String> roles) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         ObjectNode header = mapper.createObjectNode();
         header.put("typ", "JWT");
@@ -321,7 +342,7 @@ final class TokenEndpoint {
         header.put("kid", "c2ltdWxhdG9yLWtleQ");
         ObjectNode claims = mapper.createObjectNode();
         long iat = now.getEpochSecond();
-        claims.put("aud", settings.cloudResource());
+        claims.put("aud", audience);
         claims.put("iss", "https://sts.windows.net/" + t.tenantId() + "/");
         claims.put("iat", iat);
         claims.put("nbf", iat);
@@ -333,10 +354,10 @@ final class TokenEndpoint {
         String servicePrincipal = t == tenants.primary() ? "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
                 : UUID.nameUUIDFromBytes(RecordFactory.utf8("service-principal:" + t.tenantId())).toString();
         claims.put("oid", servicePrincipal);
-        ArrayNode roles = claims.putArray("roles");
-        roles.add("ActivityFeed.Read");
-        roles.add("ActivityFeed.ReadDlp");
-        roles.add("ServiceHealth.Read");
+        if (!roles.isEmpty()) {
+            ArrayNode roleClaim = claims.putArray("roles");
+            roles.forEach(roleClaim::add);
+        }
         claims.put("sub", servicePrincipal);
         claims.put("tid", t.tenantId());
         byte[] uti = new byte[16];
