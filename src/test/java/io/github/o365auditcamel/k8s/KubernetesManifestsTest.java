@@ -34,7 +34,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * the pod runs locked down, and the second-tenant overlay renders objects of its own. The StatefulSet's identity,
  * spreading and disruption budget: {@link KubernetesWorkloadTest}; the NetworkPolicies:
  * {@link KubernetesNetworkPolicyTest}; the components: {@link KubernetesMonitoringTest},
- * {@link KubernetesStrimziTest}. Skipped, saying so, where kubectl is missing.
+ * {@link KubernetesStrimziTest}; the setup check's Job: {@link KubernetesSetupCheckTest}. Skipped, saying so, where
+ * kubectl is missing.
  */
 class KubernetesManifestsTest {
 
