@@ -156,8 +156,9 @@ public class GapRepairs extends ServiceSupport {
                     + " to " + end + " ended " + query.status() + "; it is asked again in "
                     + FAILED_QUERY_PAUSE.toMinutes() + " minute(s)", -1);
         }
-        if (query.limitExceeded() && stretch.compareTo(SHORTEST_STRETCH) > 0) {
-            Duration half = Duration.between(start, end).dividedBy(2);
+        if (query.limitExceeded() && Duration.between(start, end).compareTo(SHORTEST_STRETCH) > 0) {
+            // whole seconds, as CreationTime is served: a stretch's bounds are exactly those of the records it owns
+            Duration half = Duration.ofSeconds(Duration.between(start, end).getSeconds() / 2);
             stretches.put(task.key(), half.compareTo(SHORTEST_STRETCH) < 0 ? SHORTEST_STRETCH : half);
             tenant.metrics().gapQuery(contentType, "split");
             LOG.info("{} {}: the audit log query of {} to {} matched more than {} records; asking for {} at a time",

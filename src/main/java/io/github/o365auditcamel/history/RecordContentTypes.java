@@ -46,6 +46,23 @@ public final class RecordContentTypes {
     }
 
     /**
+     * A record type as Graph's {@code auditLogRecordType} spells it: lower camel case, a leading acronym lowered whole
+     * ({@code ExchangeItem} is {@code exchangeItem}, {@code DLPEndpoint} {@code dlpEndpoint}, {@code CRM} {@code crm}).
+     */
+    static String graphName(String name) {
+        int capitals = 0;
+        while (capitals < name.length() && Character.isUpperCase(name.charAt(capitals))) {
+            capitals++;
+        }
+        if (capitals <= 1 || capitals == name.length()) {
+            int lowered = Math.max(capitals, 1);
+            return name.substring(0, lowered).toLowerCase(Locale.ROOT) + name.substring(lowered);
+        }
+        // the last capital of the run starts the next word
+        return name.substring(0, capitals - 1).toLowerCase(Locale.ROOT) + name.substring(capitals - 1);
+    }
+
+    /**
      * Graph's {@code recordTypeFilters} for a content type: the names of its record types as Graph spells them
      * ({@code exchangeItem}); empty for Audit.General, whose query asks for every type, so that a type newer than the
      * table is not missed (the records of other content types are then left out one by one).
@@ -58,7 +75,7 @@ public final class RecordContentTypes {
         for (int type = 0; type <= RecordTypes.highest(); type++) {
             String name = RecordTypes.nameOf(type);
             if (name != null && ofName(name).equals(contentType)) {
-                filters.add(Character.toLowerCase(name.charAt(0)) + name.substring(1));
+                filters.add(graphName(name));
             }
         }
         return filters;

@@ -188,7 +188,10 @@ public class BlobPublisher {
                 metrics.recordsDeadLettered(contentType, oversized);
             }
             if (toGraph > 0) {
+                // only the blobs of the first hours after a gap: records created before the Management API resumed
                 metrics.recordsLeftToGapRepair(contentType, toGraph);
+                LOG.info("{}: blob {}: {} of its records were created in a gap repaired through Microsoft Graph, which"
+                        + " publishes them; {} published from the blob", contentType, contentId, toGraph, records);
             }
             exchange.setVariable(ExchangeVariables.RECORD_COUNT, records);
             exchange.setVariable(ExchangeVariables.DUPLICATE_COUNT, duplicates);

@@ -32,7 +32,10 @@ class RecordContentTypesTest {
         assertFalse(exchange.contains("complianceDLPExchange"), "DLP.All's");
         assertFalse(exchange.contains("sharePointFileOperation"));
         assertTrue(RecordContentTypes.graphFilters("DLP.All").containsAll(List.of("complianceDLPExchange",
-                "complianceDLPSharePoint", "dLPEndpoint")));
+                "complianceDLPSharePoint", "dlpEndpoint")));
+        assertEquals("mipLabel", RecordContentTypes.graphName("MIPLabel"));
+        assertEquals("crm", RecordContentTypes.graphName("CRM"));
+        assertEquals("oneDrive", RecordContentTypes.graphName("OneDrive"));
         assertEquals(List.of(), RecordContentTypes.graphFilters("Audit.General"));
     }
 }
