@@ -97,7 +97,10 @@ class SetupCheckIT {
     @Test
     void allGoodEveryLineOk() throws Exception {
         Map<String, String> env = environment();
+        env.put("O365_GAP_REPAIR", "graph");
+        env.put("O365_GRAPH_URL", simulator.baseUrl());
         String output = check(env, 0);
+        assertLine(output, "gap repair", "OK", "AuditLogsQuery.Read.All");
         assertLine(output, "settings", "OK", "1 tenant");
         assertLine(output, "token", "OK", simulator.clientId());
         assertLine(output, "api", "OK", "subscriptions/list");
@@ -127,15 +130,22 @@ class SetupCheckIT {
     }
 
     @Test
-    void withheldPermission() throws Exception {
+    void withheldPermissions() throws Exception {
         simulator.withholdPermission("DLP.All");
+        simulator.tenant(simulator.tenantId()).withholdGraphAuditPermission();
         try {
-            String output = check(environment(), 1);
+            Map<String, String> env = environment();
+            env.put("O365_GAP_REPAIR", "graph");
+            env.put("O365_GRAPH_URL", simulator.baseUrl());
+            String output = check(env, 1);
             assertLine(output, "subscription DLP.All", "FAIL", "AF10001: the app lacks ActivityFeed.ReadDlp");
             assertLine(output, "subscription Audit.Exchange", "OK", "enabled");
-            assertEquals(java.util.Set.of("subscription DLP.All"), failed(output), output);
+            assertLine(output, "gap repair", "FAIL", "the app lacks Microsoft Graph's application permission"
+                    + " AuditLogsQuery.Read.All");
+            assertEquals(java.util.Set.of("subscription DLP.All", "gap repair"), failed(output), output);
         } finally {
             simulator.grantPermission("DLP.All");
+            simulator.tenant(simulator.tenantId()).grantGraphAuditPermission();
         }
     }
 
