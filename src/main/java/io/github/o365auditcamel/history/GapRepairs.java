@@ -13,9 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.o365auditcamel.config.CollectorSettings;
-import io.github.o365auditcamel.fetch.AuditRecord;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.publish.AuditRecordHeaders;
 import io.github.o365auditcamel.publish.TransactionalProducers;
@@ -48,11 +46,7 @@ import org.slf4j.LoggerFactory;
 public class GapRepairs extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(GapRepairs.class);
-    static final Duration LONGEST_STRETCH = Duration.ofDays(1);
-    static final Duration SHORTEST_STRETCH = Duration.ofSeconds(1);
     private static final Duration FAILED_QUERY_PAUSE = Duration.ofMinutes(1);
-    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(30);
-    private static final Duration LONGEST_STATUS_PAUSE = Duration.ofSeconds(30);
     /** How long one gap's repair goes on before the others have their turn. */
     static final long TURN_SECONDS = 30;
 
@@ -69,7 +63,7 @@ public class GapRepairs extends ServiceSupport {
     private final KafkaClientSettings kafka;
     private final Clock clock;
     private final Map<String, KafkaProducer<String, byte[]>> open = new ConcurrentHashMap<>();
-    private final Map<String, Duration> stretches = new ConcurrentHashMap<>();
+    private final GraphStretches stretches;
     private final Map<String, Set<String>> publishedBefore = new ConcurrentHashMap<>();
     private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
@@ -81,6 +75,7 @@ public class GapRepairs extends ServiceSupport {
         this.producers = producers;
         this.kafka = kafka;
         this.clock = clock;
+        this.stretches = new GraphStretches(clock);
     }
 
     /** The gaps not repaired yet of the tenants this instance lists, whose repair is on and not paused. */
@@ -89,6 +84,9 @@ public class GapRepairs extends ServiceSupport {
         List<Task> due = new ArrayList<>();
         for (Tenant tenant : tenants.all()) {
             if (!tenant.settings().gapRepair().enabled() || !lists.test(tenant.name())) {
+                // another instance lists it now (or it repairs no gaps): its producers are that instance's to make
+                List.copyOf(open.keySet()).stream().filter(key -> key.startsWith(tenant.name() + "|"))
+                        .forEach(key -> closeProducer(key));
                 continue;
             }
             for (String contentType : tenant.settings().contentTypes()) {
@@ -142,42 +140,35 @@ public class GapRepairs extends ServiceSupport {
         String contentType = task.contentType();
         Set<String> inKafka = publishedBefore.computeIfAbsent(task.key(), key -> PublishedRecordIds.of(kafka,
                 topicsOf(settings, contentType), settings.tenantId(), gap));
-        Duration stretch = stretches.getOrDefault(task.key(), LONGEST_STRETCH);
         Instant start = gap.repairedTo();
-        Instant end = start.plus(stretch).isAfter(gap.to()) ? gap.to() : start.plus(stretch);
-        GraphAuditQueries graph = tenant.graphQueries();
-        String id = graph.create("o365-audit-camel gap repair " + tenant.name() + " " + contentType + " " + start
-                + " to " + end, start, end, RecordContentTypes.graphFilters(contentType),
-                settings.gapRepair().queryLimit());
-        GraphAuditQueries.Query query = awaitQuery(graph, id);
-        if (query.failed()) {
+        Instant end = stretches.end(task.key(), start, gap.to());
+        int limit = settings.gapRepair().queryLimit();
+        GraphAuditQueries.Query query;
+        try {
+            query = stretches.query(tenant.graphQueries(), task.key(), "o365-audit-camel gap repair " + tenant.name()
+                    + " " + contentType + " " + start + " to " + end, contentType, start, end, limit);
+        } catch (GraphQueryException e) {
             tenant.metrics().gapQuery(contentType, "failed");
-            throw new GraphQueryException(tenant.name() + " " + contentType + ": the audit log query of " + start
-                    + " to " + end + " ended " + query.status() + "; it is asked again in "
-                    + FAILED_QUERY_PAUSE.toMinutes() + " minute(s)", -1);
+            throw new GraphQueryException(tenant.name() + " " + contentType + ": " + e.getMessage()
+                    + "; it is asked again in " + FAILED_QUERY_PAUSE.toMinutes() + " minute(s)", e.status());
         }
-        if (query.limitExceeded() && Duration.between(start, end).compareTo(SHORTEST_STRETCH) > 0) {
-            // whole seconds, as CreationTime is served: a stretch's bounds are exactly those of the records it owns
-            Duration half = Duration.ofSeconds(Duration.between(start, end).getSeconds() / 2);
-            stretches.put(task.key(), half.compareTo(SHORTEST_STRETCH) < 0 ? SHORTEST_STRETCH : half);
+        if (query == null) {
             tenant.metrics().gapQuery(contentType, "split");
             LOG.info("{} {}: the audit log query of {} to {} matched more than {} records; asking for {} at a time",
-                    tenant.name(), contentType, start, end, settings.gapRepair().queryLimit(),
-                    stretches.get(task.key()));
+                    tenant.name(), contentType, start, end, limit, stretches.length(task.key()));
             return;
         }
         if (query.limitExceeded()) {
             LOG.warn("{} {}: CONTENT MAY BE MISSING. The audit log query of the one second {} matched more than {}"
-                    + " records; publishing the {} it returned", tenant.name(), contentType, start,
-                    settings.gapRepair().queryLimit(), query.approximateCount());
+                    + " records; publishing the {} it returned", tenant.name(), contentType, start, limit,
+                    query.approximateCount());
         }
-        Published published = publish(tenant, task, gap, end, id, inKafka, producer);
+        Published published = publish(tenant, task, gap, start, end, query.id(), inKafka, producer);
         Gap progress = gap.repairedTo(end, published.sent);
         tenant.stateStore().rememberGap(progress);
         tenant.metrics().gapQuery(contentType, "succeeded");
         tenant.metrics().gapRepaired(contentType, published.sent, published.inKafka);
-        stretches.put(task.key(), stretch.multipliedBy(2).compareTo(LONGEST_STRETCH) > 0 ? LONGEST_STRETCH
-                : stretch.multipliedBy(2));
+        stretches.wentWell(task.key());
         double hours = Duration.between(gap.from(), gap.to()).toMinutes() / 60.0;
         double done = Duration.between(gap.from(), end).toMinutes() / 60.0;
         LOG.info("{} {}: gap repair through Microsoft Graph: {} records created from {} to {} published ({} already"
@@ -194,8 +185,8 @@ public class GapRepairs extends ServiceSupport {
     private record Published(long sent, long inKafka) {
     }
 
-    private Published publish(Tenant tenant, Task task, Gap gap, Instant end, String queryId, Set<String> inKafka,
-            KafkaProducer<String, byte[]> producer) {
+    private Published publish(Tenant tenant, Task task, Gap gap, Instant start, Instant end, String queryId,
+            Set<String> inKafka, KafkaProducer<String, byte[]> producer) {
         CollectorSettings settings = tenant.settings();
         String contentType = task.contentType();
         List<Header> headers = List.of(
@@ -205,41 +196,25 @@ public class GapRepairs extends ServiceSupport {
                 header("o365.instanceId", settings.instanceId()),
                 header("o365.source", "graph"),
                 header("o365.gap", gap.from() + "/" + gap.to()));
-        Gap stretch = new Gap(contentType, gap.repairedTo(), end, gap.repairedTo(), gap.publishedBefore(), 0);
-        Predicate<String> inStretch = Gap.owner(List.of(stretch));
         String topic = settings.topicFor(contentType);
         Set<String> sent = new HashSet<>();
-        long known = 0;
-        GraphAuditQueries graph = tenant.graphQueries();
+        long[] known = {0};
         producer.beginTransaction();
         try {
-            GraphAuditQueries.Page page = graph.firstPage(queryId);
-            while (true) {
-                for (JsonNode entry : page.records()) {
-                    AuditRecord record = GraphRecords.of(entry);
-                    if (record == null || !inStretch.test(record.creationTime())
-                            || !RecordContentTypes.of(record.recordType()).equals(contentType)) {
-                        continue;
-                    }
-                    if (inKafka.contains(record.id()) || !sent.add(record.id())) {
-                        known++;
-                        continue;
-                    }
-                    if (record.size() > settings.limits().maxRecordBytes()) {
-                        LOG.warn("{} {}: record {} found through Graph is {} bytes, longer than O365_MAX_RECORD_BYTES;"
-                                + " not published", tenant.name(), contentType, record.id(), record.size());
-                        continue;
-                    }
-                    String routed = settings.routingRules().isEmpty() ? null
-                            : settings.routingRules().topicFor(record);
-                    producer.send(new ProducerRecord<>(routed == null ? topic : routed, null, record.id(),
-                            record.json(), AuditRecordHeaders.of(record, headers)));
+            GraphStretches.records(tenant.graphQueries(), queryId, contentType, start, end, record -> {
+                if (inKafka.contains(record.id()) || !sent.add(record.id())) {
+                    known[0]++;
+                    return;
                 }
-                if (page.nextLink() == null) {
-                    break;
+                if (record.size() > settings.limits().maxRecordBytes()) {
+                    LOG.warn("{} {}: record {} found through Graph is {} bytes, longer than O365_MAX_RECORD_BYTES;"
+                            + " not published", tenant.name(), contentType, record.id(), record.size());
+                    return;
                 }
-                page = graph.page(page.nextLink());
-            }
+                String routed = settings.routingRules().isEmpty() ? null : settings.routingRules().topicFor(record);
+                producer.send(new ProducerRecord<>(routed == null ? topic : routed, null, record.id(), record.json(),
+                        AuditRecordHeaders.of(record, headers)));
+            });
             producer.send(tenant.stateStore().gapMarker(gap.repairedTo(end, sent.size())));
             producer.commitTransaction();
         } catch (KafkaException e) {
@@ -254,25 +229,7 @@ public class GapRepairs extends ServiceSupport {
             }
             throw e;
         }
-        return new Published(sent.size(), known);
-    }
-
-    /** Reads the query's status until it ended, waiting a little longer each time, for at most half an hour. */
-    private GraphAuditQueries.Query awaitQuery(GraphAuditQueries graph, String id) throws InterruptedException {
-        Instant deadline = clock.instant().plus(QUERY_TIMEOUT);
-        Duration pause = Duration.ofMillis(200);
-        while (true) {
-            GraphAuditQueries.Query query = graph.get(id);
-            if (query.succeeded() || query.failed()) {
-                return query;
-            }
-            if (clock.instant().isAfter(deadline)) {
-                return new GraphAuditQueries.Query(id, "failed", false, -1);
-            }
-            Thread.sleep(pause.toMillis());
-            pause = pause.multipliedBy(2).compareTo(LONGEST_STATUS_PAUSE) > 0 ? LONGEST_STATUS_PAUSE
-                    : pause.multipliedBy(2);
-        }
+        return new Published(sent.size(), known[0]);
     }
 
     /** The topics where the content type's records may have gone: its own, and the routing rules'. */
@@ -290,13 +247,17 @@ public class GapRepairs extends ServiceSupport {
 
     private void finished(Task task) {
         closeProducer(task);
-        stretches.remove(task.key());
+        stretches.forget(task.key());
         publishedBefore.remove(task.key());
         pausedUntil.remove(task.key());
     }
 
     private void closeProducer(Task task) {
-        KafkaProducer<String, byte[]> producer = open.remove(task.key());
+        closeProducer(task.key());
+    }
+
+    private void closeProducer(String key) {
+        KafkaProducer<String, byte[]> producer = open.remove(key);
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

@@ -241,7 +241,12 @@ public class KafkaStateStore extends ServiceSupport {
     }
 
     void rememberGap(String tenantId, Gap gap) {
-        gaps.put(gapKey(tenantId, gap), gap);
+        gaps.merge(gapKey(tenantId, gap), gap, KafkaStateStore::furthest);
+    }
+
+    /** A gap's progress only moves forward. */
+    private static Gap furthest(Gap known, Gap read) {
+        return read.repairedTo().isBefore(known.repairedTo()) ? known : read;
     }
 
     Optional<Instant> lastMarked(String tenantId) {
@@ -423,7 +428,8 @@ public class KafkaStateStore extends ServiceSupport {
             if (gap == null) {
                 gaps.remove(key);
             } else {
-                gaps.put(key, gap);
+                // a read that began before this instance's last commit brings an older progress: never back
+                gaps.merge(key, gap, KafkaStateStore::furthest);
             }
             return;
         }
