@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import io.github.o365auditcamel.kafka.ConsumerPositions;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.state.Gap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,7 +82,7 @@ public final class PublishedRecordIds {
             consumer.assign(end.keySet());
             start.forEach(consumer::seek);
             Instant deadline = Instant.now().plus(READ_TIMEOUT);
-            while (!reached(consumer, end)) {
+            while (!ConsumerPositions.reached(consumer, end)) {
                 if (Instant.now().isAfter(deadline)) {
                     throw new GraphQueryException("reading back the records published before the gap took longer than "
                             + READ_TIMEOUT.toMinutes() + " minutes", -1);
@@ -101,14 +102,5 @@ public final class PublishedRecordIds {
             }
         }
         return ids;
-    }
-
-    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

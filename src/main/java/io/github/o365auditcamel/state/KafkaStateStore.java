@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import io.github.o365auditcamel.config.CollectorSettings;
+import io.github.o365auditcamel.kafka.ConsumerPositions;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
 import io.github.o365auditcamel.listing.ListingWindows;
 import org.apache.camel.support.service.ServiceSupport;
@@ -361,18 +362,18 @@ public class KafkaStateStore extends ServiceSupport {
         }
         try {
             Map<TopicPartition, Long> end = highWatermarks(admin, partitions);
-            if (reachedEnd(reader, end)) {
+            if (ConsumerPositions.reached(reader, end)) {
                 return;
             }
             Instant started = clock.instant();
             Instant deadline = started.plus(settleTimeout);
             boolean warned = false;
-            while (!reachedEnd(reader, end)) {
+            while (!ConsumerPositions.reached(reader, end)) {
                 for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(100))) {
                     apply(record.key(), record.value(), record.timestamp());
                 }
                 if (!warned && clock.instant().isAfter(started.plusSeconds(5))
-                        && !reachedEnd(reader, end)) {
+                        && !ConsumerPositions.reached(reader, end)) {
                     LOG.info("State topic {}: waiting for a transaction left open by a stopped instance to be settled"
                             + " (at most {} s)", topic, settleTimeout.toSeconds());
                     warned = true;
@@ -401,15 +402,6 @@ public class KafkaStateStore extends ServiceSupport {
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .forEach((tp, info) -> end.put(tp, info.offset()));
         return end;
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void apply(String key, String value, long timestamp) {

@@ -8,8 +8,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,22 +31,7 @@ class SimulatorApiAuthenticationTest extends SimulatorTestSupport {
     @Test
     void expiredTokenIsRejected() throws Exception {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        Clock clock = SimulatorGraphTestSupport.clock(now);
         try (ManagementApiSimulator s = ManagementApiSimulator.builder().clock(clock).blobsPerContentType(1).recordsPerBlob(1)
                 .subscriptionsInitiallyEnabled(true).tokenLifetime(Duration.ofMinutes(10)).build()) {
             s.start();
