@@ -10,6 +10,7 @@ import java.util.List;
 import io.github.o365auditcamel.check.SetupCheck;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
+import io.github.o365auditcamel.history.ReplayCommand;
 import io.github.o365auditcamel.config.LogFormat;
 import io.github.o365auditcamel.config.StartupProperties;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
@@ -61,6 +62,15 @@ public final class Application {
             new SetupCheck(Application::refuse).addTo(main);
             System.exit(main.run(java.util.Arrays.stream(args).filter(a -> !a.equals(SetupCheck.ARGUMENT))
                     .toArray(String[]::new)));
+        }
+        // --replay: a replay asked for (or cancelled) in the state topic, for the running collector; nothing collected
+        if (List.of(args).contains(ReplayCommand.ARGUMENT)) {
+            try {
+                new ReplayCommand(args, Application::refuse).addTo(main);
+            } catch (RuntimeException e) {
+                refuse(e);
+            }
+            System.exit(main.run(new String[0]));
         }
         main.addMainListener(new SettingsCheck());
         try {

@@ -20,6 +20,7 @@ import io.github.o365auditcamel.cluster.ListingLeadership;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.history.GapRepairs;
 import io.github.o365auditcamel.history.GraphAuditQueries;
+import io.github.o365auditcamel.history.Replays;
 import io.github.o365auditcamel.config.InvalidSettingException;
 import io.github.o365auditcamel.fetch.BlobFailures;
 import io.github.o365auditcamel.fetch.BlobRecordStreamer;
@@ -195,6 +196,10 @@ public class CollectorConfiguration implements CamelConfiguration {
         GapRepairs gapRepairs = new GapRepairs(tenants, schedule::lists, producers, kafka, Clock.systemUTC());
         registry.bind("gapRepairs", gapRepairs);
         context.addService(gapRepairs, true, true);
+        // replays operators ask for (bin/replay), run by the instance that lists their tenant
+        Replays replays = new Replays(tenants, schedule::lists, producers, streamer, context, Clock.systemUTC());
+        registry.bind("replays", replays);
+        context.addService(replays, true, true);
         registry.bind("subscriptionTable", subscriptionTable);
         registry.bind("pollReport", new PollReport(name -> tenants.get(name).stateStore(),
                 name -> tenants.get(name).metrics()::freshness));

@@ -240,6 +240,12 @@ public class CollectorMetrics {
                 .tag(TENANT, tenant).tag(CONTENT_TYPE, contentType).register(registry).increment(records);
     }
 
+    /** Records published again by replays ({@code o365_replay_records_total}). */
+    public void recordsReplayed(long records) {
+        Counter.builder("o365.replay.records").description("Records published again by replays (bin/replay)")
+                .tag(TENANT, tenant).register(registry).increment(records);
+    }
+
     /** One Microsoft Graph audit log query of a gap repair: {@code succeeded}, {@code split}, {@code failed}. */
     public void gapQuery(String contentType, String outcome) {
         Counter.builder("o365.gap.queries").description("Microsoft Graph audit log queries of gap repairs, by outcome")

@@ -135,6 +135,8 @@ public final class ExchangeVariables {
      * {@code BlobPublisher}.
      */
     public static final String DEAD_LETTER_COUNT = "deadLetterCount";
+    /** What reads the response of a replay's API call while it is open (route {@code replay-api-read}). */
+    public static final String REPLAY_RESPONSE_READER = "replayResponseReader";
 
     private ExchangeVariables() {
     }

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * One store per instance, whatever the number of tenants: one reader, one admin client and one producer. Every key
  * names its tenant ({@code cursor|<tenant id>|<content type>}, {@code done|<tenant id>|<contentId>},
  * {@code retry|<tenant id>|<contentId>}, {@code start|<tenant id>|requested}, and the gaps repaired through Graph,
- * {@code gap|<tenant id>|<content type>@<from>}); each tenant sees its own entries through its {@link TenantState}.
+ * {@code gap|<tenant id>|<content type>@<from>}, the replays an operator asked for and cancelled,
+ * {@code replay|<tenant id>|<id>} and {@code cancel|<tenant id>|<id>}); each tenant sees its own entries through its {@link TenantState}.
  * <p>
  * Several instances share it: the listing leader moves the cursors, and every instance's fetchers mark blobs handled.
  * So before each answer the store reads what others wrote since ({@link #catchUp}): up to the topic's end as it was
@@ -75,6 +77,10 @@ public class KafkaStateStore extends ServiceSupport {
     private final Map<String, Instant> subscriptionStarts = new ConcurrentHashMap<>();
     /** by key ({@code gap|<tenant id>|<content type>@<from>}): the gaps found, repaired or not */
     private final Map<String, Gap> gaps = new ConcurrentHashMap<>();
+    /** by key ({@code replay|<tenant id>|<id>}): the replays asked for, and their progress */
+    private final Map<String, Replay> replays = new ConcurrentHashMap<>();
+    /** the keys ({@code cancel|<tenant id>|<id>}) of the replays an operator cancelled */
+    private final Set<String> cancels = ConcurrentHashMap.newKeySet();
     /** by tenant id: the Kafka timestamp of its last checkpoint or handled-blob marker read from the topic */
     private final Map<String, Long> lastMarked = new ConcurrentHashMap<>();
     private KafkaProducer<String, String> producer;
@@ -250,6 +256,35 @@ public class KafkaStateStore extends ServiceSupport {
         return read.repairedTo().isBefore(known.repairedTo()) ? known : read;
     }
 
+    List<Replay> replays(String tenantId) {
+        String prefix = "replay|" + tenantId + "|";
+        List<Replay> of = new ArrayList<>();
+        replays.forEach((key, replay) -> {
+            if (key.startsWith(prefix)) {
+                of.add(replay);
+            }
+        });
+        return of;
+    }
+
+    ProducerRecord<String, byte[]> replayMarker(String tenantId, Replay replay) {
+        return new ProducerRecord<>(topic, "replay|" + tenantId + "|" + replay.id(),
+                replay.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    void rememberReplay(String tenantId, Replay replay) {
+        replays.merge("replay|" + tenantId + "|" + replay.id(), replay, KafkaStateStore::furthest);
+    }
+
+    boolean replayCancelled(String tenantId, String id) {
+        return cancels.contains("cancel|" + tenantId + "|" + id);
+    }
+
+    /** A replay progresses only forward. */
+    private static Replay furthest(Replay known, Replay read) {
+        return read.advance() < known.advance() ? known : read;
+    }
+
     Optional<Instant> lastMarked(String tenantId) {
         Long at = lastMarked.get(tenantId);
         return at == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
@@ -414,6 +449,23 @@ public class KafkaStateStore extends ServiceSupport {
         }
         if (value != null && (parts[0].equals("done") || parts[0].equals("cursor"))) {
             lastMarked.merge(parts[1], timestamp, Math::max);
+        }
+        if (parts[0].equals("replay")) {
+            Replay replay = value == null ? null : Replay.parse(value);
+            if (replay == null) {
+                replays.remove(key);
+            } else {
+                replays.merge(key, replay, KafkaStateStore::furthest);
+            }
+            return;
+        }
+        if (parts[0].equals("cancel")) {
+            if (value == null) {
+                cancels.remove(key);
+            } else {
+                cancels.add(key);
+            }
+            return;
         }
         if (parts[0].equals("gap")) {
             Gap gap = value == null ? null : Gap.parse(value);

@@ -148,4 +148,24 @@ public final class TenantState implements CheckpointStore {
     public void catchUp() {
         store.catchUp();
     }
+
+    /** The replays asked for, as this instance last read or wrote them. */
+    public List<Replay> replays() {
+        return store.replays(tenantId);
+    }
+
+    /** The replay's progress, to send in the transaction of the records that made it. */
+    public ProducerRecord<String, byte[]> replayMarker(Replay replay) {
+        return store.replayMarker(tenantId, replay);
+    }
+
+    /** After the transaction with {@link #replayMarker} committed. */
+    public void rememberReplay(Replay replay) {
+        store.rememberReplay(tenantId, replay);
+    }
+
+    /** Whether an operator cancelled the replay, as this instance last read the state topic. */
+    public boolean replayCancelled(String id) {
+        return store.replayCancelled(tenantId, id);
+    }
 }
