@@ -53,7 +53,8 @@ record BenchmarkResult(int tenants, BenchTenants.Startup startup, Cpu cpu, long 
         md.append(largeBlob ? "# Benchmark: one large blob\n\n" : "# Benchmarks\n\n");
         md.append("The collector's throughput benchmark (issue 7); [profile.md](profile.md) says where the time goes,"
                 + " [benchmarks-tenants.md](benchmarks-tenants.md) what each tenant costs,"
-                + " [benchmarks-record-headers.md](benchmarks-record-headers.md) what the record headers cost."
+                + " [benchmarks-record-headers.md](benchmarks-record-headers.md) what the record headers and routing"
+                + " rules cost per record (284 and 114 to 269 ns, against 116 µs of CPU a record all counted)."
                 + " Run it with\n\n");
         md.append("```\nbench/run.sh                  # defaults: 5 content types x 40 blobs x 1,000 records of"
                 + " ~2 KB\nBENCH_BLOBS=10 BENCH_RECORDS=500 BENCH_RECORD_BYTES=2000 bench/run.sh\n"
