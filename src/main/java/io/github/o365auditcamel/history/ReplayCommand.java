@@ -18,17 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import io.github.o365auditcamel.CollectorConfiguration;
-import io.github.o365auditcamel.check.SetupCheck;
+import io.github.o365auditcamel.SettingsOnlyCommand;
 import io.github.o365auditcamel.config.CollectorSettings;
 import io.github.o365auditcamel.config.InvalidSettingException;
 import io.github.o365auditcamel.kafka.KafkaClientSettings;
-import io.github.o365auditcamel.kafka.KafkaSettingsCheck;
 import io.github.o365auditcamel.listing.ListingWindows;
 import io.github.o365auditcamel.state.Replay;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,7 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </pre>
  * A mistake is one line and exit status 2; a request written, its id and how to follow and cancel it, exit 0.
  */
-public final class ReplayCommand extends MainListenerSupport {
+public final class ReplayCommand extends SettingsOnlyCommand {
 
     public static final String ARGUMENT = "--replay";
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -53,12 +48,11 @@ public final class ReplayCommand extends MainListenerSupport {
             .withZone(ZoneOffset.UTC);
 
     private final Map<String, String> options;
-    private final Consumer<RuntimeException> refuse;
     private List<CollectorSettings> all;
 
     /** @param refuse prints a mistake's one line and exits with status 2 */
     public ReplayCommand(String[] args, Consumer<RuntimeException> refuse) {
-        this.refuse = refuse;
+        super(refuse);
         this.options = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         rest.remove(ARGUMENT);
@@ -76,57 +70,34 @@ public final class ReplayCommand extends MainListenerSupport {
         }
     }
 
-    /** Makes camel-main read the settings only: no wiring, no routes. */
-    public void addTo(Main main) {
-        main.addOverrideProperty("camel.main.configuration-classes", SetupCheck.NoWiring.class.getName());
-        main.addOverrideProperty("camel.main.routes-collector-enabled", "false");
-        main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
-        main.addMainListener(this);
-    }
-
     @Override
-    public void beforeConfigure(BaseMainSupport main) {
-        try {
-            all = CollectorConfiguration.allSettingsFrom(main.getCamelContext().getPropertiesComponent());
-        } catch (InvalidSettingException e) {
-            refuse.accept(e);
+    protected int run(List<CollectorSettings> all, KafkaClientSettings kafka) {
+        this.all = all;
+        CollectorSettings tenant = tenant();
+        String key;
+        String value;
+        String said;
+        if (options.containsKey("--cancel")) {
+            String id = options.get("--cancel");
+            key = "cancel|" + tenant.tenantId() + "|" + id;
+            value = Replay.CANCELLED;
+            said = "replay " + id + " of tenant " + tenant.tenantName() + " cancelled: it stops before its next blob"
+                    + " or query";
+        } else {
+            Replay replay = request(tenant, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+            key = "replay|" + tenant.tenantId() + "|" + replay.id();
+            value = replay.toJson();
+            said = "replay " + replay.id() + " asked for: tenant " + tenant.tenantName() + ", "
+                    + String.join(",", replay.contentTypes()) + ", records created from " + replay.from() + " to "
+                    + replay.to() + ", to " + (replay.topic() == null ? "the record topics"
+                    : "topic " + replay.topic()) + ".\nThe instance that lists the tenant runs it within seconds;"
+                    + " its progress: log lines 'replay " + replay.id() + "' (logger progress) and the metric"
+                    + " o365_replay_records_total.\nCancel it with: bin/replay --cancel " + replay.id()
+                    + (all.size() > 1 ? " --tenant " + tenant.tenantName() : "");
         }
-    }
-
-    @Override
-    public void afterConfigure(BaseMainSupport main) {
-        KafkaClientSettings kafka = KafkaClientSettings.of(main.getCamelContext(), all.get(0).kafkaBrokers());
-        try {
-            KafkaSettingsCheck.check(kafka);
-            CollectorSettings tenant = tenant();
-            String key;
-            String value;
-            String said;
-            if (options.containsKey("--cancel")) {
-                String id = options.get("--cancel");
-                key = "cancel|" + tenant.tenantId() + "|" + id;
-                value = Replay.CANCELLED;
-                said = "replay " + id + " of tenant " + tenant.tenantName() + " cancelled: it stops before its next"
-                        + " blob or query";
-            } else {
-                Replay replay = request(tenant, Instant.now().truncatedTo(ChronoUnit.SECONDS));
-                key = "replay|" + tenant.tenantId() + "|" + replay.id();
-                value = replay.toJson();
-                said = "replay " + replay.id() + " asked for: tenant " + tenant.tenantName() + ", "
-                        + String.join(",", replay.contentTypes()) + ", records created from " + replay.from()
-                        + " to " + replay.to() + ", to " + (replay.topic() == null ? "the record topics"
-                        : "topic " + replay.topic()) + ".\nThe instance that lists the tenant runs it within seconds;"
-                        + " its progress: log lines 'replay " + replay.id() + "' (logger progress) and the metric"
-                        + " o365_replay_records_total.\nCancel it with: bin/replay --cancel " + replay.id()
-                        + (all.size() > 1 ? " --tenant " + tenant.tenantName() : "");
-            }
-            write(kafka, all.get(0).stateTopic(), key, value);
-            System.out.println(said);
-            System.out.flush();
-            System.exit(0);
-        } catch (InvalidSettingException e) {
-            refuse.accept(e);
-        }
+        write(kafka, all.get(0).stateTopic(), key, value);
+        System.out.println(said);
+        return 0;
     }
 
     private CollectorSettings tenant() {

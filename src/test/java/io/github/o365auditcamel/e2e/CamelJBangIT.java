@@ -24,8 +24,8 @@ class CamelJBangIT {
     @Test
     void camelRunCollectsWithTheRoutesOfTheRepositoryAndTheBeansOfTheJar() throws Exception {
         Path log = Files.createTempFile("camel-jbang-run", ".log");
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start();
-                ManagementApiSimulator simulator = ManagementApiSimulator.builder()
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.shared();
+        try (ManagementApiSimulator simulator = ManagementApiSimulator.builder()
                         .blobsPerContentType(2).recordsPerBlob(5).backlog(Duration.ofHours(6)).build()) {
             simulator.start();
             String prefix = "jbang.";

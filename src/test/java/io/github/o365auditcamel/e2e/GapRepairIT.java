@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -26,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,31 +36,12 @@ import org.junit.jupiter.api.Test;
  * ends in Kafka exactly once: those of the gap's first day that were published before the stop are not published
  * again, nor those the first run repaired.
  */
-class GapRepairIT {
+class GapRepairIT extends SimulatorAndJar {
 
     private static final Duration STOP = Duration.ofDays(20);
     private static final List<String> TYPES = List.of("Audit.Exchange", "Audit.General");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static EmbeddedKafkaBroker broker;
-
-    private ManagementApiSimulator simulator;
-    private CollectorProcess collector;
-
-    @BeforeAll
-    static void useTheSharedBroker() {
-        broker = EmbeddedKafkaBroker.shared();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (collector != null) {
-            collector.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     @Test
     void aTwentyDayStopIsRepairedThroughGraphWithEveryRecordOnce() throws Exception {
@@ -105,16 +83,11 @@ class GapRepairIT {
         env.put("O365_GRAPH_URL", simulator.baseUrl());
         env.put("O365_GAP_REPAIR_QUERY_LIMIT", "15");
         // killed in the middle of the repair, and started again: the repair goes on from its last stretch
-        CollectorProcess first = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
-        List<String> firstRun;
-        try {
-            first.awaitOutput("records in all", Duration.ofSeconds(90));
-            first.kill();
-            firstRun = first.outputLines();
-        } finally {
-            first.close();
-        }
-        collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
+        CollectorProcess first = start(env);
+        first.awaitOutput("records in all", Duration.ofSeconds(90));
+        first.kill();
+        List<String> firstRun = first.outputLines();
+        CollectorProcess collector = start(env);
 
         List<String> topics = TYPES.stream().map(t -> prefix + t.toLowerCase(java.util.Locale.ROOT)).toList();
         ExactlyOnceCheck.Outcome outcome = ExactlyOnceCheck.awaitEveryRecord(broker, topics, simulator,

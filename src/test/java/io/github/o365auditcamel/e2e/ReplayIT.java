@@ -16,10 +16,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.o365auditcamel.kafka.EmbeddedKafkaBroker;
 import io.github.o365auditcamel.simulator.ManagementApiSimulator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,30 +26,11 @@ import org.junit.jupiter.api.Test;
  * Microsoft Graph and the others through the Management API, and goes on collecting meanwhile. A second replay,
  * cancelled at once, says so and stops.
  */
-class ReplayIT {
+class ReplayIT extends SimulatorAndJar {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("replay (r-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}) asked for");
 
-    private static EmbeddedKafkaBroker broker;
-
-    private ManagementApiSimulator simulator;
-    private CollectorProcess collector;
-
-    @BeforeAll
-    static void useTheSharedBroker() {
-        broker = EmbeddedKafkaBroker.shared();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (collector != null) {
-            collector.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     @Test
     void aRangeIsReplayedOnceToTheNamedTopicWhileCollectionGoesOn() throws Exception {
@@ -75,7 +53,7 @@ class ReplayIT {
         env.put("O365_CONTENT_TYPES", "Audit.Exchange,Audit.General");
         env.put("O365_GAP_REPAIR", "graph");
         env.put("O365_GRAPH_URL", simulator.baseUrl());
-        collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
+        CollectorProcess collector = start(env);
         collector.awaitOutput("Audit.Exchange:", Duration.ofSeconds(90));
 
         Instant from = now.minus(Duration.ofDays(11));
@@ -117,23 +95,20 @@ class ReplayIT {
 
         // a replay cancelled at once stops, and says so
         String cancelled = replay(env, "--from", now.minus(Duration.ofDays(5)).toString(), "--topic", topic + ".b");
-        CollectorProcess cancel = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env,
-                List.of("--replay", "--cancel", cancelled));
+        CollectorProcess cancel = start(env, "--replay", "--cancel", cancelled);
         assertEquals(0, cancel.waitForExit(Duration.ofSeconds(60)), cancel.output());
         collector.awaitOutput("replay " + cancelled + ": cancelled", Duration.ofSeconds(60));
         assertTrue(collector.isAlive(), collector.output());
     }
 
     /** Runs {@code --replay} with the collector's settings; returns the id it printed. */
-    private static String replay(Map<String, String> env, String... arguments) throws Exception {
+    private String replay(Map<String, String> env, String... arguments) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("--replay"));
         command.addAll(List.of(arguments));
-        try (CollectorProcess replay = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env,
-                command)) {
-            assertEquals(0, replay.waitForExit(Duration.ofSeconds(60)), replay.output());
-            Matcher matcher = ID.matcher(replay.output());
-            assertTrue(matcher.find(), replay.output());
-            return matcher.group(1);
-        }
+        CollectorProcess replay = start(env, command.toArray(String[]::new));
+        assertEquals(0, replay.waitForExit(Duration.ofSeconds(60)), replay.output());
+        Matcher matcher = ID.matcher(replay.output());
+        assertTrue(matcher.find(), replay.output());
+        return matcher.group(1);
     }
 }

@@ -83,7 +83,8 @@ class HawtioConsoleIT {
         }
         chromiumBinary = chromium.get();
 
-        broker = new EmbeddedKafkaBroker().start();
+        // the JVM's broker, with topics of this test's own
+        broker = EmbeddedKafkaBroker.shared();
         simulator = ManagementApiSimulator.builder()
                 .blobsPerContentType(2)
                 .recordsPerBlob(10)
@@ -92,7 +93,7 @@ class HawtioConsoleIT {
                 .build();
         simulator.start();
 
-        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers());
+        Map<String, String> env = CollectorProcess.environment(simulator, broker.bootstrapServers(), "hawtio.");
         // the collector's management port, a free one (O365_MANAGEMENT_PORT)
         String managementPort = env.get("O365_MANAGEMENT_PORT");
         collector = CollectorProcess.start(CollectorProcess.freshWorkingDirectory(), env);
@@ -154,9 +155,6 @@ class HawtioConsoleIT {
         }
         if (simulator != null) {
             simulator.close();
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
