@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -134,6 +133,8 @@ public final class Demo {
     }
 
     private static void say(String line) {
-        System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " [demo] " + line);
+        // HH:mm:ss always: LocalTime's own text drops the seconds on the minute (09:11 [demo] ...)
+        System.out.println(LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"))
+                + " [demo] " + line);
     }
 }
