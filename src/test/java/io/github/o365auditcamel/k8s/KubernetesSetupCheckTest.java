@@ -86,12 +86,10 @@ class KubernetesSetupCheckTest {
 
     @Test
     void theJobRunsTheStatefulSetsImageWithItsConfiguration() throws Exception {
-        for (Map.Entry<String, String> variant : variants().entrySet()) {
-            String dir = variant.getKey();
-            Map<String, Map<String, Object>> check = render(dir);
-            Map<String, Map<String, Object>> collector = render(variant.getValue());
-            Map<String, Object> job = ofKind(check, "Job").get(0);
-            Map<String, Object> set = ofKind(collector, "StatefulSet").get(0);
+        for (Variant variant : rendered()) {
+            String dir = variant.dir();
+            Map<String, Object> job = variant.job();
+            Map<String, Object> set = variant.set();
             Map<String, Object> checkContainer = container(job);
             Map<String, Object> collectorContainer = container(set);
 
@@ -152,12 +150,12 @@ class KubernetesSetupCheckTest {
 
     @Test
     void theChecksPodIsHeldToTheCollectorsNetworkPoliciesAndTakenForNoCollectorPod() throws Exception {
-        for (Map.Entry<String, String> variant : variants().entrySet()) {
-            String dir = variant.getKey();
-            Map<String, Map<String, Object>> check = render(dir);
-            Map<String, Map<String, Object>> collector = render(variant.getValue());
-            Map<String, Object> job = ofKind(check, "Job").get(0);
-            Map<String, Object> set = ofKind(collector, "StatefulSet").get(0);
+        for (Variant variant : rendered()) {
+            String dir = variant.dir();
+            Map<String, Map<String, Object>> check = variant.check();
+            Map<String, Map<String, Object>> collector = variant.collector();
+            Map<String, Object> job = variant.job();
+            Map<String, Object> set = variant.set();
             Map<String, Object> pod = podLabels(job);
 
             // each of the collector's policies has its copy for the check's pod: the same rules, the check's pod
@@ -208,6 +206,27 @@ class KubernetesSetupCheckTest {
 
     /** Each kustomization rendered once for the whole class (the objects are only read). */
     private static final Map<String, Map<String, Map<String, Object>>> RENDERED = new TreeMap<>();
+
+    /** A check variant rendered beside the collector kustomization it checks. */
+    private record Variant(String dir, Map<String, Map<String, Object>> check,
+            Map<String, Map<String, Object>> collector) {
+        Map<String, Object> job() {
+            return ofKind(check, "Job").get(0);
+        }
+
+        Map<String, Object> set() {
+            return ofKind(collector, "StatefulSet").get(0);
+        }
+    }
+
+    /** Every check variant, rendered with its collector kustomization. */
+    private static List<Variant> rendered() throws IOException, InterruptedException {
+        List<Variant> all = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> variant : variants().entrySet()) {
+            all.add(new Variant(variant.getKey(), render(variant.getKey()), render(variant.getValue())));
+        }
+        return all;
+    }
 
     private static Map<String, Map<String, Object>> render(String dir) throws IOException, InterruptedException {
         Map<String, Map<String, Object>> objects = RENDERED.get(dir);
