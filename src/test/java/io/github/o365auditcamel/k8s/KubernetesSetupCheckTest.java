@@ -88,6 +88,8 @@ class KubernetesSetupCheckTest {
     void theJobRunsTheStatefulSetsImageWithItsConfiguration() throws Exception {
         for (Variant variant : rendered()) {
             String dir = variant.dir();
+            Map<String, Map<String, Object>> check = variant.check();
+            Map<String, Map<String, Object>> collector = variant.collector();
             Map<String, Object> job = variant.job();
             Map<String, Object> set = variant.set();
             Map<String, Object> checkContainer = container(job);
