@@ -1,6 +1,5 @@
 package io.github.o365auditcamel.history;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -189,13 +187,8 @@ public class GapRepairs extends ServiceSupport {
             Set<String> inKafka, KafkaProducer<String, byte[]> producer) {
         CollectorSettings settings = tenant.settings();
         String contentType = task.contentType();
-        List<Header> headers = List.of(
-                header("o365.contentType", contentType),
-                header("o365.tenant", settings.tenantName()),
-                header("o365.tenantId", settings.tenantId()),
-                header("o365.instanceId", settings.instanceId()),
-                header("o365.source", "graph"),
-                header("o365.gap", gap.from() + "/" + gap.to()));
+        List<Header> headers = AuditRecordHeaders.ofSource(settings, contentType, "o365.source", "graph", "o365.gap",
+                gap.from() + "/" + gap.to());
         String topic = settings.topicFor(contentType);
         Set<String> sent = new HashSet<>();
         long[] known = {0};
@@ -261,10 +254,6 @@ public class GapRepairs extends ServiceSupport {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
-    }
-
-    private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -24,7 +24,8 @@ final class GraphRecords {
         if (data == null || !data.isObject()) {
             return null;
         }
-        ObjectNode record = ((ObjectNode) data).deepCopy();
+        // the page was parsed for this read alone: Graph's own field is taken out in place, no copy
+        ObjectNode record = (ObjectNode) data;
         record.remove("@odata.type");
         String id = text(record, "Id");
         if (id == null || id.isBlank()) {

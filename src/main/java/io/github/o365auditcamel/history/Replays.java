@@ -1,7 +1,6 @@
 package io.github.o365auditcamel.history;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +37,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -379,18 +377,8 @@ public class Replays extends ServiceSupport {
     }
 
     private static List<Header> headers(Tenant tenant, Replay replay, String contentType, String source) {
-        CollectorSettings settings = tenant.settings();
-        return List.of(
-                header("o365.contentType", contentType),
-                header("o365.tenant", settings.tenantName()),
-                header("o365.tenantId", settings.tenantId()),
-                header("o365.instanceId", settings.instanceId()),
-                header("o365.source", source),
-                header("o365.replay", replay.id()));
-    }
-
-    private static Header header(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+        return AuditRecordHeaders.ofSource(tenant.settings(), contentType, "o365.source", source, "o365.replay",
+                replay.id());
     }
 
     private void close(String key) {

@@ -81,6 +81,23 @@ public final class AuditRecordHeaders {
         return headers;
     }
 
+    /**
+     * The headers of records published from elsewhere than a blob (a gap repair, a replay): the content type, the
+     * tenant and the instance, as a blob's records carry them, then the source's own, given as name and value pairs.
+     */
+    public static List<Header> ofSource(io.github.o365auditcamel.config.CollectorSettings settings,
+            String contentType, String... namesAndValues) {
+        List<Header> headers = new ArrayList<>(List.of(
+                header("o365.contentType", contentType),
+                header("o365.tenant", settings.tenantName()),
+                header("o365.tenantId", settings.tenantId()),
+                header("o365.instanceId", settings.instanceId())));
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            headers.add(header(namesAndValues[i], namesAndValues[i + 1]));
+        }
+        return List.copyOf(headers);
+    }
+
     private static Header header(String name, String value) {
         return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
